@@ -1,0 +1,119 @@
+"""Application configuration: the only module that reads the environment.
+
+Each class is one deployment profile.  ``DATABASE_URL`` is honoured by every profile; production
+refuses to start without ``SECRET_KEY`` and ``DATABASE_URL``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+_INSTANCE = Path(os.environ.get("SUPERVISION_INSTANCE", BASE_DIR / "instance"))
+
+
+def _normalise_db_url(url: str) -> str:
+    """Accept the common ``postgres://`` / ``postgresql://`` spellings and use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _dev_secret_key() -> str:
+    """A random key created once per installation and kept in ``instance/``."""
+    _INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = _INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings shared by every profile."""
+
+    ENV_NAME = "base"
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{_INSTANCE / 'supervision.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    INSTANCE_DIR = str(_INSTANCE)
+    DOCUMENT_STORE = os.environ.get("DOCUMENT_STORE", str(_INSTANCE / "documents"))
+    MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+    # Request bodies a little above the upload limit still reach the view, so an oversize file
+    # gets the friendly message rather than a bare 413.
+    MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("zh", "en")
+    TIMEZONE = "Asia/Shanghai"
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+    JOB_RUNNER = os.environ.get("JOB_RUNNER", "thread")  # "thread" (embedded) or "rq"
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    RECONSIDERATION_BODY_ZH = os.environ.get("RECONSIDERATION_BODY_ZH", "杭州市人民政府")
+    RECONSIDERATION_BODY_EN = os.environ.get(
+        "RECONSIDERATION_BODY_EN", "Hangzhou Municipal People's Government"
+    )
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = False
+
+    @staticmethod
+    def fill_secret_key(config: dict) -> None:
+        """Development keeps a random key in ``instance/`` when none is given."""
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = _dev_secret_key()
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = _normalise_db_url(
+        os.environ.get("DATABASE_URL", "sqlite:///" + str(_INSTANCE / "test.db"))
+    )
+    # Tests hash passwords quickly; production keeps argon2's defaults.
+    FAST_PASSWORD_HASH = True
+    LOGIN_MAX_FAILURES = 5
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    JOB_RUNNER = os.environ.get("JOB_RUNNER", "rq")
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without the secrets a production installation must have."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production configuration refuses to start: set " + ", ".join(missing)
+            )
+
+
+PROFILES = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def profile_from_env() -> str:
+    """The profile named by ``SUPERVISION_ENV`` (default: development)."""
+    return os.environ.get("SUPERVISION_ENV", "development")

@@ -1,0 +1,90 @@
+"""Embodied-Robot Supervision Platform: the Flask application factory (wiring only)."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from config import PROFILES, ProductionConfig, profile_from_env
+
+
+def create_app(profile: str | None = None, **overrides) -> Flask:
+    """Build the app for a configuration profile; ``overrides`` win over the profile."""
+    profile = profile or profile_from_env()
+    config_cls = PROFILES[profile]
+    if config_cls is ProductionConfig:
+        ProductionConfig.check()
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(os.path.dirname(__file__), "..", "templates"),
+        instance_path=config_cls.INSTANCE_DIR,
+    )
+    app.config.from_object(config_cls)
+    app.config.update(overrides)
+    if hasattr(config_cls, "fill_secret_key"):
+        config_cls.fill_secret_key(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from supervision.core import database, i18n, navigation
+    from supervision.extensions import babel, csrf, db, login_manager, migrate
+
+    import supervision.models  # noqa: F401  (every table registered before migrations run)
+
+    db.init_app(app)
+    database.install_sqlite_pragmas(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    login_manager.init_app(app)
+    i18n.install_template_helpers(app)
+    navigation.install(app)
+
+    from supervision.accounts import loader  # noqa: F401  (registers the user loader)
+
+
+def register_blueprints(app: Flask) -> None:
+    from supervision.accounts.admin_views import bp as admin_bp
+    from supervision.accounts.views import bp as accounts_bp
+    from supervision.audit.views import bp as audit_bp
+    from supervision.cases.views import bp as cases_bp
+    from supervision.documents.views import bp as documents_bp
+    from supervision.public.views import bp as public_bp
+    from supervision.workdays.views import bp as workdays_bp
+
+    for bp in (public_bp, accounts_bp, admin_bp, cases_bp, documents_bp, audit_bp, workdays_bp):
+        app.register_blueprint(bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from supervision import policies
+    from supervision.core import requestctx
+
+    app.before_request(requestctx.assign_request_id)
+    app.before_request(policies.enforce_route_policy)
+    app.after_request(requestctx.security_headers)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from supervision.core import errors
+
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from supervision.accounts.cli import accounts_cli
+    from supervision.audit.cli import audit_cli
+    from supervision.demo.cli import demo_cli
+    from supervision.workdays.cli import calendar_cli
+
+    for group in (accounts_cli, audit_cli, demo_cli, calendar_cli):
+        app.cli.add_command(group)

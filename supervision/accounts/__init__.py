@@ -1,0 +1,1 @@
+"""Accounts: organisations (firms, departments, certification bodies), users and roles."""

@@ -1,0 +1,109 @@
+"""Administration: organisations, users, roles, disabling accounts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from supervision import policies
+from supervision.accounts import services
+from supervision.accounts.forms import ActiveForm, OrganisationForm, RolesForm, UserForm
+from supervision.accounts.models import Organisation, Role, User
+from supervision.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+ROLE_LABELS = {
+    "applicant": "Applicant", "officer": "Officer", "approver": "Approver",
+    "expert": "Expert", "auditor": "Auditor", "admin": "Administrator",
+}
+
+
+def _role_choices():
+    return [(r.value, _(ROLE_LABELS[r.value])) for r in Role]
+
+
+@bp.route("/")
+@policies.policy(policies.ADMINS)
+def index():
+    orgs = db.session.execute(db.select(Organisation).order_by(Organisation.kind, Organisation.id)).scalars().all()
+    users = db.session.execute(db.select(User).order_by(User.email)).scalars().all()
+    return render_template("admin/index.html", orgs=orgs, users=users, role_labels=ROLE_LABELS,
+                           roles_form=RolesForm(), active_form=ActiveForm())
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@policies.policy(policies.ADMINS)
+def new_organisation():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            services.create_organisation(kind=form.kind.data, name_zh=form.name_zh.data,
+                                         name_en=form.name_en.data, credit_code=form.credit_code.data,
+                                         doc_prefix=form.doc_prefix.data, actor=current_user)
+        except services.AccountError as err:
+            form.credit_code.errors.append(_(err.message, **err.params))
+        else:
+            flash(_("The organisation was created."), "success")
+            return redirect(url_for("admin.index"))
+    return render_template("admin/organisation_form.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@policies.policy(policies.ADMINS)
+def new_user():
+    form = UserForm()
+    orgs = db.session.execute(db.select(Organisation).order_by(Organisation.name_zh)).scalars().all()
+    form.organisation_id.choices = [(o.id, f"{o.name_zh} / {o.name_en}") for o in orgs]
+    form.roles.choices = _role_choices()
+    if form.validate_on_submit():
+        org = db.session.get(Organisation, form.organisation_id.data)
+        try:
+            services.create_user(email=form.email.data, name=form.name.data, password=form.password.data,
+                                 organisation=org, roles=form.roles.data, actor=current_user)
+        except services.AccountError as err:
+            form.email.errors.append(_(err.message, **err.params))
+        else:
+            flash(_("The user was created."), "success")
+            return redirect(url_for("admin.index"))
+    return render_template("admin/user_form.html", form=form), 200 if not form.errors else 422
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/roles", methods=["POST"])
+@policies.policy(policies.ADMINS)
+def set_roles(user_id: int):
+    user = _user_or_404(user_id)
+    form = RolesForm()
+    form.roles.choices = _role_choices()
+    if form.validate_on_submit():
+        try:
+            services.set_roles(user, form.roles.data, actor=current_user)
+        except services.AccountError as err:
+            flash(_(err.message, **err.params), "error")
+        else:
+            flash(_("The roles were saved."), "success")
+    else:
+        flash(_("Choose at least one role."), "error")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@policies.policy(policies.ADMINS)
+def set_active(user_id: int):
+    user = _user_or_404(user_id)
+    form = ActiveForm()
+    if form.validate_on_submit():
+        try:
+            services.set_active(user, bool(form.active.data), actor=current_user)
+        except services.AccountError as err:
+            flash(_(err.message, **err.params), "error")
+        else:
+            flash(_("The account was enabled.") if form.active.data else _("The account was disabled."), "success")
+    return redirect(url_for("admin.index"))

@@ -1,0 +1,170 @@
+"""Account operations: organisations, users, roles, sign-in with throttling, passwords."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Iterable
+
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, ValidationError
+
+from supervision.accounts.models import (ROLES_BY_ORG_KIND, LoginThrottle, Organisation, OrgKind,
+                                         Role, User, UserRole)
+from supervision.accounts.passwords import MIN_LENGTH, hash_password, verify_password
+from supervision.audit.services import record, record_now
+from supervision.core.timeutil import utcnow
+from supervision.extensions import db
+from workflows.base import N_
+
+
+class AccountError(ValueError):
+    """A rejected account operation; ``message`` is N_-marked for translation."""
+
+    def __init__(self, message: str, **params):
+        super().__init__(message)
+        self.message, self.params = message, params
+
+
+def normalise_credit_code(code: str) -> str:
+    """Validate a unified social credit code (GB 32100) and return its compact form."""
+    compact = uscc.compact(code or "")
+    try:
+        return uscc.validate(compact)
+    except InvalidChecksum as err:
+        raise AccountError(N_("The check character of the unified social credit code is wrong.")) from err
+    except ValidationError as err:
+        raise AccountError(N_("This is not a valid unified social credit code (18 characters, GB 32100).")) from err
+
+
+def create_organisation(*, kind: str, name_zh: str, name_en: str, actor=None,
+                        credit_code: str | None = None, doc_prefix: str | None = None,
+                        commit: bool = True) -> Organisation:
+    if kind not in {k.value for k in OrgKind}:
+        raise AccountError(N_("Unknown kind of organisation."))
+    if not (name_zh or "").strip() or not (name_en or "").strip():
+        raise AccountError(N_("Give the name in Chinese and in English."))
+    code = None
+    if kind == OrgKind.FIRM.value or credit_code:
+        code = normalise_credit_code(credit_code or "")
+        if db.session.execute(db.select(Organisation.id).filter_by(credit_code=code)).first():
+            raise AccountError(N_("An organisation with this credit code exists already."))
+    org = Organisation(kind=kind, name_zh=name_zh.strip(), name_en=name_en.strip(),
+                       credit_code=code, doc_prefix=(doc_prefix or None))
+    db.session.add(org)
+    db.session.flush()
+    record("organisation.create", actor=actor, object_type="organisation", object_id=org.id,
+           details={"kind": kind, "name_zh": org.name_zh, "credit_code": code})
+    if commit:
+        db.session.commit()
+    return org
+
+
+def _check_roles(org: Organisation, roles: Iterable[str]) -> list[str]:
+    roles = sorted(set(roles))
+    known = {r.value for r in Role}
+    if not roles or not set(roles) <= known:
+        raise AccountError(N_("Choose at least one role."))
+    if not set(roles) <= ROLES_BY_ORG_KIND[org.kind]:
+        raise AccountError(N_("These roles do not fit this kind of organisation."))
+    return roles
+
+
+def create_user(*, email: str, name: str, password: str, organisation: Organisation,
+                roles: Iterable[str], actor=None, commit: bool = True) -> User:
+    email = (email or "").strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise AccountError(N_("Enter a valid email address."))
+    if db.session.execute(db.select(User.id).filter_by(email=email)).first():
+        raise AccountError(N_("A user with this email exists already."))
+    if len(password or "") < MIN_LENGTH:
+        raise AccountError(N_("The password must have at least %(n)s characters."), n=MIN_LENGTH)
+    roles = _check_roles(organisation, roles)
+    user = User(email=email, name=(name or email).strip(), password_hash=hash_password(password),
+                organisation=organisation, session_token=secrets.token_hex(16),
+                password_changed_at=utcnow())
+    user.role_rows = [UserRole(role=r) for r in roles]
+    db.session.add(user)
+    db.session.flush()
+    record("user.create", actor=actor, object_type="user", object_id=user.id,
+           details={"email": email, "organisation_id": organisation.id, "roles": roles})
+    if commit:
+        db.session.commit()
+    return user
+
+
+def set_roles(user: User, roles: Iterable[str], *, actor) -> User:
+    roles = _check_roles(user.organisation, roles)
+    before = sorted(user.roles)
+    user.role_rows = [r for r in user.role_rows if r.role in roles] + [
+        UserRole(role=r) for r in roles if r not in user.roles]
+    record("user.set_roles", actor=actor, object_type="user", object_id=user.id,
+           details={"from": before, "to": roles})
+    db.session.commit()
+    return user
+
+
+def set_active(user: User, active: bool, *, actor) -> User:
+    if actor is not None and actor.id == user.id and not active:
+        raise AccountError(N_("You cannot disable your own account."))
+    user.active = active
+    user.session_token = secrets.token_hex(16)  # ends every open session of the user
+    record("user.enable" if active else "user.disable", actor=actor, object_type="user",
+           object_id=user.id)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current or ""):
+        raise AccountError(N_("The current password is wrong."))
+    if len(new or "") < MIN_LENGTH:
+        raise AccountError(N_("The password must have at least %(n)s characters."), n=MIN_LENGTH)
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    user.session_token = secrets.token_hex(16)
+    record("user.change_password", actor=user, object_type="user", object_id=user.id)
+    db.session.commit()
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+    record("user.set_locale", actor=user, object_type="user", object_id=user.id,
+           details={"locale": locale})
+    db.session.commit()
+
+
+class SignInRefused(Exception):
+    """Wrong email or password, a disabled account or throttling: one answer for all."""
+
+    def __init__(self, throttled: bool = False):
+        super().__init__("sign-in refused")
+        self.throttled = throttled
+
+
+def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
+    """The user for these credentials, or ``SignInRefused`` (audited either way)."""
+    key = (email or "").strip().lower()[:254]
+    now = utcnow()
+    throttle = db.session.get(LoginThrottle, key)
+    if throttle is not None and throttle.locked_until and throttle.locked_until > now:
+        record_now("auth.sign_in_throttled", actor_email=key)
+        raise SignInRefused(throttled=True)
+    user = db.session.execute(db.select(User).filter_by(email=key)).scalar_one_or_none()
+    ok = verify_password(user.password_hash if user else None, password or "")
+    if user is not None and ok and user.active:
+        if throttle is not None:
+            db.session.delete(throttle)
+        record("auth.sign_in", actor=user, object_type="user", object_id=user.id)
+        db.session.commit()
+        return user
+    throttle = throttle or LoginThrottle(key=key, failures=0, window_start=now)
+    if throttle.window_start < now - dt.timedelta(minutes=lock_minutes):
+        throttle.failures, throttle.window_start, throttle.locked_until = 0, now, None
+    throttle.failures += 1
+    if throttle.failures >= max_failures:
+        throttle.locked_until = now + dt.timedelta(minutes=lock_minutes)
+    db.session.add(throttle)
+    record("auth.sign_in_failed", actor_email=key, object_type="user",
+           object_id=user.id if user else None, details={"failures": throttle.failures})
+    db.session.commit()
+    raise SignInRefused()

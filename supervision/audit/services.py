@@ -1,0 +1,101 @@
+"""Writing audit events: one event per change, in the same transaction as the change."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import text
+
+from supervision.audit import chain
+from supervision.audit.models import AuditEvent
+from supervision.core.requestctx import client_address, current_request_id
+from supervision.core.timeutil import iso_z, utcnow
+from supervision.extensions import db
+
+# Any constant works; it names the one lock that serialises appends on PostgreSQL.
+_PG_LOCK_KEY = 0x4155444954  # "AUDIT"
+
+
+def _lock_log() -> None:
+    """Serialise appends so sequence numbers stay gap-free and the chain linear."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    object_type: str | None = None,
+    object_id: Any = None,
+    case=None,
+    workflow: str | None = None,
+    workflow_version: int | None = None,
+    trigger: str | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    actor_email: str | None = None,
+) -> AuditEvent:
+    """Append one event to the session; the caller's commit makes it and the change durable."""
+    if case is not None and case.id is None:
+        db.session.flush()
+    _lock_log()
+    last = db.session.execute(
+        db.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    prev_case_hash = None
+    if case is not None:
+        prev_case_hash = db.session.execute(
+            db.select(AuditEvent.hash)
+            .where(AuditEvent.case_id == case.id)
+            .order_by(AuditEvent.seq.desc())
+            .limit(1)
+        ).scalar() or chain.GENESIS
+    now = utcnow()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    doc = {
+        "seq": (last.seq + 1) if last else 1,
+        "time": iso_z(now),
+        "action": action,
+        "actor_id": actor.id if authenticated else None,
+        "actor_email": actor.email if authenticated else actor_email,
+        "actor_roles": ",".join(sorted(actor.roles)) if authenticated else None,
+        "organisation_id": actor.organisation_id if authenticated else None,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "case_id": case.id if case is not None else None,
+        "workflow": workflow,
+        "workflow_version": workflow_version,
+        "trigger": trigger,
+        "from_state": from_state,
+        "to_state": to_state,
+        "reason": reason,
+        "details": json.dumps(details, ensure_ascii=False, sort_keys=True) if details else None,
+        "request_id": current_request_id(),
+        "client_address": client_address(),
+        "prev_hash": last.hash if last else chain.GENESIS,
+        "prev_case_hash": prev_case_hash,
+    }
+    data = chain.canonical_bytes(doc)
+    event = AuditEvent(
+        created_at=now,
+        hash=chain.digest(data),
+        canonical=data.decode("utf-8"),
+        **{k: v for k, v in doc.items() if k != "time"},
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def record_now(action: str, **kwargs) -> None:
+    """Record an event that accompanies no business change (sign-in, denied access, download)
+    and commit it at once.  Used only where the session holds no other pending change."""
+    try:
+        record(action, **kwargs)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise

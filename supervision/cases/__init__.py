@@ -1,0 +1,1 @@
+"""Cases: the generic case engine that every workflow runs on (state, clocks, assignment)."""

@@ -1,0 +1,80 @@
+"""Cases, their clock pauses and the notifications they send."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from supervision.accounts.models import Organisation, User
+from supervision.core.timeutil import utcnow
+from supervision.extensions import db
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    case_type: Mapped[str] = mapped_column(String(32), index=True)  # the workflow's name
+    workflow_version: Mapped[int]
+    state: Mapped[str] = mapped_column(String(48), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(String(300))
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposal: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The statutory clock now attached to the case (DOMAIN §9).
+    clock_name: Mapped[str | None] = mapped_column(String(32))
+    clock_started_on: Mapped[dt.date | None]
+    due_date: Mapped[dt.date | None] = mapped_column(index=True)
+    due_estimated: Mapped[bool] = mapped_column(default=False)
+    clock_paused_at: Mapped[dt.datetime | None]
+
+    firm: Mapped[Organisation | None] = relationship(foreign_keys=[firm_id])
+    department: Mapped[Organisation] = relationship(foreign_keys=[department_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    pauses: Mapped[list["ClockPause"]] = relationship(
+        back_populates="case", order_by="ClockPause.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id} {self.case_type} {self.state}>"
+
+
+class ClockPause(db.Model):
+    """One period in which a clock stood still (补正期间不计入 and similar)."""
+
+    __tablename__ = "clock_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    clock_name: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(48))
+    started_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]
+    working_days: Mapped[int | None]
+
+    case: Mapped[Case] = relationship(back_populates="pauses")
+
+
+class Notification(db.Model):
+    """A message to an organisation (a firm) or a user, queued with the change that caused it."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(48))
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[dt.datetime | None]

@@ -1,0 +1,80 @@
+"""Turning cases and their audit events into what pages show (timeline, actions, days left)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from supervision.audit.models import AuditEvent
+from supervision.cases import clocks
+from supervision.cases.models import Case
+from supervision.cases.services import context_for, workflow_of
+from supervision.core.i18n import label
+from supervision.extensions import db
+from supervision.workdays.calendar import WorkCalendar
+
+ACTION_LABELS = {
+    "case.create": "Case created",
+    "case.transition": "Action",
+    "case.claim": "Case claimed",
+    "case.assign": "Case assigned",
+    "document.upload": "Document uploaded",
+    "document.download": "Document downloaded",
+    "export.start": "Export started",
+}
+
+
+@dataclass
+class TimelineEntry:
+    seq: int
+    at: object
+    who: str
+    what: str
+    from_state: str | None
+    to_state: str | None
+    text: str | None
+
+
+def timeline(case: Case, *, include_reads: bool) -> list[TimelineEntry]:
+    wf = workflow_of(case)
+    q = db.select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)
+    if not include_reads:
+        q = q.where(AuditEvent.action.not_in(["document.download", "access.denied"]))
+    out = []
+    for ev in db.session.execute(q).scalars():
+        if ev.action == "case.transition":
+            rows = wf.rows(ev.from_state or "", ev.trigger) if ev.trigger else []
+            what = label(rows[0].label) if rows else ev.trigger or ""
+        else:
+            what = _(ACTION_LABELS.get(ev.action, ev.action))
+        comment = None
+        if ev.details:
+            comment = json.loads(ev.details).get("comment")
+        out.append(TimelineEntry(
+            ev.seq, ev.created_at, ev.actor_email or _("Public"), what,
+            label(wf.state_label(ev.from_state)) if ev.from_state else None,
+            label(wf.state_label(ev.to_state)) if ev.to_state else None,
+            ev.reason or comment))
+    return out
+
+
+def actions(case: Case, user):
+    """Buttons for ``user``: (transition, reasons it is refused now)."""
+    wf = workflow_of(case)
+    return wf.available(case.state, context_for(case, user))
+
+
+def days_left_text(case: Case, cal: WorkCalendar) -> str:
+    left = clocks.days_left(case, cal)
+    if left is None:
+        return ""
+    if case.clock_paused_at is not None:
+        text = _("paused, %(n)s working days left", n=left)
+    elif left < 0:
+        text = _("%(n)s working days overdue", n=-left)
+    else:
+        text = _("%(n)s working days left", n=left)
+    if case.due_estimated:
+        text += " " + _("(estimated calendar)")
+    return text

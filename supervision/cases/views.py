@@ -1,0 +1,181 @@
+"""Case list, case page, actions, claim and assign (thin: load, authorise, one service call)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+import workflows
+from supervision import policies
+from supervision.accounts.models import User
+from supervision.cases import presenters, queries, services
+from supervision.cases.forms import ActionForm, AssignForm, FilterForm, VersionForm
+from supervision.cases.models import Case
+from supervision.core.errors import Conflict, render_error
+from supervision.core.i18n import label
+from supervision.core.timeutil import local_today
+from supervision.documents.services import UploadRejected, add_document
+from supervision.extensions import db
+from supervision.workdays.services import current_calendar
+
+bp = Blueprint("cases", __name__)
+
+
+def load_case(case_id: int) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404)
+    policies.authorize(policies.can_view_case(current_user, case), case)
+    return case
+
+
+@bp.route("/home")
+@policies.policy(policies.SIGNED_IN)
+def home():
+    if current_user.has_role("admin") and not current_user.has_role("officer", "approver", "auditor"):
+        return redirect(url_for("admin.index"))
+    return redirect(url_for("cases.index"))
+
+
+@bp.route("/cases")
+@policies.policy(policies.CASE_WORKERS)
+def index():
+    form = FilterForm(request.args)
+    wf_names = list(workflows.REGISTRY)
+    form.case_type.choices = [("", _("All types"))] + [(n, label(workflows.get(n).label)) for n in wf_names]
+    states = {s.name: label(s.label) for n in wf_names for s in workflows.get(n).states.values()}
+    form.state.choices = [("", _("All states"))] + sorted(states.items(), key=lambda kv: kv[0])
+    if not form.validate():
+        flash(_("Unknown filter; showing all cases."), "error")
+        form = FilterForm(formdata=None)
+        form.case_type.choices, form.state.choices = [("", "")], [("", "")]
+    page = request.args.get("page", 1, type=int)
+    if page < 1 or page > 100000:
+        page = 1
+    rows, total = queries.case_list(current_user, case_type=form.case_type.data or None,
+                                    state=form.state.data or None, scope=form.scope.data or "all",
+                                    page=page)
+    cal = current_calendar()
+    return render_template("cases/index.html", rows=rows, total=total, form=form, page=page,
+                           page_size=queries.PAGE_SIZE, cal=cal,
+                           days_left=lambda c: presenters.days_left_text(c, cal),
+                           wf=workflows.get, today=local_today(),
+                           pager_args={k: v for k, v in request.args.items() if k != "page"})
+
+
+@bp.route("/cases/<int:case_id>")
+@policies.policy(policies.CASE_WORKERS)
+def show(case_id: int):
+    case = load_case(case_id)
+    wf = services.workflow_of(case)
+    cal = current_calendar()
+    officers = []
+    if policies.can_assign_case(current_user, case):
+        officers = db.session.execute(
+            db.select(User).where(User.organisation_id == case.department_id, User.active.is_(True))
+            .order_by(User.name)).scalars().all()
+        officers = [u for u in officers if "officer" in u.roles]
+    assign_form = AssignForm()
+    assign_form.assignee_id.choices = [(u.id, u.name) for u in officers]
+    return render_template(
+        "cases/show.html", case=case, wf=wf, state=wf.states[case.state],
+        actions=presenters.actions(case, current_user) if policies.can_act_on_case(current_user, case) else [],
+        timeline=presenters.timeline(case, include_reads=current_user.is_regulator or current_user.has_role("auditor")),
+        days_left=presenters.days_left_text(case, cal), action_form=ActionForm(),
+        version_form=VersionForm(), assign_form=assign_form,
+        can_claim=policies.can_claim_case(current_user, case),
+        can_assign=bool(officers), extra=_extra_panels(case))
+
+
+def _extra_panels(case: Case) -> list[str]:
+    """Templates that domains contribute to the case page (e.g. the robot model of a registration)."""
+    return current_app.extensions.get("case_panels", {}).get(case.case_type, [])
+
+
+@bp.route("/cases/<int:case_id>/act", methods=["POST"])
+@policies.policy(policies.CASE_WORKERS)
+def act(case_id: int):
+    case = load_case(case_id)
+    policies.authorize(policies.can_act_on_case(current_user, case), case)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash(_("The action could not be read. Reload the page and try again."), "error")
+        return redirect(url_for("cases.show", case_id=case.id)), 303
+    if form.version.data != case.version:
+        return render_error(409)
+    wf = services.workflow_of(case)
+    rows = wf.rows(case.state, form.trigger.data)
+    if not rows:
+        flash(_("This action is not possible in the case's current state."), "error")
+        return redirect(url_for("cases.show", case_id=case.id)), 303
+    action_label = label(rows[0].label)
+    document = None
+    upload = form.document.data
+    try:
+        if upload is not None and getattr(upload, "filename", ""):
+            document = add_document(data=upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1),
+                                    filename=upload.filename, classification=form.classification.data,
+                                    actor=current_user, case=case,
+                                    firm_id=case.firm_id if current_user.organisation_id == case.firm_id else None,
+                                    commit=False)
+        services.fire(case, form.trigger.data, actor=current_user, expected_version=form.version.data,
+                      reason=form.reason.data or None, comment=form.comment.data or None,
+                      document=document, ground=form.ground.data or None)
+    except UploadRejected as err:
+        db.session.rollback()
+        flash(_(err.message, mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)), "error")
+    except services.TransitionRefused as refused:
+        for reason in refused.reasons:
+            flash(label(reason), "error")
+    except Conflict:
+        return render_error(409)
+    else:
+        flash(_("Done: %(action)s.", action=action_label), "success")
+    return redirect(url_for("cases.show", case_id=case.id)), 303
+
+
+@bp.route("/cases/<int:case_id>/claim", methods=["POST"])
+@policies.policy(policies.OFFICERS)
+def claim(case_id: int):
+    case = load_case(case_id)
+    policies.authorize(policies.can_claim_case(current_user, case), case)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.claim(case, actor=current_user, expected_version=form.version.data)
+    except Conflict:
+        return render_error(409)
+    flash(_("You now handle this case."), "success")
+    return redirect(url_for("cases.show", case_id=case.id)), 303
+
+
+@bp.route("/cases/<int:case_id>/assign", methods=["POST"])
+@policies.policy(policies.REGULATORS)
+def assign(case_id: int):
+    case = load_case(case_id)
+    policies.authorize(policies.can_assign_case(current_user, case), case)
+    form = AssignForm()
+    officers = db.session.execute(db.select(User).where(User.organisation_id == case.department_id)).scalars().all()
+    form.assignee_id.choices = [(u.id, u.name) for u in officers if "officer" in u.roles and u.active]
+    if not form.validate_on_submit():
+        flash(_("Choose an officer of the case's department."), "error")
+        return redirect(url_for("cases.show", case_id=case.id)), 303
+    try:
+        services.assign(case, actor=current_user, assignee=db.session.get(User, form.assignee_id.data),
+                        expected_version=form.version.data)
+    except Conflict:
+        return render_error(409)
+    flash(_("The case was assigned."), "success")
+    return redirect(url_for("cases.show", case_id=case.id)), 303
+
+
+@bp.route("/help/workflows/<name>")
+@policies.policy(policies.SIGNED_IN)
+def workflow_help(name: str):
+    wf = workflows.REGISTRY.get(name)
+    if wf is None:
+        abort(404)
+    from supervision.cases.diagram import svg
+
+    return render_template("cases/workflow_help.html", wf=wf, diagram=svg(wf))

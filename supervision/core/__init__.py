@@ -1,0 +1,1 @@
+"""Cross-cutting helpers: database set-up, time, i18n, request context, errors."""

@@ -1,0 +1,63 @@
+"""Error pages: every failure answers in the user's language, never a traceback or SQL."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class Conflict(Exception):
+    """The object changed since the form was rendered (optimistic locking)."""
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        403: _("You are not allowed to do this."),
+        404: _("The page or object was not found."),
+        405: _("This method is not allowed here."),
+        409: _("This case was changed by someone else. Reload the page and try again."),
+        413: _("The upload is too large."),
+        429: _("Too many requests. Please wait and try again."),
+        500: _("Something went wrong on our side. Nothing was changed."),
+        503: _("The service is temporarily unavailable."),
+    }
+
+
+def render_error(code: int, message: str | None = None):
+    message = message or _messages().get(code, _messages()[500])
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message, status=code), code
+    return render_template("error.html", code=code, message=message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(err):
+        return render_error(400, _("The form expired or was not sent from this site. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        code = err.code or 500
+        desc = getattr(err, "user_message", None)
+        return render_error(code, desc)
+
+    @app.errorhandler(Conflict)
+    def _conflict(err):
+        return render_error(409)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err):
+        from supervision.extensions import db
+
+        log.exception("unhandled error")
+        try:
+            db.session.rollback()
+        except Exception:  # pragma: no cover - the session is already unusable
+            pass
+        return render_error(500)

@@ -1,0 +1,1 @@
+"""Demo data, loaded on purpose only (``flask demo load``)."""

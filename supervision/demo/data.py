@@ -1,0 +1,69 @@
+"""The demo installation: departments, two firms, one login per role, cases in many states.
+
+Everything is made through the services, so the audit trail of the demo is real.  Loading
+twice changes nothing: the first firm's credit code marks a loaded demo.
+"""
+from __future__ import annotations
+
+from supervision.accounts import services as accounts
+from supervision.accounts.models import Organisation
+from supervision.extensions import db
+
+PASSWORD = "demo-password-2026"
+FIRM_A_CODE = "91330100MA2H3K4L0G"
+FIRM_B_CODE = "91330106MA2J7Q8R32"
+
+LOGINS = (
+    ("admin@example.com", "administrator"),
+    ("officer@example.com", "officer, industry bureau"),
+    ("approver@example.com", "approver, industry bureau"),
+    ("auditor@example.com", "auditor"),
+    ("expert@example.com", "expert"),
+    ("applicant@example.com", "applicant, firm A"),
+    ("applicant-b@example.com", "applicant, firm B"),
+)
+
+# Hooks that later domains add to (e.g. registration cases), called after the base data.
+EXTRA_LOADERS: list = []
+
+
+def load_demo() -> bool:
+    """Create the demo data unless present; return whether anything was created."""
+    if db.session.execute(db.select(Organisation.id).filter_by(credit_code=FIRM_A_CODE)).first():
+        return False
+    bureau = accounts.create_organisation(
+        kind="department", name_zh="杭州市经济和信息化局",
+        name_en="Hangzhou Bureau of Economy and Information Technology", doc_prefix="杭经信登",
+        commit=False)
+    market = accounts.create_organisation(
+        kind="department", name_zh="杭州市市场监督管理局",
+        name_en="Hangzhou Administration for Market Regulation", doc_prefix="杭市监",
+        commit=False)
+    accounts.create_organisation(
+        kind="certification_body", name_zh="浙江省机器人产品认证中心",
+        name_en="Zhejiang Robot Product Certification Centre", commit=False)
+    firm_a = accounts.create_organisation(
+        kind="firm", name_zh="杭州智行机器人有限公司", name_en="Hangzhou Zhixing Robotics Co., Ltd.",
+        credit_code=FIRM_A_CODE, commit=False)
+    firm_b = accounts.create_organisation(
+        kind="firm", name_zh="杭州云臂科技有限公司", name_en="Hangzhou Yunbi Technology Co., Ltd.",
+        credit_code=FIRM_B_CODE, commit=False)
+    people = (
+        ("admin@example.com", "系统管理员 Admin", bureau, ["admin"]),
+        ("officer@example.com", "王经办 Wang (officer)", bureau, ["officer"]),
+        ("approver@example.com", "李审批 Li (approver)", bureau, ["approver"]),
+        ("officer2@example.com", "赵经办 Zhao (officer and approver)", bureau, ["officer", "approver"]),
+        ("market-officer@example.com", "陈经办 Chen (market officer)", market, ["officer"]),
+        ("auditor@example.com", "周审计 Zhou (auditor)", bureau, ["auditor"]),
+        ("expert@example.com", "孙专家 Sun (expert)", bureau, ["expert"]),
+        ("applicant@example.com", "张申请 Zhang (firm A)", firm_a, ["applicant"]),
+        ("applicant-b@example.com", "刘申请 Liu (firm B)", firm_b, ["applicant"]),
+    )
+    users = {}
+    for email, name, org, roles in people:
+        users[email] = accounts.create_user(email=email, name=name, password=PASSWORD,
+                                            organisation=org, roles=roles, commit=False)
+    db.session.commit()
+    for loader in EXTRA_LOADERS:
+        loader(users=users, bureau=bureau, market=market, firm_a=firm_a, firm_b=firm_b)
+    return True

@@ -1,0 +1,168 @@
+"""Access policy: every route declares one; object access is decided by named predicates here.
+
+Route level: ``@policy(...)`` names who may reach a view at all (checked before the view runs,
+for every request, by ``enforce_route_policy``).  Object level: views call ``authorize`` with a
+``can_<verb>`` predicate; a firm user is answered 404 for anything outside their firm (its
+existence is not disclosed), other users 403.  Every refusal is an audit event.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from supervision.accounts.models import Role
+
+# -- route policies ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoutePolicy:
+    name: str
+    roles: frozenset[str] | None = None   # None: any signed-in user (unless public)
+    public: bool = False
+    auditor_may_post: bool = False        # the few POSTs an auditor may send
+
+    def admits(self, user) -> bool:
+        if self.public:
+            return True
+        if not user.is_authenticated:
+            return False
+        return self.roles is None or bool(user.roles & self.roles)
+
+
+PUBLIC = RoutePolicy("public", public=True)
+SIGNED_IN = RoutePolicy("signed_in")
+SELF_SERVICE = RoutePolicy("self_service", auditor_may_post=True)  # own password, language
+CASE_WORKERS = RoutePolicy("case_workers", frozenset({"applicant", "officer", "approver", "auditor", "expert"}))
+REGULATORS = RoutePolicy("regulators", frozenset({"officer", "approver"}))
+OFFICERS = RoutePolicy("officers", frozenset({"officer"}))
+APPLICANTS = RoutePolicy("applicants", frozenset({"applicant"}))
+ADMINS = RoutePolicy("admins", frozenset({"admin"}))
+AUDITORS = RoutePolicy("auditors", frozenset({"auditor"}))
+AUDIT_READERS = RoutePolicy("audit_readers", frozenset({"auditor", "admin"}))
+EXPORTERS = RoutePolicy("exporters", frozenset({"auditor"}), auditor_may_post=True)
+
+
+def policy(p: RoutePolicy) -> Callable:
+    """Declare the route policy of a view function."""
+
+    def deco(fn: Callable) -> Callable:
+        fn.route_policy = p  # type: ignore[attr-defined]
+        return fn
+
+    return deco
+
+
+def policy_of(endpoint: str | None) -> RoutePolicy | None:
+    if endpoint is None:
+        return None
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "route_policy", None)
+
+
+def enforce_route_policy():
+    """before_request: fail closed on routes without a policy; check role and auditor POSTs."""
+    if request.endpoint is None:  # 404/405 from routing; the error handler answers
+        return None
+    p = policy_of(request.endpoint)
+    if p is None:
+        current_app.logger.error("route %s declares no access policy", request.endpoint)
+        abort(403)
+    if p.public:
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not p.admits(current_user):
+        deny(None, status=403)
+    if (request.method not in ("GET", "HEAD", "OPTIONS") and current_user.roles == {Role.AUDITOR.value}
+            and not p.auditor_may_post):
+        deny(None, status=403)
+    return None
+
+
+# -- object predicates ---------------------------------------------------------------------
+
+
+def is_firm_user(user) -> bool:
+    return user.is_authenticated and user.organisation.is_firm
+
+
+def case_roles(user, case) -> frozenset[str]:
+    """The roles ``user`` holds *on this case*: scope narrows the roles they hold in general."""
+    if user is None or not user.is_authenticated:
+        return frozenset({"public"})
+    roles = set()
+    if "applicant" in user.roles and case.firm_id is not None and case.firm_id == user.organisation_id:
+        roles.add("applicant")
+    if case.department_id == user.organisation_id:
+        roles |= user.roles & {"officer", "approver"}
+    if "auditor" in user.roles:
+        roles.add("auditor")
+    return frozenset(roles)
+
+
+def can_view_case(user, case) -> bool:
+    return bool(case_roles(user, case) - {"public"})
+
+
+def can_act_on_case(user, case) -> bool:
+    return bool(case_roles(user, case) & {"applicant", "officer", "approver"})
+
+
+def can_claim_case(user, case) -> bool:
+    return "officer" in case_roles(user, case) and case.assignee_id is None
+
+
+def can_assign_case(user, case) -> bool:
+    return bool(case_roles(user, case) & {"officer", "approver"})
+
+
+def can_view_document(user, document) -> bool:
+    """Firms see their own files (not internal notes); regulators their department's cases."""
+    if not user.is_authenticated:
+        return document.classification == "public" and document.case_id is None
+    if "auditor" in user.roles:
+        return True
+    case = document.case
+    if case is not None:
+        roles = case_roles(user, case)
+        if roles & {"officer", "approver"}:
+            return True
+        # Regulators' working papers carry no firm; what the firm sent or was sent carries it.
+        return "applicant" in roles and document.firm_id == user.organisation_id
+    return document.firm_id is not None and document.firm_id == user.organisation_id
+
+
+def can_manage_accounts(user) -> bool:
+    return user.is_authenticated and "admin" in user.roles
+
+
+def authorize(allowed: bool, obj: Any = None, *, object_type: str | None = None) -> None:
+    """Stop the request unless ``allowed``: 404 for firm users, 403 for everyone else."""
+    if allowed:
+        return
+    deny(obj, status=404 if is_firm_user(current_user) else 403, object_type=object_type)
+
+
+def deny(obj: Any, *, status: int, object_type: str | None = None) -> None:
+    from supervision.audit.services import record_now
+
+    user = current_user if current_user.is_authenticated else None
+    try:
+        record_now(
+            "access.denied",
+            actor=user,
+            object_type=object_type or (type(obj).__name__.lower() if obj is not None else "route"),
+            object_id=getattr(obj, "id", None) if obj is not None else request.endpoint,
+            details={"method": request.method, "path": request.path[:200], "status": status},
+        )
+    except Exception:  # the refusal stands even if the log write fails; the log is retried next time
+        current_app.logger.exception("could not record denied access")
+    abort(status)
+
+

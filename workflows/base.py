@@ -1,0 +1,225 @@
+"""Shared machinery of the declarative workflows.
+
+A workflow is a table of ``State`` and ``Transition`` rows plus named guards.  From that one
+table come the ``transitions`` machine (one per workflow, shared by every case), the action
+buttons a user sees, the server-side check of a POST, the diagram on the help page and the
+tests.  Labels carry the no-op marker ``N_`` so Babel extracts them; the web layer translates
+them when rendering.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+from transitions import Machine, MachineError
+
+
+def N_(text: str) -> str:
+    """Mark a label for translation without translating it here."""
+    return text
+
+
+INPUT_KINDS = frozenset({"reason", "comment", "document"})
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A statutory clock: ``working_days`` working days, counted while the state lasts."""
+
+    name: str
+    working_days: int
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    label: str
+    clock: Clock | None = None       # the clock that runs in this state (started or resumed)
+    pauses: str | None = None        # the clock that stands still in this state
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Transition:
+    trigger: str
+    source: tuple[str, ...]
+    dest: str
+    roles: frozenset[str]
+    label: str
+    guards: tuple[str, ...] = ()     # named checks that must pass; failures are shown to the user
+    when: str | None = None          # routing condition choosing between rows of one trigger
+    requires: frozenset[str] = frozenset()  # inputs the actor must supply
+    danger: bool = False             # shown as a destructive action
+
+
+@dataclass(frozen=True)
+class Context:
+    """What guards see: the actor, facts about the case gathered by the service, the inputs."""
+
+    actor_id: int | None
+    actor_roles: frozenset[str]
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+
+
+Guard = Callable[[Context], "str | None"]  # None = passes; otherwise the (N_-marked) reason
+
+
+class TransitionRefused(Exception):
+    """The trigger exists here but the actor may not fire it now; ``reasons`` say why."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+class InvalidTrigger(Exception):
+    """The trigger does not exist in the case's current state."""
+
+
+def t(trigger: str, source: str | Iterable[str], dest: str, roles: Iterable[str], label: str,
+      **kw: Any) -> Transition:
+    """Shorthand for one row of a transition table."""
+    src = (source,) if isinstance(source, str) else tuple(source)
+    return Transition(trigger, src, dest, frozenset(roles), label,
+                      guards=tuple(kw.pop("guards", ())),
+                      requires=frozenset(kw.pop("requires", ())), **kw)
+
+
+class Workflow:
+    def __init__(self, *, name: str, version: int, label: str, initial: str,
+                 states: Iterable[State], transitions: Iterable[Transition],
+                 guards: Mapping[str, Guard], conditions: Mapping[str, Guard] | None = None):
+        self.name = name
+        self.version = version
+        self.label = label
+        self.initial = initial
+        self.states: dict[str, State] = {s.name: s for s in states}
+        self.transitions: tuple[Transition, ...] = tuple(transitions)
+        self.guards = dict(guards)
+        self.conditions = dict(conditions or {})
+        self._validate()
+        self.machine = Machine(
+            model=None,
+            states=list(self.states),
+            initial=initial,
+            transitions=[self._machine_row(tr) for tr in self.transitions],
+            auto_transitions=False,
+            send_event=True,
+            model_attribute="state",
+            ignore_invalid_triggers=False,
+        )
+
+    # -- construction -------------------------------------------------------------------
+    def _validate(self) -> None:
+        assert self.initial in self.states, self.initial
+        for tr in self.transitions:
+            for s in (*tr.source, tr.dest):
+                assert s in self.states, f"{self.name}: unknown state {s!r} in {tr.trigger}"
+            for g in tr.guards:
+                assert g in self.guards, f"{self.name}: unknown guard {g!r}"
+            assert tr.when is None or tr.when in self.conditions, tr.when
+            assert tr.requires <= INPUT_KINDS, tr.requires
+            assert tr.roles, f"{tr.trigger} has no roles"
+
+    def _machine_row(self, tr: Transition) -> dict[str, Any]:
+        checks = [self._as_condition(self.guards[g]) for g in tr.guards]
+        if tr.when:
+            checks.append(self._as_condition(self.conditions[tr.when]))
+        return {"trigger": tr.trigger, "source": list(tr.source), "dest": tr.dest,
+                "conditions": checks}
+
+    @staticmethod
+    def _as_condition(fn: Guard) -> Callable[[Any], bool]:
+        return lambda event: fn(event.kwargs["ctx"]) is None
+
+    # -- queries ------------------------------------------------------------------------
+    def rows(self, state: str, trigger: str | None = None) -> list[Transition]:
+        return [tr for tr in self.transitions
+                if state in tr.source and (trigger is None or tr.trigger == trigger)]
+
+    def triggers(self, state: str) -> list[str]:
+        seen: list[str] = []
+        for tr in self.rows(state):
+            if tr.trigger not in seen:
+                seen.append(tr.trigger)
+        return seen
+
+    def refusals(self, state: str, trigger: str, ctx: Context) -> list[str]:
+        """Why ``ctx`` may not fire ``trigger`` in ``state`` now (empty list: it may)."""
+        rows = self.rows(state, trigger)
+        if not rows:
+            raise InvalidTrigger(f"{self.name}: no {trigger!r} from {state!r}")
+        first = rows[0]
+        if not (first.roles & ctx.actor_roles):
+            return [N_("Your role may not take this action.")]
+        reasons: list[str] = []
+        for g in first.guards:
+            why = self.guards[g](ctx)
+            if why:
+                reasons.append(why)
+        for kind in sorted(first.requires):
+            if kind != "document" and not str(ctx.inputs.get(kind) or "").strip():
+                reasons.append(REQUIRED_MESSAGES[kind])
+            if kind == "document" and not ctx.inputs.get("document"):
+                reasons.append(REQUIRED_MESSAGES[kind])
+        if not reasons and self.route(state, trigger, ctx) is None:
+            reasons.append(N_("This action does not apply to this case."))
+        return reasons
+
+    def route(self, state: str, trigger: str, ctx: Context) -> Transition | None:
+        """The row whose routing condition holds (the destination this firing will reach)."""
+        for tr in self.rows(state, trigger):
+            if tr.when is None or self.conditions[tr.when](ctx) is None:
+                return tr
+        return None
+
+    def available(self, state: str, ctx: Context) -> list[tuple[Transition, list[str]]]:
+        """Every trigger the actor's roles allow here, with the reasons it is refused (if any).
+
+        Inputs are not yet supplied when buttons are drawn, so required inputs don't count.
+        """
+        out = []
+        probe = Context(ctx.actor_id, ctx.actor_roles, ctx.facts,
+                        {k: "x" for k in INPUT_KINDS})
+        for trig in self.triggers(state):
+            row = self.rows(state, trig)[0]
+            if row.roles & ctx.actor_roles:
+                out.append((row, self.refusals(state, trig, probe)))
+        return out
+
+    # -- firing -------------------------------------------------------------------------
+    def fire(self, model: Any, trigger: str, ctx: Context) -> Transition:
+        """Check and apply ``trigger`` to ``model`` (whose ``state`` attribute changes)."""
+        state = model.state
+        reasons = self.refusals(state, trigger, ctx)
+        if reasons:
+            raise TransitionRefused(reasons)
+        row = self.route(state, trigger, ctx)
+        try:
+            ok = self.machine.events[trigger].trigger(model, ctx=ctx)
+        except MachineError as err:  # pragma: no cover - refusals() already caught it
+            raise InvalidTrigger(str(err)) from err
+        if not ok:  # pragma: no cover - guards are pure, so the machine agrees with refusals()
+            raise TransitionRefused([N_("This action does not apply to this case.")])
+        assert row is not None
+        return row
+
+    def state_label(self, name: str) -> str:
+        return self.states[name].label if name in self.states else name
+
+
+REQUIRED_MESSAGES = {
+    "reason": N_("Give the reasons for this action."),
+    "comment": N_("Write a comment for this action."),
+    "document": N_("Attach the supporting document."),
+}
+
+
+def four_eyes(ctx: Context) -> str | None:
+    """The user who proposed a decision may not approve or return it."""
+    proposer = ctx.facts.get("proposed_by_id")
+    if proposer is not None and proposer == ctx.actor_id:
+        return N_("You proposed this decision; another approver must decide it (four eyes).")
+    return None
