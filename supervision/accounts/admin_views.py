@@ -9,6 +9,7 @@ from supervision import policies
 from supervision.accounts import services
 from supervision.accounts.forms import ActiveForm, OrganisationForm, RolesForm, UserForm
 from supervision.accounts.models import Organisation, Role, User
+from supervision.core.forms import opts
 from supervision.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -20,7 +21,7 @@ ROLE_LABELS = {
 
 
 def _role_choices():
-    return [(r.value, _(ROLE_LABELS[r.value])) for r in Role]
+    return opts((r.value, _(ROLE_LABELS[r.value])) for r in Role)
 
 
 @bp.route("/")
@@ -54,7 +55,7 @@ def new_organisation():
 def new_user():
     form = UserForm()
     orgs = db.session.execute(db.select(Organisation).order_by(Organisation.name_zh)).scalars().all()
-    form.organisation_id.choices = [(o.id, f"{o.name_zh} / {o.name_en}") for o in orgs]
+    form.organisation_id.choices = opts((o.id, f"{o.name_zh} / {o.name_en}") for o in orgs)
     form.roles.choices = _role_choices()
     if form.validate_on_submit():
         org = db.session.get(Organisation, form.organisation_id.data)

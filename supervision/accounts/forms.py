@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+
+from supervision.core.forms import opts
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -21,7 +23,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(_l("Language"), choices=[("zh", "中文"), ("en", "English")])
+    lang = SelectField(_l("Language"), choices=opts([("zh", "中文"), ("en", "English")]))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -30,9 +32,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class OrganisationForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[
+    kind = SelectField(_l("Kind"), choices=opts([
         ("firm", _l("Firm")), ("department", _l("Regulator department")),
-        ("certification_body", _l("Certification body")), ("testing_base", _l("Testing base"))])
+        ("certification_body", _l("Certification body")), ("testing_base", _l("Testing base"))]))
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(_l("Give the Chinese name.")), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(_l("Give the English name.")), Length(max=200)])
     credit_code = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=24)])

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+
+from supervision.core.forms import opts
 from flask_wtf.file import FileField
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -13,14 +15,14 @@ class ActionForm(FlaskForm):
     version = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
     reason = TextAreaField(_l("Reasons"), validators=[Optional(), Length(max=10000)])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=10000)])
-    ground = SelectField(_l("Ground"), choices=[
+    ground = SelectField(_l("Ground"), choices=opts([
         ("", "—"), ("expired", _l("Registration expired (3 years)")),
         ("firm_withdrawal", _l("Withdrawn by the firm")),
-        ("units_scrapped", _l("All units scrapped"))], validators=[Optional()])
+        ("units_scrapped", _l("All units scrapped"))]), validators=[Optional()])
     document = FileField(_l("Document"))
-    classification = SelectField(_l("Classification"), choices=[
+    classification = SelectField(_l("Classification"), choices=opts([
         ("internal", _l("Internal (内部)")), ("confidential", _l("Confidential (敏感)")),
-        ("public", _l("Public (公开)"))])
+        ("public", _l("Public (公开)"))]))
 
 
 class VersionForm(FlaskForm):
@@ -37,6 +39,6 @@ class FilterForm(FlaskForm):
 
     case_type = SelectField(_l("Type"), validators=[Optional()])
     state = SelectField(_l("State"), validators=[Optional()])
-    scope = SelectField(_l("Show"), choices=[("all", _l("All")), ("mine", _l("Assigned to me")),
-                                             ("unassigned", _l("Unassigned"))], validators=[Optional()])
+    scope = SelectField(_l("Show"), choices=opts([("all", _l("All")), ("mine", _l("Assigned to me")),
+                                             ("unassigned", _l("Unassigned"))]), validators=[Optional()])
     q = StringField(validators=[Optional(), Length(max=64)])

@@ -12,6 +12,7 @@ from supervision.cases import presenters, queries, services
 from supervision.cases.forms import ActionForm, AssignForm, FilterForm, VersionForm
 from supervision.cases.models import Case
 from supervision.core.errors import Conflict, render_error
+from supervision.core.forms import opts
 from supervision.core.i18n import label
 from supervision.core.timeutil import local_today
 from supervision.documents.services import UploadRejected, add_document
@@ -42,13 +43,13 @@ def home():
 def index():
     form = FilterForm(request.args)
     wf_names = list(workflows.REGISTRY)
-    form.case_type.choices = [("", _("All types"))] + [(n, label(workflows.get(n).label)) for n in wf_names]
+    form.case_type.choices = opts([("", _("All types"))] + [(n, label(workflows.get(n).label)) for n in wf_names])
     states = {s.name: label(s.label) for n in wf_names for s in workflows.get(n).states.values()}
-    form.state.choices = [("", _("All states"))] + sorted(states.items(), key=lambda kv: kv[0])
+    form.state.choices = opts([("", _("All states"))] + sorted(states.items(), key=lambda kv: kv[0]))
     if not form.validate():
         flash(_("Unknown filter; showing all cases."), "error")
         form = FilterForm(formdata=None)
-        form.case_type.choices, form.state.choices = [("", "")], [("", "")]
+        form.case_type.choices, form.state.choices = opts([("", "")]), opts([("", "")])
     page = request.args.get("page", 1, type=int)
     if page < 1 or page > 100000:
         page = 1
@@ -76,7 +77,7 @@ def show(case_id: int):
             .order_by(User.name)).scalars().all()
         officers = [u for u in officers if "officer" in u.roles]
     assign_form = AssignForm()
-    assign_form.assignee_id.choices = [(u.id, u.name) for u in officers]
+    assign_form.assignee_id.choices = opts((u.id, u.name) for u in officers)
     return render_template(
         "cases/show.html", case=case, wf=wf, state=wf.states[case.state],
         actions=presenters.actions(case, current_user) if policies.can_act_on_case(current_user, case) else [],
@@ -157,7 +158,7 @@ def assign(case_id: int):
     policies.authorize(policies.can_assign_case(current_user, case), case)
     form = AssignForm()
     officers = db.session.execute(db.select(User).where(User.organisation_id == case.department_id)).scalars().all()
-    form.assignee_id.choices = [(u.id, u.name) for u in officers if "officer" in u.roles and u.active]
+    form.assignee_id.choices = opts((u.id, u.name) for u in officers if "officer" in u.roles and u.active)
     if not form.validate_on_submit():
         flash(_("Choose an officer of the case's department."), "error")
         return redirect(url_for("cases.show", case_id=case.id)), 303

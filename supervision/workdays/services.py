@@ -25,7 +25,7 @@ def current_calendar() -> WorkCalendar:
         if _cache.get("key") == key:
             return _cache["calendar"]  # type: ignore[return-value]
     years = set(db.session.execute(db.select(CalendarYear.year)).scalars())
-    days = dict(db.session.execute(db.select(CalendarDay.day, CalendarDay.is_workday)).tuples().all())
+    days = dict(db.session.execute(db.select(CalendarDay.day, CalendarDay.is_workday)).all())
     cal = WorkCalendar(years, days)
     with _lock:
         _cache.update(key=key, calendar=cal)

@@ -1,0 +1,59 @@
+# The two commands: `make run` (set up, demo data, serve) and `make test` (set up, whole suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+APP_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils graphviz
+TEST_PACKAGES := chromium
+export FLASK_APP := wsgi
+
+.PHONY: i18n-update run test setup test-setup system-packages system-packages-test venv translations db demo serve bench clean
+
+run: setup db demo serve
+
+test: test-setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: system-packages venv translations
+
+test-setup: setup system-packages-test
+
+# Debian packages: installed when missing (as root), otherwise the one apt-get line is printed.
+system-packages:
+	@bash scripts/system-packages.sh $(APP_PACKAGES)
+
+system-packages-test:
+	@bash scripts/system-packages.sh $(TEST_PACKAGES)
+
+venv: $(BIN)/.installed
+
+$(BIN)/.installed: requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { bash scripts/system-packages.sh python3-venv && rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+translations: venv
+	@$(BIN)/pybabel compile -d translations -D messages >/dev/null
+
+# After changing user-visible text: refresh the catalog, translate the new entries, commit.
+i18n-update: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l zh --no-fuzzy-matching
+
+db: venv
+	$(BIN)/flask db upgrade
+
+demo: venv
+	$(BIN)/flask demo load
+
+serve:
+	@echo "Serving on http://$(HOST):$(PORT)  (demo logins above; Ctrl-C stops)"
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) instance/test.db test-artifacts

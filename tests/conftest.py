@@ -1,0 +1,180 @@
+"""Test fixtures: one database per run built by the migrations, emptied after every test.
+
+Set ``DATABASE_URL`` to a PostgreSQL URL to run the same suite on PostgreSQL.
+"""
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import tempfile
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+os.environ.setdefault("SUPERVISION_ENV", "testing")
+
+from supervision import create_app  # noqa: E402
+from supervision.extensions import db  # noqa: E402
+
+# Tables the migrations fill with reference data; every other table is emptied between tests.
+REFERENCE_TABLES = {"alembic_version", "calendar_years", "calendar_days"}
+
+_TMP = tempfile.mkdtemp(prefix="supervision-tests-")
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{_TMP}/test.db"
+
+
+def is_postgres_run() -> bool:
+    return database_url().startswith(("postgres", "postgresql"))
+
+
+def _reset_postgres_schema(app) -> None:
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app():
+    from flask_migrate import upgrade
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=_normalise(database_url()),
+                     DOCUMENT_STORE=os.path.join(_TMP, "documents"), SERVER_NAME=None)
+    if is_postgres_run():
+        _reset_postgres_schema(app)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _normalise(url: str) -> str:
+    from config import _normalise_db_url
+
+    return _normalise_db_url(url)
+
+
+def empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(t.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request, app):
+    """Each test starts with empty business tables and a fresh session."""
+    with app.app_context():
+        yield
+        db.session.remove()
+        empty_tables()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own context, like a real server: no ``g``, session or cached
+    user leaks in from the test's app context.  Afterwards the test's session sees the result."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.commit()  # end the test's read snapshot; loaded objects reload on access
+        return response
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+class Browser:
+    """A test client that signs in like a user and sends a valid CSRF token with every POST."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path: str = "/login") -> str:
+        html = self.client.get(path).get_data(as_text=True)
+        match = CSRF_RE.search(html)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def login(self, email: str, password: str = "correct-horse-battery"):
+        token = self.csrf("/login")
+        return self.client.post("/login", data={"email": email, "password": password,
+                                                "csrf_token": token})
+
+    def get(self, *a, **kw):
+        return self.client.get(*a, **kw)
+
+    def post(self, path: str, data: dict | None = None, *, token_from: str = "/", **kw):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf(token_from))
+        return self.client.post(path, data=data, **kw)
+
+
+@pytest.fixture
+def web(client):
+    return Browser(client)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` are skipped on SQLite runs (and reported as skipped)."""
+    if is_postgres_run():
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+class World:
+    """The usual cast: one department with its regulators, two firms with an applicant each."""
+
+    def __init__(self):
+        from tests.factories import DepartmentFactory, FirmFactory, UserFactory
+
+        self.department = DepartmentFactory(name_zh="杭州市经济和信息化局", name_en="Industry Bureau")
+        self.other_department = DepartmentFactory(name_zh="杭州市市场监督管理局", name_en="Market Regulation")
+        self.firm_a = FirmFactory(name_zh="甲公司", name_en="Firm A")
+        self.firm_b = FirmFactory(name_zh="乙公司", name_en="Firm B")
+        self.officer = UserFactory(email="officer@t.test", organisation=self.department, roles=["officer"])
+        self.officer2 = UserFactory(email="officer2@t.test", organisation=self.department, roles=["officer"])
+        self.approver = UserFactory(email="approver@t.test", organisation=self.department, roles=["approver"])
+        self.dual = UserFactory(email="dual@t.test", organisation=self.department, roles=["officer", "approver"])
+        self.other_officer = UserFactory(email="other@t.test", organisation=self.other_department, roles=["officer", "approver"])
+        self.auditor = UserFactory(email="auditor@t.test", organisation=self.department, roles=["auditor"])
+        self.admin = UserFactory(email="admin@t.test", organisation=self.department, roles=["admin"])
+        self.expert = UserFactory(email="expert@t.test", organisation=self.department, roles=["expert"])
+        self.applicant_a = UserFactory(email="a@firm-a.test", organisation=self.firm_a, roles=["applicant"])
+        self.applicant_b = UserFactory(email="b@firm-b.test", organisation=self.firm_b, roles=["applicant"])
+
+    def case(self, firm=None, **kw):
+        from tests.factories import CaseFactory
+
+        return CaseFactory(firm=firm or self.firm_a, department=self.department,
+                           actor=kw.pop("actor", self.applicant_a), **kw)
+
+
+@pytest.fixture
+def world(app):
+    return World()
