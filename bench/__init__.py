@@ -1,0 +1,1 @@
+"""Benchmarks: a generated dataset, the app under gunicorn and a load generator (``make bench``)."""

@@ -1,0 +1,279 @@
+"""Plausible lives of registration cases for the benchmark dataset (pure Python, no database).
+
+A case's life is a list of steps (audit events in the making) produced by walking the real
+workflow table (``workflows.registration``) from ``draft`` to a target state, so every
+transition in the dataset is one the engine allows.  The statutory clock of each case is
+re-computed here with the same rules as ``supervision.cases.clocks.on_enter``, but at the
+time of each step rather than "now".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from supervision.core.timeutil import local_date
+from supervision.workdays.calendar import WorkCalendar
+from workflows.base import Context, Workflow
+
+# Share of cases per current state (normalised; roughly a regulator's queue a year in).
+STATE_MIX: dict[str, float] = {
+    "draft": 6, "submitted": 7, "supplement_requested": 4, "not_accepted": 3,
+    "accepted": 3, "classification_review": 10, "clarification_requested": 4,
+    "decision_proposed": 4, "public_notice": 3, "registered": 33, "refused": 3,
+    "withdrawn": 4, "suspension_noticed": 1.5, "suspension_proposed": 0.6, "suspended": 1.5,
+    "revocation_noticed": 0.8, "hearing": 0.4, "revocation_proposed": 0.3, "revoked": 0.6,
+    "rescission_proposed": 0.3, "rescinded": 0.3, "deregistered": 2.5,
+}
+TIER_MIX = {1: 30, 2: 35, 3: 25, 4: 10}
+# Who fires each trigger (the workflow table allows these roles).
+APPLICANT_TRIGGERS = {"submit", "withdraw", "supplement", "answer_clarification",
+                      "file_statement", "request_hearing"}
+APPROVER_TRIGGERS = {"approve", "return", "approve_suspension", "return_proposal",
+                     "lift_suspension", "approve_revocation", "approve_rescission"}
+PUBLIC_TRIGGERS = {"object"}
+TEXTS = {
+    "reason": ("申请材料不符合法定形式。", "经审查，产品风险分级依据不足。", "未按期提交季度报告。",
+               "The applicant asked to withdraw the application.", "发现产品存在未申报的数据采集功能。"),
+    "comment": ("请一次性补正：安全测试报告、数据安全方案、伦理自评估表。", "已按要求补充材料，请审查。",
+                "请说明最大运行速度的测试条件。", "Please clarify the operating domain of the robot.",
+                "同意，请按程序办理。", "陈述申辩意见已提交，详见附件。", "听证笔录已归档。"),
+}
+REQUIRES = {  # the inputs each trigger needs (from the workflow table: reason / comment / ground)
+    "withdraw": "reason", "not_accept": "reason", "propose_refusal": "reason",
+    "notice_suspension": "reason", "propose_suspension": "reason", "drop_action": "reason",
+    "lift_suspension": "reason", "notice_revocation": "reason", "propose_revocation": "reason",
+    "propose_rescission": "reason", "deregister": "reason",
+    "request_supplement": "comment", "supplement": "comment", "request_clarification": "comment",
+    "answer_clarification": "comment", "return": "comment", "object": "comment",
+    "file_statement": "comment", "return_proposal": "comment", "record_hearing": "comment",
+}
+
+
+@dataclass
+class Step:
+    """One audit event of a case, before it gets its time, sequence number and hashes."""
+
+    action: str
+    role: str                       # applicant / officer / approver / public
+    trigger: str | None = None
+    from_state: str | None = None
+    to_state: str | None = None
+    reason: str | None = None
+    details: dict[str, Any] | None = None
+    document: bool = False          # this step uploads a document (a row to create)
+    at: dt.datetime | None = None
+
+
+@dataclass
+class Life:
+    target: str
+    tier: int
+    steps: list[Step] = field(default_factory=list)
+
+
+def _weighted(rng: random.Random, mix: dict) -> Any:
+    return rng.choices(list(mix), weights=list(mix.values()))[0]
+
+
+def _loops(rng: random.Random) -> int:
+    """Rounds of clarification in review: mostly none or one, a long tail of many."""
+    return rng.choices(range(9), weights=[40, 28, 14, 7, 4, 3, 2, 1, 1])[0]
+
+
+def plan(target: str, tier: int, rng: random.Random) -> list[str]:
+    """The triggers that take a new case to ``target`` (with the detours real cases take)."""
+    if target == "draft":
+        return []
+    p = ["submit"]
+    if target == "supplement_requested":
+        return p + ["request_supplement"]
+    if rng.random() < 0.35:
+        p += ["request_supplement", "supplement"]
+    if target == "submitted":
+        return p
+    if target == "not_accepted":
+        return p + ["not_accept"]
+    if target == "withdrawn" and rng.random() < 0.4:
+        return p + ["withdraw"]
+    p += ["accept"]
+    if target == "accepted":
+        return p
+    p += ["start_review"] + ["request_clarification", "answer_clarification"] * _loops(rng)
+    if target == "classification_review":
+        return p
+    if target == "clarification_requested":
+        return p + ["request_clarification"]
+    if target == "withdrawn":
+        return p + ["withdraw"]
+    if rng.random() < 0.15:
+        p += ["propose_grant", "return"]
+    if target == "refused":
+        return p + ["propose_refusal", "approve"]
+    if target == "decision_proposed":
+        return p + [rng.choice(["propose_grant"] * 5 + ["propose_refusal"])]
+    p += ["propose_grant", "approve"]
+    if target == "public_notice":
+        return p
+    if tier >= 2:
+        if rng.random() < 0.1:  # an objection during public notice sends it back to review
+            p += ["object", "propose_grant", "approve"]
+        p += ["conclude_notice"]
+    return p + _after_registration(target, rng)
+
+
+def _after_registration(target: str, rng: random.Random) -> list[str]:
+    statement = ["file_statement"] if rng.random() < 0.6 else []
+    tails = {
+        "registered": [],
+        "suspension_noticed": ["notice_suspension"] + statement,
+        "suspension_proposed": ["notice_suspension"] + statement + ["propose_suspension"],
+        "suspended": ["notice_suspension"] + statement + ["propose_suspension", "approve_suspension"],
+        "revocation_noticed": ["notice_revocation"] + statement,
+        "hearing": ["notice_revocation", "request_hearing"],
+        "revocation_proposed": ["notice_revocation", "request_hearing", "record_hearing",
+                                "propose_revocation"],
+        "revoked": ["notice_revocation"] + statement + ["propose_revocation", "approve_revocation"],
+        "rescission_proposed": ["propose_rescission"],
+        "rescinded": ["propose_rescission", "approve_rescission"],
+        "deregistered": ["deregister"],
+    }
+    tail = tails[target]
+    if target == "registered" and rng.random() < 0.05:  # a suspension that was lifted again
+        tail = ["notice_suspension", "file_statement", "propose_suspension",
+                "approve_suspension", "lift_suspension"]
+    return tail
+
+
+def role_of(trigger: str) -> str:
+    if trigger in APPLICANT_TRIGGERS:
+        return "applicant"
+    if trigger in APPROVER_TRIGGERS:
+        return "approver"
+    if trigger in PUBLIC_TRIGGERS:
+        return "public"
+    return "officer"
+
+
+def build_life(wf: Workflow, target: str, rng: random.Random) -> Life:
+    """Walk the workflow table along ``plan``; documents and the officer's claim included."""
+    tier = _weighted(rng, TIER_MIX)
+    if target == "public_notice":
+        tier = max(tier, 2)
+    life = Life(target, tier)
+    life.steps.append(Step("case.create", "applicant", to_state=wf.initial))
+    for _ in range(rng.choice((1, 2, 2, 3))):
+        life.steps.append(Step("document.upload", "applicant", document=True))
+    state, proposal, claimed = wf.initial, None, False
+    for trigger in plan(target, tier, rng):
+        if trigger.startswith("propose_"):
+            proposal = trigger.removeprefix("propose_")
+        ctx = Context(None, frozenset(), {"proposal": proposal, "tier": tier}, {})
+        row = wf.route(state, trigger, ctx)
+        if row is None:
+            raise AssertionError(f"{trigger} from {state} is not in the workflow table")
+        role = role_of(trigger)
+        if role == "officer" and not claimed:
+            life.steps.append(Step("case.claim", "officer"))
+            claimed = True
+        details: dict[str, Any] = {}
+        text = rng.choice(TEXTS[REQUIRES[trigger]]) if trigger in REQUIRES else None
+        if trigger in ("supplement", "answer_clarification") and rng.random() < 0.6:
+            life.steps.append(Step("document.upload", "applicant", document=True))
+        if trigger == "record_hearing":  # the hearing record is a required document
+            life.steps.append(Step("document.upload", "officer", document=True))
+            details["document"] = True
+        if REQUIRES.get(trigger) == "comment":
+            details["comment"] = text
+        if trigger == "deregister":
+            details["ground"] = rng.choice(["expired", "firm_withdrawal", "units_scrapped"])
+        life.steps.append(Step("case.transition", role, trigger, state, row.dest,
+                               reason=text, details=details or None))
+        state = row.dest
+    assert state == target, (state, target)
+    if claimed and rng.random() < 0.08:  # an approver re-assigns the case at some point
+        after = next(i for i, s in enumerate(life.steps) if s.action == "case.claim")
+        life.steps.insert(rng.randint(after + 1, len(life.steps)), Step("case.assign", "approver"))
+    return life
+
+
+def add_reads(life: Life, n: int, rng: random.Random) -> None:
+    """``n`` more document events in the case's life: officers reading files, late uploads."""
+    first = 1
+    while first < len(life.steps) and life.steps[first].document:
+        first += 1  # after the files that came with the draft
+    for _ in range(n):
+        pos = rng.randint(first, len(life.steps))
+        if rng.random() < 0.65:
+            life.steps.insert(pos, Step("document.download", "officer"))
+        else:
+            life.steps.insert(pos, Step("document.upload", "applicant", document=True))
+
+
+def stamp_times(life: Life, wf: Workflow, rng: random.Random, now: dt.datetime,
+                earliest: dt.datetime) -> None:
+    """Give the steps increasing times; open cases were last touched recently."""
+    offsets, t = [], 0.0
+    for step in life.steps:
+        mean_h = 2 if step.action != "case.transition" else (60 if step.role == "applicant" else 40)
+        t += max(rng.expovariate(1 / mean_h), 0.1)
+        offsets.append(t)
+    open_ = not wf.states[life.target].final and life.target not in ("registered", "suspended")
+    age_h = rng.uniform(1, 24 * 14) if open_ else rng.uniform(24 * 10, 24 * 800)
+    end = now - dt.timedelta(hours=age_h)
+    start = max(end - dt.timedelta(hours=offsets[-1]), earliest)
+    for step, off in zip(life.steps, offsets):
+        step.at = min(start + dt.timedelta(hours=off, microseconds=rng.randrange(10**6)),
+                      now - dt.timedelta(seconds=1))
+    for a, b in zip(life.steps, life.steps[1:]):  # keep the order strict after clamping
+        if b.at <= a.at:
+            b.at = a.at + dt.timedelta(microseconds=1)
+
+
+@dataclass
+class Clock:
+    """The clock columns of a case, as ``clocks.on_enter`` would leave them."""
+
+    name: str | None = None
+    started_on: dt.date | None = None
+    due: dt.date | None = None
+    estimated: bool = False
+    paused_at: dt.datetime | None = None
+    pauses: list[dict] = field(default_factory=list)
+
+
+def run_clock(life: Life, wf: Workflow, cal: WorkCalendar) -> Clock:
+    """Replay ``clocks.on_enter`` for every state change of the case at its own time."""
+    c = Clock()
+    for step in life.steps:
+        if step.action == "case.create" or (step.action == "case.transition"
+                                            and step.to_state != step.from_state):
+            _enter(c, wf, step.to_state, step.at, cal)
+    return c
+
+
+def _enter(c: Clock, wf: Workflow, dest: str, at: dt.datetime, cal: WorkCalendar) -> None:
+    state, today = wf.states[dest], local_date(at)
+    if state.clock is not None:
+        if c.name == state.clock.name and c.paused_at is not None:
+            lost = max(cal.working_days_between(local_date(c.paused_at), today), 0)
+            if lost and c.due is not None:
+                d = cal.add_working_days(c.due, lost)
+                c.due, c.estimated = d.due, c.estimated or d.estimated
+            c.paused_at = None
+            for p in c.pauses:
+                if p["ended_at"] is None:
+                    p["ended_at"], p["working_days"] = at, lost
+        elif c.name != state.clock.name:
+            d = cal.add_working_days(today, state.clock.working_days)
+            c.name, c.started_on, c.due, c.estimated, c.paused_at = (
+                state.clock.name, today, d.due, d.estimated, None)
+    elif state.pauses is not None:
+        if c.name == state.pauses and c.paused_at is None:
+            c.paused_at = at
+            c.pauses.append({"clock_name": state.pauses, "state": dest, "started_at": at,
+                             "ended_at": None, "working_days": None})
+    else:
+        c.name = c.started_on = c.due = c.paused_at = None
+        c.estimated = False
