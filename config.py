@@ -22,13 +22,20 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
-def _dev_secret_key() -> str:
-    """A random key created once per installation and kept in ``instance/``."""
-    _INSTANCE.mkdir(parents=True, exist_ok=True)
-    path = _INSTANCE / "secret_key"
+def _dev_secret_key(instance_dir: str | Path) -> str:
+    """A random key created once per installation and kept in ``instance/`` (mode 0600)."""
+    folder = Path(instance_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        # O_EXCL: two processes starting at once cannot both write a key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -76,7 +83,7 @@ class DevelopmentConfig(Config):
     def fill_secret_key(config: dict) -> None:
         """Development keeps a random key in ``instance/`` when none is given."""
         if not config.get("SECRET_KEY"):
-            config["SECRET_KEY"] = _dev_secret_key()
+            config["SECRET_KEY"] = _dev_secret_key(config.get("INSTANCE_DIR") or _INSTANCE)
 
 
 class TestingConfig(Config):
@@ -103,7 +110,8 @@ class ProductionConfig(Config):
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
-                "Production configuration refuses to start: set " + ", ".join(missing)
+                "Production configuration refuses to start: set " + " and ".join(missing)
+                + " in the environment."
             )
 
 

@@ -4,13 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
-mv migrations/versions/0002_*.py "$tmp"/ 2>/dev/null || true
+# Every hand-written revision (0002, 0003, …) steps aside and comes back even if autogenerate fails.
+mkdir "$tmp/later"
+for f in migrations/versions/0*.py; do
+  [ "$f" = migrations/versions/0001_initial.py ] || mv "$f" "$tmp/later/"
+done
+trap 'mv "$tmp"/later/*.py migrations/versions/ 2>/dev/null || true; rm -rf "$tmp"' EXIT
 rm -f migrations/versions/0001_initial.py
 DATABASE_URL="sqlite:///$tmp/empty.db" SUPERVISION_ENV=testing .venv/bin/flask --app wsgi db revision \
   --autogenerate --rev-id 0001 -m initial >/dev/null
 for f in migrations/versions/0001_*.py; do
   [ "$f" = migrations/versions/0001_initial.py ] || mv "$f" migrations/versions/0001_initial.py
 done
-mv "$tmp"/0002_*.py migrations/versions/ 2>/dev/null || true
-rm -rf "$tmp"
 echo "regenerated migrations/versions/0001_initial.py"

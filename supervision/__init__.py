@@ -34,11 +34,12 @@ def create_app(profile: str | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from supervision.core import database, i18n, navigation
+    from supervision.core import database, i18n, navigation, urls
     from supervision.extensions import babel, csrf, db, login_manager, migrate
 
     import supervision.models  # noqa: F401  (every table registered before migrations run)
 
+    urls.install_converters(app)
     db.init_app(app)
     database.install_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
@@ -60,9 +61,27 @@ def register_blueprints(app: Flask) -> None:
     from supervision.documents.views import bp as documents_bp
     from supervision.public.views import bp as public_bp
     from supervision.workdays.views import bp as workdays_bp
+    from supervision import registry
+    from supervision.registry.public_views import bp as register_bp
+    from supervision.registry.views import bp as registry_bp
 
-    for bp in (public_bp, accounts_bp, admin_bp, cases_bp, documents_bp, audit_bp, workdays_bp):
+    for bp in (public_bp, accounts_bp, admin_bp, cases_bp, documents_bp, audit_bp, workdays_bp,
+               registry_bp, register_bp):
         app.register_blueprint(bp)
+    registry.init_app(app)
+    from supervision import dossiers, jobs
+    from supervision.dossiers.transparency_views import bp as transparency_bp
+    from supervision.dossiers.views import bp as dossiers_bp
+
+    app.register_blueprint(dossiers_bp)
+    app.register_blueprint(transparency_bp)
+    jobs.init_app(app)
+    dossiers.init_app(app)
+    from supervision import decisions
+    from supervision.decisions.views import bp as decisions_bp
+
+    app.register_blueprint(decisions_bp)
+    decisions.init_app(app)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -86,5 +105,8 @@ def register_commands(app: Flask) -> None:
     from supervision.demo.cli import demo_cli
     from supervision.workdays.cli import calendar_cli
 
+    from supervision.dossiers.cli import checkpoint as checkpoint_cmd
+
+    audit_cli.add_command(checkpoint_cmd)  # flask audit checkpoint
     for group in (accounts_cli, audit_cli, demo_cli, calendar_cli):
         app.cli.add_command(group)

@@ -34,16 +34,20 @@ class RoutePolicy:
 
 
 PUBLIC = RoutePolicy("public", public=True)
+# Signing in and choosing the language: open to everyone, and among an auditor's few POSTs.
+SIGN_IN = RoutePolicy("sign_in", public=True, auditor_may_post=True)
 SIGNED_IN = RoutePolicy("signed_in")
-SELF_SERVICE = RoutePolicy("self_service", auditor_may_post=True)  # own password, language
-CASE_WORKERS = RoutePolicy("case_workers", frozenset({"applicant", "officer", "approver", "auditor", "expert"}))
+SELF_SERVICE = RoutePolicy("self_service", auditor_may_post=True)  # sign out, own password
+# Experts see no case until expert assignments exist (they will read only the cases assigned to them).
+CASE_WORKERS = RoutePolicy("case_workers", frozenset({"applicant", "officer", "approver", "auditor"}))
 REGULATORS = RoutePolicy("regulators", frozenset({"officer", "approver"}))
 OFFICERS = RoutePolicy("officers", frozenset({"officer"}))
 APPLICANTS = RoutePolicy("applicants", frozenset({"applicant"}))
 ADMINS = RoutePolicy("admins", frozenset({"admin"}))
 AUDITORS = RoutePolicy("auditors", frozenset({"auditor"}))
 AUDIT_READERS = RoutePolicy("audit_readers", frozenset({"auditor", "admin"}))
-EXPORTERS = RoutePolicy("exporters", frozenset({"auditor"}), auditor_may_post=True)
+# Dossier exports: auditors, and officers for their own department's cases (can_export_case).
+EXPORTERS = RoutePolicy("exporters", frozenset({"auditor", "officer"}), auditor_may_post=True)
 
 
 def policy(p: RoutePolicy) -> Callable:
@@ -73,14 +77,14 @@ def enforce_route_policy():
     if p is None:
         current_app.logger.error("route %s declares no access policy", request.endpoint)
         abort(403)
-    if p.public:
-        return None
-    if not current_user.is_authenticated:
+    if not p.public and not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if not p.admits(current_user):
         deny(None, status=403)
-    if (request.method not in ("GET", "HEAD", "OPTIONS") and current_user.roles == {Role.AUDITOR.value}
-            and not p.auditor_may_post):
+    # An auditor reads; the only things they send are listed by ``auditor_may_post`` (public
+    # routes included: an auditor signed in does not post objections or reports either).
+    if (current_user.is_authenticated and request.method not in ("GET", "HEAD", "OPTIONS")
+            and Role.AUDITOR.value in current_user.roles and not p.auditor_may_post):
         deny(None, status=403)
     return None
 
@@ -120,6 +124,11 @@ def can_claim_case(user, case) -> bool:
 
 def can_assign_case(user, case) -> bool:
     return bool(case_roles(user, case) & {"officer", "approver"})
+
+
+def can_export_case(user, case) -> bool:
+    """Auditors export any case's dossier; officers those of their own department."""
+    return bool(case_roles(user, case) & {"auditor", "officer"})
 
 
 def can_view_document(user, document) -> bool:

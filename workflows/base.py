@@ -64,14 +64,23 @@ class Context:
 
 
 Guard = Callable[[Context], "str | None"]  # None = passes; otherwise the (N_-marked) reason
+# A routing condition (``Transition.when``) follows the same convention: None means it holds.
+Condition = Guard
+
+ROLE_REFUSED = N_("Your role may not take this action.")
 
 
 class TransitionRefused(Exception):
-    """The trigger exists here but the actor may not fire it now; ``reasons`` say why."""
+    """The trigger exists here but the actor may not fire it now; ``reasons`` say why.
 
-    def __init__(self, reasons: list[str]):
+    ``forbidden`` is true when the actor's roles exclude the action altogether (as opposed to
+    a guard that may pass later), so the web layer can answer 403 instead of a hint.
+    """
+
+    def __init__(self, reasons: list[str], *, forbidden: bool = False):
         super().__init__("; ".join(reasons))
         self.reasons = reasons
+        self.forbidden = forbidden
 
 
 class InvalidTrigger(Exception):
@@ -90,7 +99,7 @@ def t(trigger: str, source: str | Iterable[str], dest: str, roles: Iterable[str]
 class Workflow:
     def __init__(self, *, name: str, version: int, label: str, initial: str,
                  states: Iterable[State], transitions: Iterable[Transition],
-                 guards: Mapping[str, Guard], conditions: Mapping[str, Guard] | None = None):
+                 guards: Mapping[str, Guard], conditions: Mapping[str, Condition] | None = None):
         self.name = name
         self.version = version
         self.label = label
@@ -122,6 +131,19 @@ class Workflow:
             assert tr.when is None or tr.when in self.conditions, tr.when
             assert tr.requires <= INPUT_KINDS, tr.requires
             assert tr.roles, f"{tr.trigger} has no roles"
+        # Rows of one trigger from one state differ only in destination and routing condition:
+        # who may fire it, its guards and its inputs are decided before the route is known.
+        for state in self.states:
+            for trig in self.triggers(state):
+                rows = self.rows(state, trig)
+                first = rows[0]
+                for other in rows[1:]:
+                    assert (other.roles, other.guards, other.requires) == (
+                        first.roles, first.guards, first.requires), \
+                        f"{self.name}: rows of {trig!r} from {state!r} disagree"
+                for row in rows[:-1]:
+                    assert row.when is not None, \
+                        f"{self.name}: {trig!r} from {state!r} has a row no firing can reach"
 
     def _machine_row(self, tr: Transition) -> dict[str, Any]:
         checks = [self._as_condition(self.guards[g]) for g in tr.guards]
@@ -139,6 +161,15 @@ class Workflow:
         return [tr for tr in self.transitions
                 if state in tr.source and (trigger is None or tr.trigger == trigger)]
 
+    def allowed(self) -> frozenset[tuple[str, str, str]]:
+        """Every (state, trigger, role) the table allows, guards aside."""
+        return frozenset((src, tr.trigger, role)
+                         for tr in self.transitions for src in tr.source for role in tr.roles)
+
+    def may(self, state: str, trigger: str, roles: frozenset[str]) -> bool:
+        """Whether any of ``roles`` may fire ``trigger`` in ``state`` (guards aside)."""
+        return any(tr.roles & roles for tr in self.rows(state, trigger))
+
     def triggers(self, state: str) -> list[str]:
         seen: list[str] = []
         for tr in self.rows(state):
@@ -153,7 +184,7 @@ class Workflow:
             raise InvalidTrigger(f"{self.name}: no {trigger!r} from {state!r}")
         first = rows[0]
         if not (first.roles & ctx.actor_roles):
-            return [N_("Your role may not take this action.")]
+            return [ROLE_REFUSED]
         reasons: list[str] = []
         for g in first.guards:
             why = self.guards[g](ctx)
@@ -195,7 +226,7 @@ class Workflow:
         state = model.state
         reasons = self.refusals(state, trigger, ctx)
         if reasons:
-            raise TransitionRefused(reasons)
+            raise TransitionRefused(reasons, forbidden=reasons == [ROLE_REFUSED])
         row = self.route(state, trigger, ctx)
         try:
             ok = self.machine.events[trigger].trigger(model, ctx=ctx)

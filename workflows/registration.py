@@ -184,7 +184,7 @@ def _grant_without_notice(ctx: Context) -> str | None:
 
 
 def _refusal(ctx: Context) -> str | None:
-    return None if ctx.facts.get("proposal") == "refuse" else "no"
+    return None if ctx.facts.get("proposal") == "refusal" else "no"
 
 
 REGISTRATION = Workflow(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:38:27.618879
+Create Date: 2026-11-24 23:50:28.383045
 
 """
 from alembic import op
@@ -32,6 +32,22 @@ def upgrade():
     sa.CheckConstraint("source IN ('official', 'admin')", name=op.f('ck_calendar_years_source')),
     sa.PrimaryKeyConstraint('year', name=op.f('pk_calendar_years'))
     )
+    op.create_table('checkpoints',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tree_size', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('root_hash', sa.String(length=64), nullable=False),
+    sa.Column('origin', sa.String(length=200), nullable=False),
+    sa.Column('timestamp', sa.DateTime(), nullable=False),
+    sa.Column('key_id', sa.String(length=8), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('previous_size', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('consistency_proof', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('previous_size IS NULL OR previous_size < tree_size', name=op.f('ck_checkpoints_grows')),
+    sa.CheckConstraint('tree_size > 0', name=op.f('ck_checkpoints_tree_size')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_checkpoints')),
+    sa.UniqueConstraint('tree_size', name=op.f('uq_checkpoints_tree_size'))
+    )
     op.create_table('login_throttle',
     sa.Column('key', sa.String(length=254), nullable=False),
     sa.Column('failures', sa.Integer(), nullable=False),
@@ -55,6 +71,17 @@ def upgrade():
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_organisations_kind'), ['kind'], unique=False)
 
+    op.create_table('document_counters',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=48), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last_serial', sa.Integer(), nullable=False),
+    sa.CheckConstraint('last_serial >= 0', name=op.f('ck_document_counters_last_serial')),
+    sa.ForeignKeyConstraint(['department_id'], ['organisations.id'], name=op.f('fk_document_counters_department_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_document_counters')),
+    sa.UniqueConstraint('department_id', 'kind', 'year', name='uq_document_counter')
+    )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -110,6 +137,40 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_cases_firm_id'), ['firm_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_state'), ['state'], unique=False)
 
+    op.create_table('decision_legal_bases',
+    sa.Column('kind', sa.String(length=48), nullable=False),
+    sa.Column('text_zh', sa.Text(), nullable=False),
+    sa.Column('text_en', sa.Text(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_decision_legal_bases_updated_by_id_users')),
+    sa.PrimaryKeyConstraint('kind', name=op.f('pk_decision_legal_bases'))
+    )
+    op.create_table('robot_models',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('firm_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_robot_models_created_by_id_users')),
+    sa.ForeignKeyConstraint(['firm_id'], ['organisations.id'], name=op.f('fk_robot_models_firm_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_robot_models'))
+    )
+    with op.batch_alter_table('robot_models', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_robot_models_firm_id'), ['firm_id'], unique=False)
+
+    op.create_table('rulesets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('rules_json', sa.Text(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('assessment_ref', sa.String(length=64), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_rulesets_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rulesets')),
+    sa.UniqueConstraint('version', name=op.f('uq_rulesets_version'))
+    )
     op.create_table('user_roles',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -196,6 +257,66 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_documents_firm_id'), ['firm_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_documents_sha256'), ['sha256'], unique=False)
 
+    op.create_table('jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=48), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('result_path', sa.String(length=500), nullable=True),
+    sa.Column('result_sha256', sa.String(length=64), nullable=True),
+    sa.Column('result_size', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=True),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.CheckConstraint("status != 'done' OR result_path IS NOT NULL", name=op.f('ck_jobs_done_has_result')),
+    sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name=op.f('ck_jobs_status')),
+    sa.CheckConstraint('attempts >= 0', name=op.f('ck_jobs_attempts')),
+    sa.CheckConstraint('progress >= 0 AND progress <= 100', name=op.f('ck_jobs_progress')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_jobs_case_id_cases')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_jobs_created_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
+    )
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_jobs_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_jobs_created_by_id'), ['created_by_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_jobs_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_jobs_status'), ['status'], unique=False)
+
+    op.create_table('model_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('model_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('manufacturer', sa.String(length=200), nullable=True),
+    sa.Column('form_factor', sa.String(length=32), nullable=True),
+    sa.Column('intelligence_level', sa.Integer(), nullable=True),
+    sa.Column('scenarios_json', sa.Text(), nullable=False),
+    sa.Column('mass_kg', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('max_speed_mps', sa.Numeric(precision=8, scale=2), nullable=True),
+    sa.Column('public_space', sa.Boolean(), nullable=False),
+    sa.Column('vulnerable_contact', sa.Boolean(), nullable=False),
+    sa.Column('personal_data', sa.Boolean(), nullable=False),
+    sa.Column('ota_learning', sa.Boolean(), nullable=False),
+    sa.Column('standards', sa.Text(), nullable=True),
+    sa.Column('software_version', sa.String(length=100), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('frozen_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint('intelligence_level IS NULL OR intelligence_level BETWEEN 1 AND 5', name=op.f('ck_model_versions_intelligence_level')),
+    sa.CheckConstraint('mass_kg IS NULL OR (mass_kg >= 0 AND mass_kg <= 100000)', name=op.f('ck_model_versions_mass')),
+    sa.CheckConstraint('max_speed_mps IS NULL OR (max_speed_mps >= 0 AND max_speed_mps <= 1000)', name=op.f('ck_model_versions_speed')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_model_versions_created_by_id_users')),
+    sa.ForeignKeyConstraint(['model_id'], ['robot_models.id'], name=op.f('fk_model_versions_model_id_robot_models')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_model_versions')),
+    sa.UniqueConstraint('model_id', 'number', name='uq_model_versions_model_number')
+    )
+    with op.batch_alter_table('model_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_model_versions_model_id'), ['model_id'], unique=False)
+
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
@@ -215,17 +336,177 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_notifications_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notifications_user_id'), ['user_id'], unique=False)
 
+    op.create_table('objections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('objector', sa.String(length=120), nullable=True),
+    sa.Column('contact', sa.String(length=200), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('client_address', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_objections_case_id_cases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_objections'))
+    )
+    with op.batch_alter_table('objections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_objections_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_objections_client_address'), ['client_address'], unique=False)
+        batch_op.create_index(batch_op.f('ix_objections_created_at'), ['created_at'], unique=False)
+
+    op.create_table('decisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=48), nullable=False),
+    sa.Column('number', sa.String(length=64), nullable=False),
+    sa.Column('serial', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=2), nullable=False),
+    sa.Column('snapshot', sa.Text(), nullable=False),
+    sa.Column('snapshot_sha256', sa.String(length=64), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('pdf_sha256', sa.String(length=64), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('status_changed_at', sa.DateTime(), nullable=True),
+    sa.Column('status_changed_by_decision_id', sa.Integer(), nullable=True),
+    sa.Column('issued_at', sa.DateTime(), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("language IN ('zh', 'en')", name=op.f('ck_decisions_language')),
+    sa.CheckConstraint("status IN ('issued', 'revoked', 'rescinded', 'superseded')", name=op.f('ck_decisions_status')),
+    sa.CheckConstraint('serial >= 1', name=op.f('ck_decisions_serial_positive')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_decisions_case_id_cases')),
+    sa.ForeignKeyConstraint(['department_id'], ['organisations.id'], name=op.f('fk_decisions_department_id_organisations')),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_decisions_document_id_documents')),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_decisions_issued_by_id_users')),
+    sa.ForeignKeyConstraint(['status_changed_by_decision_id'], ['decisions.id'], name=op.f('fk_decisions_status_changed_by_decision_id_decisions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_decisions')),
+    sa.UniqueConstraint('department_id', 'kind', 'year', 'serial', name='uq_decision_serial'),
+    sa.UniqueConstraint('number', name=op.f('uq_decisions_number')),
+    sa.UniqueConstraint('token', name=op.f('uq_decisions_token'))
+    )
+    with op.batch_alter_table('decisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_decisions_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_decisions_department_id'), ['department_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_decisions_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_decisions_pdf_sha256'), ['pdf_sha256'], unique=False)
+
+    op.create_table('registrations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('model_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('certificate_number', sa.String(length=64), nullable=True),
+    sa.Column('certificate_body', sa.String(length=200), nullable=True),
+    sa.Column('certificate_document_id', sa.Integer(), nullable=True),
+    sa.Column('registration_number', sa.String(length=48), nullable=True),
+    sa.Column('reg_year', sa.Integer(), nullable=True),
+    sa.Column('reg_serial', sa.Integer(), nullable=True),
+    sa.Column('registered_on', sa.Date(), nullable=True),
+    sa.CheckConstraint('(reg_year IS NULL) = (reg_serial IS NULL)', name=op.f('ck_registrations_number_parts')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_registrations_case_id_cases')),
+    sa.ForeignKeyConstraint(['certificate_document_id'], ['documents.id'], name=op.f('fk_registrations_certificate_document_id_documents')),
+    sa.ForeignKeyConstraint(['model_id'], ['robot_models.id'], name=op.f('fk_registrations_model_id_robot_models')),
+    sa.ForeignKeyConstraint(['version_id'], ['model_versions.id'], name=op.f('fk_registrations_version_id_model_versions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_registrations')),
+    sa.UniqueConstraint('case_id', name=op.f('uq_registrations_case_id')),
+    sa.UniqueConstraint('reg_year', 'reg_serial', name='uq_registrations_year_serial'),
+    sa.UniqueConstraint('registration_number', name=op.f('uq_registrations_registration_number'))
+    )
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_registrations_model_id'), ['model_id'], unique=False)
+
+    op.create_table('classifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('registration_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('ruleset_id', sa.Integer(), nullable=False),
+    sa.Column('inputs_json', sa.Text(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('computed_tier', sa.Integer(), nullable=False),
+    sa.Column('tier', sa.Integer(), nullable=False),
+    sa.Column('rationale_zh', sa.Text(), nullable=False),
+    sa.Column('rationale_en', sa.Text(), nullable=False),
+    sa.Column('override_reason', sa.Text(), nullable=True),
+    sa.Column('overridden_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('computed_tier BETWEEN 1 AND 4', name=op.f('ck_classifications_computed_tier')),
+    sa.CheckConstraint('tier = computed_tier OR override_reason IS NOT NULL', name=op.f('ck_classifications_override_has_reason')),
+    sa.CheckConstraint('tier BETWEEN 1 AND 4', name=op.f('ck_classifications_tier')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_classifications_created_by_id_users')),
+    sa.ForeignKeyConstraint(['overridden_by_id'], ['users.id'], name=op.f('fk_classifications_overridden_by_id_users')),
+    sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_classifications_registration_id_registrations')),
+    sa.ForeignKeyConstraint(['ruleset_id'], ['rulesets.id'], name=op.f('fk_classifications_ruleset_id_rulesets')),
+    sa.ForeignKeyConstraint(['version_id'], ['model_versions.id'], name=op.f('fk_classifications_version_id_model_versions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_classifications'))
+    )
+    with op.batch_alter_table('classifications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_classifications_registration_id'), ['registration_id'], unique=False)
+
+    op.create_table('sandbox_referrals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('model_id', sa.Integer(), nullable=False),
+    sa.Column('classification_id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('referred_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_sandbox_referrals_case_id_cases')),
+    sa.ForeignKeyConstraint(['classification_id'], ['classifications.id'], name=op.f('fk_sandbox_referrals_classification_id_classifications')),
+    sa.ForeignKeyConstraint(['model_id'], ['robot_models.id'], name=op.f('fk_sandbox_referrals_model_id_robot_models')),
+    sa.ForeignKeyConstraint(['referred_by_id'], ['users.id'], name=op.f('fk_sandbox_referrals_referred_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sandbox_referrals'))
+    )
+    with op.batch_alter_table('sandbox_referrals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sandbox_referrals_case_id'), ['case_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('sandbox_referrals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sandbox_referrals_case_id'))
+
+    op.drop_table('sandbox_referrals')
+    with op.batch_alter_table('classifications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_classifications_registration_id'))
+
+    op.drop_table('classifications')
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_registrations_model_id'))
+
+    op.drop_table('registrations')
+    with op.batch_alter_table('decisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_decisions_pdf_sha256'))
+        batch_op.drop_index(batch_op.f('ix_decisions_kind'))
+        batch_op.drop_index(batch_op.f('ix_decisions_department_id'))
+        batch_op.drop_index(batch_op.f('ix_decisions_case_id'))
+
+    op.drop_table('decisions')
+    with op.batch_alter_table('objections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_objections_created_at'))
+        batch_op.drop_index(batch_op.f('ix_objections_client_address'))
+        batch_op.drop_index(batch_op.f('ix_objections_case_id'))
+
+    op.drop_table('objections')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notifications_user_id'))
         batch_op.drop_index(batch_op.f('ix_notifications_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_notifications_case_id'))
 
     op.drop_table('notifications')
+    with op.batch_alter_table('model_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_model_versions_model_id'))
+
+    op.drop_table('model_versions')
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_jobs_status'))
+        batch_op.drop_index(batch_op.f('ix_jobs_kind'))
+        batch_op.drop_index(batch_op.f('ix_jobs_created_by_id'))
+        batch_op.drop_index(batch_op.f('ix_jobs_case_id'))
+
+    op.drop_table('jobs')
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_documents_sha256'))
         batch_op.drop_index(batch_op.f('ix_documents_firm_id'))
@@ -247,6 +528,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_roles_user_id'))
 
     op.drop_table('user_roles')
+    op.drop_table('rulesets')
+    with op.batch_alter_table('robot_models', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_robot_models_firm_id'))
+
+    op.drop_table('robot_models')
+    op.drop_table('decision_legal_bases')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cases_state'))
         batch_op.drop_index(batch_op.f('ix_cases_firm_id'))
@@ -260,11 +547,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_users_organisation_id'))
 
     op.drop_table('users')
+    op.drop_table('document_counters')
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organisations_kind'))
 
     op.drop_table('organisations')
     op.drop_table('login_throttle')
+    op.drop_table('checkpoints')
     op.drop_table('calendar_years')
     op.drop_table('calendar_days')
     # ### end Alembic commands ###

@@ -1,4 +1,4 @@
-"""Administration: organisations, users, roles, disabling accounts."""
+"""Administration: organisations, users, roles, disabling and enabling accounts."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -8,20 +8,21 @@ from flask_login import current_user
 from supervision import policies
 from supervision.accounts import services
 from supervision.accounts.forms import ActiveForm, OrganisationForm, RolesForm, UserForm
-from supervision.accounts.models import Organisation, Role, User
+from supervision.accounts.models import ORG_KIND_LABELS, ROLE_LABELS, Organisation, User
 from supervision.core.forms import opts
 from supervision.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-ROLE_LABELS = {
-    "applicant": "Applicant", "officer": "Officer", "approver": "Approver",
-    "expert": "Expert", "auditor": "Auditor", "admin": "Administrator",
-}
-
 
 def _role_choices():
-    return opts((r.value, _(ROLE_LABELS[r.value])) for r in Role)
+    return opts((value, _(text)) for value, text in ROLE_LABELS.items())
+
+
+def _attach(form, err: services.AccountError, default: str) -> None:
+    """Show a refused operation's message under the field it concerns."""
+    field = getattr(form, err.field or default, None) or getattr(form, default)
+    field.errors = list(field.errors) + [_(err.message, **err.params)]
 
 
 @bp.route("/")
@@ -30,7 +31,7 @@ def index():
     orgs = db.session.execute(db.select(Organisation).order_by(Organisation.kind, Organisation.id)).scalars().all()
     users = db.session.execute(db.select(User).order_by(User.email)).scalars().all()
     return render_template("admin/index.html", orgs=orgs, users=users, role_labels=ROLE_LABELS,
-                           roles_form=RolesForm(), active_form=ActiveForm())
+                           kind_labels=ORG_KIND_LABELS)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -43,18 +44,18 @@ def new_organisation():
                                          name_en=form.name_en.data, credit_code=form.credit_code.data,
                                          doc_prefix=form.doc_prefix.data, actor=current_user)
         except services.AccountError as err:
-            form.credit_code.errors.append(_(err.message, **err.params))
+            _attach(form, err, "credit_code")
         else:
             flash(_("The organisation was created."), "success")
-            return redirect(url_for("admin.index"))
-    return render_template("admin/organisation_form.html", form=form), 200 if not form.errors else 422
+            return redirect(url_for("admin.index")), 303
+    return render_template("admin/organisation_form.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @policies.policy(policies.ADMINS)
 def new_user():
     form = UserForm()
-    orgs = db.session.execute(db.select(Organisation).order_by(Organisation.name_zh)).scalars().all()
+    orgs = db.session.execute(db.select(Organisation).order_by(Organisation.kind, Organisation.name_zh)).scalars().all()
     form.organisation_id.choices = opts((o.id, f"{o.name_zh} / {o.name_en}") for o in orgs)
     form.roles.choices = _role_choices()
     if form.validate_on_submit():
@@ -63,11 +64,11 @@ def new_user():
             services.create_user(email=form.email.data, name=form.name.data, password=form.password.data,
                                  organisation=org, roles=form.roles.data, actor=current_user)
         except services.AccountError as err:
-            form.email.errors.append(_(err.message, **err.params))
+            _attach(form, err, "email")
         else:
             flash(_("The user was created."), "success")
-            return redirect(url_for("admin.index"))
-    return render_template("admin/user_form.html", form=form), 200 if not form.errors else 422
+            return redirect(url_for("admin.index")), 303
+    return render_template("admin/user_form.html", form=form, orgs=orgs), 422 if form.errors else 200
 
 
 def _user_or_404(user_id: int) -> User:
@@ -83,16 +84,17 @@ def set_roles(user_id: int):
     user = _user_or_404(user_id)
     form = RolesForm()
     form.roles.choices = _role_choices()
-    if form.validate_on_submit():
-        try:
-            services.set_roles(user, form.roles.data, actor=current_user)
-        except services.AccountError as err:
-            flash(_(err.message, **err.params), "error")
-        else:
-            flash(_("The roles were saved."), "success")
+    if not form.validate_on_submit():
+        for message in form.roles.errors:
+            flash(_("%(user)s: %(message)s", user=user.email, message=message), "error")
+        return redirect(url_for("admin.index")), 303
+    try:
+        services.set_roles(user, form.roles.data, actor=current_user)
+    except services.AccountError as err:
+        flash(_("%(user)s: %(message)s", user=user.email, message=_(err.message, **err.params)), "error")
     else:
-        flash(_("Choose at least one role."), "error")
-    return redirect(url_for("admin.index"))
+        flash(_("The roles of %(user)s were saved.", user=user.email), "success")
+    return redirect(url_for("admin.index")), 303
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -100,11 +102,16 @@ def set_roles(user_id: int):
 def set_active(user_id: int):
     user = _user_or_404(user_id)
     form = ActiveForm()
-    if form.validate_on_submit():
-        try:
-            services.set_active(user, bool(form.active.data), actor=current_user)
-        except services.AccountError as err:
-            flash(_(err.message, **err.params), "error")
+    if not form.validate_on_submit():  # pragma: no cover - a BooleanField accepts any input
+        abort(400)
+    try:
+        services.set_active(user, bool(form.active.data), actor=current_user)
+    except services.AccountError as err:
+        flash(_(err.message, **err.params), "error")
+    else:
+        if form.active.data:
+            flash(_("The account of %(user)s was enabled.", user=user.email), "success")
         else:
-            flash(_("The account was enabled.") if form.active.data else _("The account was disabled."), "success")
-    return redirect(url_for("admin.index"))
+            flash(_("The account of %(user)s was disabled; their open sessions have ended.", user=user.email),
+                  "success")
+    return redirect(url_for("admin.index")), 303

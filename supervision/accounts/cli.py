@@ -1,4 +1,9 @@
-"""``flask accounts create-admin``: the first administrator of a new installation."""
+"""``flask accounts create-admin``: the first administrator of a new installation.
+
+Creates the lead department too when no department exists yet (a production database starts
+empty: the migrations create no accounts and no demo data).  Runs through the same services as
+the admin pages, so the administrator's creation is in the audit trail.
+"""
 from __future__ import annotations
 
 import click
@@ -27,9 +32,9 @@ def create_admin(email: str, name: str, password: str, department_zh: str, depar
         if dept is None:
             dept = services.create_organisation(kind="department", name_zh=department_zh,
                                                 name_en=department_en, commit=False)
-        services.create_user(email=email, name=name, password=password, organisation=dept,
-                             roles=["admin"])
+        user = services.create_user(email=email, name=name, password=password, organisation=dept,
+                                    roles=["admin"])
     except services.AccountError as err:
         db.session.rollback()
         raise click.ClickException(err.message % err.params if err.params else err.message)
-    click.echo(f"Administrator {email} created in {dept.name_zh}.")
+    click.echo(f"Administrator {user.email} created in {dept.name_zh}.")

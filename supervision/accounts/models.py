@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supervision.core.timeutil import utcnow
 from supervision.extensions import db
+from workflows.base import N_
 
 
 class OrgKind(str, enum.Enum):
@@ -36,6 +37,22 @@ ROLES_BY_ORG_KIND = {
     OrgKind.CERTIFICATION_BODY.value: {Role.EXPERT.value},
     OrgKind.TESTING_BASE.value: {Role.EXPERT.value},
 }
+ORG_KIND_LABELS = {
+    OrgKind.FIRM.value: N_("Firm"),
+    OrgKind.DEPARTMENT.value: N_("Regulator department"),
+    OrgKind.CERTIFICATION_BODY.value: N_("Certification body"),
+    OrgKind.TESTING_BASE.value: N_("Testing base"),
+}
+ROLE_LABELS = {
+    Role.APPLICANT.value: N_("Applicant"),
+    Role.OFFICER.value: N_("Officer"),
+    Role.APPROVER.value: N_("Approver"),
+    Role.EXPERT.value: N_("Expert"),
+    Role.AUDITOR.value: N_("Auditor"),
+    Role.ADMIN.value: N_("Administrator"),
+}
+# Roles that are held alone: an auditor inspects the work of the others and does none of it.
+EXCLUSIVE_ROLES = frozenset({Role.AUDITOR.value})
 
 
 def _in(values) -> str:
@@ -67,6 +84,11 @@ class Organisation(db.Model):
     @property
     def is_department(self) -> bool:
         return self.kind == OrgKind.DEPARTMENT.value
+
+    @property
+    def allowed_roles(self) -> list[str]:
+        """The roles its users may hold, in the order of ``Role``."""
+        return [r.value for r in Role if r.value in ROLES_BY_ORG_KIND[self.kind]]
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name_en}>"

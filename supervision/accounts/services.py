@@ -8,8 +8,8 @@ from typing import Iterable
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
-from supervision.accounts.models import (ROLES_BY_ORG_KIND, LoginThrottle, Organisation, OrgKind,
-                                         Role, User, UserRole)
+from supervision.accounts.models import (EXCLUSIVE_ROLES, ROLES_BY_ORG_KIND, LoginThrottle,
+                                         Organisation, OrgKind, Role, User, UserRole)
 from supervision.accounts.passwords import MIN_LENGTH, hash_password, verify_password
 from supervision.audit.services import record, record_now
 from supervision.core.timeutil import utcnow
@@ -18,38 +18,58 @@ from workflows.base import N_
 
 
 class AccountError(ValueError):
-    """A rejected account operation; ``message`` is N_-marked for translation."""
+    """A rejected account operation; ``message`` is N_-marked for translation, ``field`` names
+    the form field it belongs to (when there is one)."""
 
-    def __init__(self, message: str, **params):
+    def __init__(self, message: str, *, field: str | None = None, **params):
         super().__init__(message)
-        self.message, self.params = message, params
+        self.message, self.field, self.params = message, field, params
+
+
+NAME_MAX = 200
+PASSWORD_MAX = 512
 
 
 def normalise_credit_code(code: str) -> str:
     """Validate a unified social credit code (GB 32100) and return its compact form."""
     compact = uscc.compact(code or "")
+    if not compact:
+        raise AccountError(N_("A firm needs its unified social credit code."), field="credit_code")
     try:
         return uscc.validate(compact)
     except InvalidChecksum as err:
-        raise AccountError(N_("The check character of the unified social credit code is wrong.")) from err
+        raise AccountError(
+            N_("The check character (the 18th character) of the unified social credit code is wrong: "
+               "check for a mistyped character."), field="credit_code") from err
     except ValidationError as err:
-        raise AccountError(N_("This is not a valid unified social credit code (18 characters, GB 32100).")) from err
+        raise AccountError(
+            N_("This is not a unified social credit code: it has 18 digits and capital letters (GB 32100)."),
+            field="credit_code") from err
 
 
 def create_organisation(*, kind: str, name_zh: str, name_en: str, actor=None,
                         credit_code: str | None = None, doc_prefix: str | None = None,
                         commit: bool = True) -> Organisation:
     if kind not in {k.value for k in OrgKind}:
-        raise AccountError(N_("Unknown kind of organisation."))
-    if not (name_zh or "").strip() or not (name_en or "").strip():
-        raise AccountError(N_("Give the name in Chinese and in English."))
+        raise AccountError(N_("Unknown kind of organisation."), field="kind")
+    name_zh, name_en = (name_zh or "").strip(), (name_en or "").strip()
+    if not name_zh:
+        raise AccountError(N_("Give the Chinese name."), field="name_zh")
+    if not name_en:
+        raise AccountError(N_("Give the English name."), field="name_en")
+    if len(name_zh) > NAME_MAX or len(name_en) > NAME_MAX:
+        raise AccountError(N_("A name has at most %(n)s characters."), field="name_zh", n=NAME_MAX)
+    doc_prefix = (doc_prefix or "").strip() or None
+    if doc_prefix is not None and len(doc_prefix) > 32:
+        raise AccountError(N_("The document number prefix has at most 32 characters."), field="doc_prefix")
     code = None
     if kind == OrgKind.FIRM.value or credit_code:
         code = normalise_credit_code(credit_code or "")
         if db.session.execute(db.select(Organisation.id).filter_by(credit_code=code)).first():
-            raise AccountError(N_("An organisation with this credit code exists already."))
-    org = Organisation(kind=kind, name_zh=name_zh.strip(), name_en=name_en.strip(),
-                       credit_code=code, doc_prefix=(doc_prefix or None))
+            raise AccountError(N_("An organisation with this credit code exists already."),
+                               field="credit_code")
+    org = Organisation(kind=kind, name_zh=name_zh, name_en=name_en,
+                       credit_code=code, doc_prefix=doc_prefix)
     db.session.add(org)
     db.session.flush()
     record("organisation.create", actor=actor, object_type="organisation", object_id=org.id,
@@ -60,26 +80,43 @@ def create_organisation(*, kind: str, name_zh: str, name_en: str, actor=None,
 
 
 def _check_roles(org: Organisation, roles: Iterable[str]) -> list[str]:
-    roles = sorted(set(roles))
+    roles = sorted(set(roles or ()))
     known = {r.value for r in Role}
-    if not roles or not set(roles) <= known:
-        raise AccountError(N_("Choose at least one role."))
+    if not roles:
+        raise AccountError(N_("Choose at least one role."), field="roles")
+    if not set(roles) <= known:
+        raise AccountError(N_("Unknown role."), field="roles")
     if not set(roles) <= ROLES_BY_ORG_KIND[org.kind]:
-        raise AccountError(N_("These roles do not fit this kind of organisation."))
+        raise AccountError(N_("These roles do not fit this kind of organisation."), field="roles")
+    if len(roles) > 1 and set(roles) & EXCLUSIVE_ROLES:
+        raise AccountError(N_("An auditor holds no other role."), field="roles")
     return roles
 
 
-def create_user(*, email: str, name: str, password: str, organisation: Organisation,
+def _check_password(password: str | None, field: str) -> None:
+    if len(password or "") < MIN_LENGTH:
+        raise AccountError(N_("The password must have at least %(n)s characters."), field=field,
+                           n=MIN_LENGTH)
+    if len(password) > PASSWORD_MAX:
+        raise AccountError(N_("The password has at most %(n)s characters."), field=field, n=PASSWORD_MAX)
+
+
+def create_user(*, email: str, name: str, password: str, organisation: Organisation | None,
                 roles: Iterable[str], actor=None, commit: bool = True) -> User:
     email = (email or "").strip().lower()
-    if "@" not in email or len(email) > 254:
-        raise AccountError(N_("Enter a valid email address."))
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
+        raise AccountError(N_("Enter a valid email address."), field="email")
+    if organisation is None:
+        raise AccountError(N_("Choose an organisation."), field="organisation_id")
+    name = (name or "").strip() or email
+    if len(name) > 120:
+        raise AccountError(N_("A name has at most %(n)s characters."), field="name", n=120)
     if db.session.execute(db.select(User.id).filter_by(email=email)).first():
-        raise AccountError(N_("A user with this email exists already."))
-    if len(password or "") < MIN_LENGTH:
-        raise AccountError(N_("The password must have at least %(n)s characters."), n=MIN_LENGTH)
+        raise AccountError(N_("A user with this email exists already."), field="email")
+    _check_password(password, "password")
     roles = _check_roles(organisation, roles)
-    user = User(email=email, name=(name or email).strip(), password_hash=hash_password(password),
+    user = User(email=email, name=name, password_hash=hash_password(password),
                 organisation=organisation, session_token=secrets.token_hex(16),
                 password_changed_at=utcnow())
     user.role_rows = [UserRole(role=r) for r in roles]
@@ -95,6 +132,10 @@ def create_user(*, email: str, name: str, password: str, organisation: Organisat
 def set_roles(user: User, roles: Iterable[str], *, actor) -> User:
     roles = _check_roles(user.organisation, roles)
     before = sorted(user.roles)
+    if actor is not None and actor.id == user.id and Role.ADMIN.value in before and Role.ADMIN.value not in roles:
+        raise AccountError(N_("You cannot take away your own administrator role."), field="roles")
+    if roles == before:
+        return user  # nothing changes, nothing to record
     user.role_rows = [r for r in user.role_rows if r.role in roles] + [
         UserRole(role=r) for r in roles if r not in user.roles]
     record("user.set_roles", actor=actor, object_type="user", object_id=user.id,
@@ -106,6 +147,8 @@ def set_roles(user: User, roles: Iterable[str], *, actor) -> User:
 def set_active(user: User, active: bool, *, actor) -> User:
     if actor is not None and actor.id == user.id and not active:
         raise AccountError(N_("You cannot disable your own account."))
+    if user.active == active:
+        return user  # already so (e.g. a form sent twice): nothing changes, nothing to record
     user.active = active
     user.session_token = secrets.token_hex(16)  # ends every open session of the user
     record("user.enable" if active else "user.disable", actor=actor, object_type="user",
@@ -116,9 +159,10 @@ def set_active(user: User, active: bool, *, actor) -> User:
 
 def change_password(user: User, *, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current or ""):
-        raise AccountError(N_("The current password is wrong."))
-    if len(new or "") < MIN_LENGTH:
-        raise AccountError(N_("The password must have at least %(n)s characters."), n=MIN_LENGTH)
+        raise AccountError(N_("The current password is wrong."), field="current")
+    _check_password(new, "new")
+    if verify_password(user.password_hash, new):
+        raise AccountError(N_("The new password must differ from the current one."), field="new")
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     user.session_token = secrets.token_hex(16)
@@ -127,6 +171,8 @@ def change_password(user: User, *, current: str, new: str) -> None:
 
 
 def set_locale(user: User, locale: str) -> None:
+    if user.locale == locale:
+        return
     user.locale = locale
     record("user.set_locale", actor=user, object_type="user", object_id=user.id,
            details={"locale": locale})

@@ -1,4 +1,5 @@
-"""``flask audit verify``: exit 0 with the count when intact, 1 naming the first bad event."""
+"""``flask audit verify``: exit 0 with the number of events verified when the log is intact;
+exit 1 naming the first event that was altered, deleted or reordered."""
 from __future__ import annotations
 
 import sys
@@ -15,11 +16,15 @@ audit_cli = click.Group("audit", help="The audit trail.")
 @audit_cli.command("verify")
 @with_appcontext
 def verify() -> None:
+    """Re-check every event's hash and both chains (global and per case)."""
     started = time.perf_counter()
     result = verify_database()
     elapsed = time.perf_counter() - started
+    rate = f"{result.verified / elapsed:,.0f} events/s" if elapsed > 0 and result.verified else "-"
     if result.ok:
-        click.echo(f"audit log intact: {result.verified} events verified in {elapsed:.2f}s")
+        click.echo(f"audit log intact: {result.verified} events verified in {elapsed:.2f}s ({rate})")
+        if result.head:
+            click.echo(f"head hash: {result.head}")
         return
     click.echo(f"audit log NOT intact: event {result.first_bad}: {result.problem} "
                f"({result.verified} events before it verified)", err=True)

@@ -1,6 +1,13 @@
-"""Writing audit events: one event per change, in the same transaction as the change."""
+"""Writing audit events: one event per change, in the same transaction as the change.
+
+``record`` appends an event to the caller's session (the caller's single commit makes the change
+and its event durable together, or neither); ``record_now`` is for events that accompany no
+business change (sign-in, denied access) and commits at once.  Appends are serialised so the
+global sequence stays gap-free and the chain linear.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -9,17 +16,41 @@ from sqlalchemy import text
 from supervision.audit import chain
 from supervision.audit.models import AuditEvent
 from supervision.core.requestctx import client_address, current_request_id
-from supervision.core.timeutil import iso_z, utcnow
+from supervision.core.timeutil import utcnow
 from supervision.extensions import db
 
 # Any constant works; it names the one lock that serialises appends on PostgreSQL.
 _PG_LOCK_KEY = 0x4155444954  # "AUDIT"
 
+# Column widths: a value is clipped to fit, so an odd input can never make the write fail
+# (and with it the change it records).  Free text (reason, details) is unlimited.
+_WIDTHS = {
+    "action": 64, "actor_email": 254, "actor_roles": 120, "object_type": 48, "object_id": 64,
+    "workflow": 48, "trigger": 48, "from_state": 48, "to_state": 48, "request_id": 64,
+    "client_address": 64,
+}
+
 
 def _lock_log() -> None:
-    """Serialise appends so sequence numbers stay gap-free and the chain linear."""
+    """Serialise appends so sequence numbers stay gap-free and the chain linear.
+
+    PostgreSQL: a transaction-scoped advisory lock, held until the caller commits or rolls back.
+    SQLite serialises writers itself (one writer at a time)."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+
+
+def _clean(value: str | None, width: int | None = None) -> str | None:
+    """PostgreSQL text cannot hold NUL; clip to the column width."""
+    if value is None:
+        return None
+    value = str(value).replace("\x00", "\ufffd")
+    return value[:width] if width else value
+
+
+def format_time(ts: dt.datetime) -> str:
+    """A naive UTC timestamp as it appears in the hashed document."""
+    return ts.strftime(chain.TIME_FORMAT)
 
 
 def record(
@@ -38,9 +69,14 @@ def record(
     details: dict[str, Any] | None = None,
     actor_email: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the session; the caller's commit makes it and the change durable."""
+    """Append one event to the session; the caller's commit makes it and the change durable.
+
+    ``actor`` is the signed-in user (or ``None``: the public, or a sign-in attempt, named by
+    ``actor_email``).  An event about a case joins that case's chain and carries its workflow."""
     if case is not None and case.id is None:
         db.session.flush()
+    if case is not None and workflow is None:
+        workflow, workflow_version = case.case_type, case.workflow_version
     _lock_log()
     last = db.session.execute(
         db.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
@@ -55,9 +91,9 @@ def record(
         ).scalar() or chain.GENESIS
     now = utcnow()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    doc = {
+    doc: dict[str, Any] = {
         "seq": (last.seq + 1) if last else 1,
-        "time": iso_z(now),
+        "time": format_time(now),
         "action": action,
         "actor_id": actor.id if authenticated else None,
         "actor_email": actor.email if authenticated else actor_email,
@@ -71,13 +107,17 @@ def record(
         "trigger": trigger,
         "from_state": from_state,
         "to_state": to_state,
-        "reason": reason,
-        "details": json.dumps(details, ensure_ascii=False, sort_keys=True) if details else None,
+        "reason": reason or None,
+        "details": (json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                               default=str) if details else None),
         "request_id": current_request_id(),
         "client_address": client_address(),
         "prev_hash": last.hash if last else chain.GENESIS,
         "prev_case_hash": prev_case_hash,
     }
+    for key, value in doc.items():
+        if isinstance(value, str) and key != "time":
+            doc[key] = _clean(value, _WIDTHS.get(key))
     data = chain.canonical_bytes(doc)
     event = AuditEvent(
         created_at=now,

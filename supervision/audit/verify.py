@@ -1,56 +1,126 @@
-"""Re-checking the whole audit log: hashes, the global chain, the per-case chains, order."""
+"""Re-checking the whole audit log: each event's hash over its stored bytes, that the bytes are
+the canonical form of the stored fields, the global chain, the per-case chains and the order.
+
+Reads only.  Used by ``flask audit verify`` and the auditors' verification page; the problems
+are marked for translation so the page shows them in the user's language.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import String, type_coerce
+from sqlalchemy.exc import StatementError
 
 from supervision.audit import chain
 from supervision.audit.models import AuditEvent
-from supervision.core.timeutil import iso_z
 from supervision.extensions import db
+from workflows.base import N_
+
+MISSING = N_("missing: the event was deleted")
+HASH_MISMATCH = N_("its hash does not match its stored bytes: the event was altered")
+NOT_CANONICAL = N_("its stored bytes are not a canonical event document: the event was altered")
+MOVED = N_("it holds the content of another event: the log was reordered")
+FIELDS_DIFFER = N_("its stored fields differ from its hashed bytes: the event was altered")
+GLOBAL_BROKEN = N_("it does not link to the previous event: the log was altered or reordered")
+UNREADABLE = N_("its stored values cannot be read: the event was altered")
+CASE_BROKEN = N_("it does not link to the previous event of its case: the log was altered or reordered")
+
+# The columns read, in this order: the document fields (``time`` comes from ``created_at``),
+# then the stored hash and bytes.
+_ROW_FIELDS = tuple(k for k in chain.FIELDS if k != "time")
+# The time is read as the database gives it: a datetime from PostgreSQL, the stored text from
+# SQLite (unparsed, so a malformed value is reported at its event rather than failing the read).
+_COLUMNS = [getattr(AuditEvent, k) for k in _ROW_FIELDS] + [
+    type_coerce(AuditEvent.created_at, String).label("created_at"), AuditEvent.hash,
+    AuditEvent.canonical]
+# SQLAlchemy's SQLite DATETIME storage format (always with microseconds).
+_SQLITE_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
+_I = {k: i for i, k in enumerate(_ROW_FIELDS)}
+SEQ, CASE_ID, PREV_HASH, PREV_CASE_HASH = _I["seq"], _I["case_id"], _I["prev_hash"], _I["prev_case_hash"]
+CREATED_AT, HASH, CANONICAL = len(_ROW_FIELDS), len(_ROW_FIELDS) + 1, len(_ROW_FIELDS) + 2
 
 
 @dataclass
 class VerifyResult:
     ok: bool
-    verified: int
-    first_bad: int | None = None
-    problem: str | None = None
+    verified: int                  # events that held, in order, before the first bad one
+    first_bad: int | None = None   # the number of the first event that does not hold
+    problem: str | None = None     # one of the messages above (English source text)
+    head: str | None = None        # the hash of the last event verified
 
 
-def _row_doc(ev: AuditEvent) -> dict:
-    doc = {k: getattr(ev, k) for k in chain.FIELDS if k != "time"}
-    doc["time"] = iso_z(ev.created_at)
-    return doc
+def _expected_text(row: Sequence[Any]) -> str | None:
+    """The canonical text the stored fields of ``row`` must have been hashed as."""
+    doc = dict(zip(_ROW_FIELDS, row))
+    ts = row[CREATED_AT]
+    try:
+        if isinstance(ts, str):
+            if not _SQLITE_TIME.fullmatch(ts):
+                return None
+            doc["time"] = ts.replace(" ", "T") + "Z"
+        else:
+            doc["time"] = ts.strftime(chain.TIME_FORMAT)
+        return chain.canonical_text(doc)
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
-def verify_events(events: Iterable[AuditEvent]) -> VerifyResult:
-    """Check events in ``seq`` order; stop at the first event that does not hold."""
+def _diagnose(row: Sequence[Any]) -> str:
+    """Why the stored bytes of ``row`` (whose hash holds) disagree with its stored fields."""
+    try:
+        doc = chain.parse(row[CANONICAL])
+    except chain.NotCanonical:
+        return NOT_CANONICAL
+    return MOVED if doc["seq"] != row[SEQ] else FIELDS_DIFFER
+
+
+def verify_rows(rows: Iterable[Sequence[Any]]) -> VerifyResult:
+    """Check rows (columns as in ``_COLUMNS``) in ``seq`` order; stop at the first that does
+    not hold.  The stored fields are written out canonically and must be exactly the stored
+    bytes, whose SHA-256 must be the stored hash; then both chains are followed."""
     expected, prev_hash, case_heads, count = 1, chain.GENESIS, {}, 0
-    for ev in events:
-        if ev.seq != expected:
-            # A gap means event ``expected`` was deleted; a smaller number means reordering.
-            return VerifyResult(False, count, expected if ev.seq > expected else ev.seq,
-                                "missing" if ev.seq > expected else "out of order")
-        if chain.digest(ev.canonical.encode("utf-8")) != ev.hash:
-            return VerifyResult(False, count, ev.seq, "hash does not match the stored bytes")
-        doc = chain.parse(ev.canonical)
-        if doc != _row_doc(ev):
-            return VerifyResult(False, count, ev.seq, "stored fields differ from the hashed bytes")
-        if doc["seq"] != ev.seq:
-            return VerifyResult(False, count, ev.seq, "sequence number altered")
-        if ev.prev_hash != prev_hash:
-            return VerifyResult(False, count, ev.seq, "global chain broken")
-        if ev.case_id is not None:
-            if ev.prev_case_hash != case_heads.get(ev.case_id, chain.GENESIS):
-                return VerifyResult(False, count, ev.seq, "case chain broken")
-            case_heads[ev.case_id] = ev.hash
-        prev_hash, expected, count = ev.hash, expected + 1, count + 1
-    return VerifyResult(True, count)
+    digest = chain.digest
+
+    def bad(seq: int, problem: str) -> VerifyResult:
+        return VerifyResult(False, count, seq, problem, prev_hash if count else None)
+
+    stream = iter(rows)
+    while True:
+        try:
+            row = next(stream)
+        except StopIteration:
+            break
+        except (ValueError, TypeError, StatementError):  # e.g. a time SQLite cannot parse
+            return bad(expected, UNREADABLE)
+        seq = row[SEQ]
+        if seq != expected:  # rows come ordered by the unique ``seq``: a gap is a deletion
+            return bad(expected, MISSING)
+        canonical, event_hash = row[CANONICAL], row[HASH]
+        if digest(canonical.encode("utf-8")) != event_hash:
+            return bad(seq, HASH_MISMATCH)
+        if _expected_text(row) != canonical:
+            return bad(seq, _diagnose(row))
+        if row[PREV_HASH] != prev_hash:
+            return bad(seq, GLOBAL_BROKEN)
+        case_id = row[CASE_ID]
+        if case_id is not None:
+            if row[PREV_CASE_HASH] != case_heads.get(case_id, chain.GENESIS):
+                return bad(seq, CASE_BROKEN)
+            case_heads[case_id] = event_hash
+        elif row[PREV_CASE_HASH] is not None:
+            return bad(seq, CASE_BROKEN)
+        prev_hash, expected, count = event_hash, expected + 1, count + 1
+    return VerifyResult(True, count, head=prev_hash if count else None)
 
 
 def verify_database(batch: int = 5000) -> VerifyResult:
-    stmt = db.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
-    result = verify_events(db.session.execute(stmt).scalars())
-    db.session.rollback()
-    return result
+    """Verify every stored event, streaming in batches (one consistent read)."""
+    stmt = db.select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    result = db.session.execute(stmt)
+    try:
+        return verify_rows(result)
+    finally:
+        result.close()  # a server-side cursor, when verification stopped early
+        db.session.rollback()  # end the read; nothing was changed

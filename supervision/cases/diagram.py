@@ -10,6 +10,7 @@ from workflows.base import Workflow
 
 
 def svg(wf: Workflow) -> str:
+    """The workflow's diagram as inline SVG in the current language ("" without Graphviz)."""
     return _svg(wf.name, wf.version, lang())
 
 
@@ -18,7 +19,8 @@ def _svg(name: str, version: int, language: str) -> str:
     import workflows
 
     wf = workflows.get(name)
-    g = graphviz.Digraph(name, graph_attr={"rankdir": "LR", "fontname": "Noto Sans CJK SC"},
+    g = graphviz.Digraph(name, graph_attr={"rankdir": "LR", "fontname": "Noto Sans CJK SC",
+                                           "nodesep": "0.3", "ranksep": "0.45"},
                          node_attr={"shape": "box", "style": "rounded", "fontname": "Noto Sans CJK SC", "fontsize": "11"},
                          edge_attr={"fontname": "Noto Sans CJK SC", "fontsize": "9"})
     for state in wf.states.values():
@@ -32,6 +34,8 @@ def _svg(name: str, version: int, language: str) -> str:
             seen.add(key)
             g.edge(src, tr.dest, label(tr.label))
     try:
-        return g.pipe(format="svg").decode("utf-8")
+        out = g.pipe(format="svg").decode("utf-8")
     except graphviz.ExecutableNotFound:  # the table below the diagram still says everything
         return ""
+    # Inline in the page: drop the XML declaration and doctype that precede the <svg> element.
+    return out[out.find("<svg"):]

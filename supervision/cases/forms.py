@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from supervision.core.forms import opts
-from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class ActionForm(FlaskForm):
@@ -22,7 +22,7 @@ class ActionForm(FlaskForm):
     document = FileField(_l("Document"))
     classification = SelectField(_l("Classification"), choices=opts([
         ("internal", _l("Internal (内部)")), ("confidential", _l("Confidential (敏感)")),
-        ("public", _l("Public (公开)"))]))
+        ("public", _l("Public (公开)"))]), default="internal", validators=[Optional()])
 
 
 class VersionForm(FlaskForm):
@@ -41,4 +41,3 @@ class FilterForm(FlaskForm):
     state = SelectField(_l("State"), validators=[Optional()])
     scope = SelectField(_l("Show"), choices=opts([("all", _l("All")), ("mine", _l("Assigned to me")),
                                              ("unassigned", _l("Unassigned"))]), validators=[Optional()])
-    q = StringField(validators=[Optional(), Length(max=64)])

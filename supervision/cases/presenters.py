@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from supervision.accounts.models import ROLE_LABELS as _ACCOUNT_ROLE_LABELS
 from supervision.audit.models import AuditEvent
 from supervision.cases import clocks
 from supervision.cases.models import Case
@@ -13,16 +14,47 @@ from supervision.cases.services import context_for, workflow_of
 from supervision.core.i18n import label
 from supervision.extensions import db
 from supervision.workdays.calendar import WorkCalendar
+from workflows.base import N_
 
-ACTION_LABELS = {
-    "case.create": "Case created",
-    "case.transition": "Action",
-    "case.claim": "Case claimed",
-    "case.assign": "Case assigned",
-    "document.upload": "Document uploaded",
-    "document.download": "Document downloaded",
-    "export.start": "Export started",
+# What each audit action on a case is called on its timeline.  Domains add theirs with
+# ``register_action_labels``; an action without a label is shown by its code.
+ACTION_LABELS: dict[str, str] = {
+    "case.create": N_("Case created"),
+    "case.transition": N_("Action"),
+    "case.claim": N_("Case claimed"),
+    "case.assign": N_("Case assigned"),
+    "case.deadline_recalculated": N_("Deadline recalculated"),
+    "document.upload": N_("Document uploaded"),
+    "document.download": N_("Document downloaded"),
+    "export.start": N_("Export started"),
+    "export.done": N_("Export finished"),
+    "export.failed": N_("Export failed"),
+    "export.download": N_("Export downloaded"),
+    "job.retry": N_("Job retried"),
+    "access.denied": N_("Access denied"),
+    "decision.issue": N_("Decision issued"),
+    "registry.classify": N_("Model classified"),
+    "registry.reclassify": N_("Model reclassified"),
+    "registry.tier_override": N_("Tier overridden"),
+    "registry.sandbox_referral": N_("Referred to the sandbox"),
+    "registry.certificate_declare": N_("Certificate declared"),
+    "registry.version_create": N_("New model version"),
+    "registry.version_update": N_("Model version updated"),
 }
+
+
+# Who may fire a transition and what they must supply, as the help page names them.
+ROLE_LABELS: dict[str, str] = {**_ACCOUNT_ROLE_LABELS, "public": N_("Anyone (public)")}
+INPUT_LABELS: dict[str, str] = {
+    "reason": N_("Reasons"),
+    "comment": N_("Comment"),
+    "document": N_("Document"),
+}
+
+
+def register_action_labels(labels: dict[str, str]) -> None:
+    """Name a domain's audit actions on the case timeline (labels marked with ``N_``)."""
+    ACTION_LABELS.update(labels)
 
 
 @dataclass
@@ -47,7 +79,7 @@ def timeline(case: Case, *, include_reads: bool) -> list[TimelineEntry]:
             rows = wf.rows(ev.from_state or "", ev.trigger) if ev.trigger else []
             what = label(rows[0].label) if rows else ev.trigger or ""
         else:
-            what = _(ACTION_LABELS.get(ev.action, ev.action))
+            what = label(ACTION_LABELS[ev.action]) if ev.action in ACTION_LABELS else ev.action
         comment = None
         if ev.details:
             comment = json.loads(ev.details).get("comment")

@@ -17,15 +17,16 @@ from supervision.audit.services import record
 from supervision.cases import clocks
 from supervision.cases.models import Case, Notification
 from supervision.core.errors import Conflict
+from supervision.core.timeutil import utcnow
 from supervision.extensions import db
-from workflows.base import Context, InvalidTrigger, TransitionRefused, Workflow
+from workflows.base import N_, Context, InvalidTrigger, TransitionRefused, Workflow
 
 FactProvider = Callable[[Case, Any], dict[str, Any]]
 Effect = Callable[[Case, Any, dict[str, Any]], None]
 _facts: dict[str, list[FactProvider]] = {}
 _effects: dict[tuple[str, str], list[Effect]] = {}
 
-__all__ = ["fire", "create_case", "claim", "assign", "context_for", "register_facts",
+__all__ = ["fire", "create_case", "claim", "assign", "may_claim", "is_closed", "context_for", "register_facts",
            "register_effect", "Conflict", "InvalidTrigger", "TransitionRefused"]
 
 
@@ -42,6 +43,16 @@ def workflow_of(case: Case) -> Workflow:
     if wf.version != case.workflow_version:  # pragma: no cover - one version per workflow so far
         raise InvalidTrigger(f"{case.case_type} v{case.workflow_version} is no longer served")
     return wf
+
+
+def is_closed(case: Case) -> bool:
+    """The case has reached a final state of its workflow: nobody handles it any more."""
+    return workflow_of(case).states[case.state].final
+
+
+def may_claim(actor, case: Case) -> bool:
+    """Whether ``actor`` would be allowed to claim ``case`` now (for drawing the button)."""
+    return policies.can_claim_case(actor, case) and not is_closed(case)
 
 
 def triggers_since(case: Case, since: tuple[str, ...] = ()) -> list[str]:
@@ -97,10 +108,15 @@ def fire(case: Case, trigger: str, *, actor, expected_version: int | None = None
     try:
         if expected_version is not None and expected_version != case.version:
             raise Conflict()
+        if not wf.rows(case.state, trigger):  # before gathering facts: nothing to weigh
+            raise InvalidTrigger(f"{wf.name}: no {trigger!r} from {case.state!r}")
         inputs = {"reason": reason, "comment": comment, "document": document, **extra}
         ctx = context_for(case, actor, inputs)
         from_state = case.state
         row = wf.fire(case, trigger, ctx)
+        # Every firing updates the case row, even one that stays in its state (a statement of
+        # defence): that bumps the version, so the UPDATE takes the optimistic lock.
+        case.updated_at = utcnow()
         # A proposal lives from ``propose_*`` until the approver decides or returns it.
         if trigger.startswith("propose_"):
             case.proposed_by_id, case.proposal = actor.id, trigger.removeprefix("propose_")
@@ -110,7 +126,7 @@ def fire(case: Case, trigger: str, *, actor, expected_version: int | None = None
             clocks.on_enter(case, wf, row.dest)
         for effect in _effects.get((wf.name, trigger), []):
             effect(case, actor, inputs)
-        db.session.flush()  # the case row first (optimistic lock), then the audit lock
+        db.session.flush()  # the case row (optimistic lock) before the audit log's lock
         record(
             "case.transition", actor=actor, case=case, object_type="case", object_id=case.id,
             workflow=wf.name, workflow_version=case.workflow_version, trigger=trigger,
@@ -153,25 +169,31 @@ def _notify(case: Case, trigger: str, actor) -> None:
 
 
 def claim(case: Case, *, actor, expected_version: int | None = None) -> Case:
+    """``actor`` (an officer of the case's department) takes an unassigned case."""
     if not policies.can_claim_case(actor, case):
-        raise TransitionRefused(["claim"])
+        raise TransitionRefused([N_("Only an officer of the case's department may claim an unassigned case.")],
+                                forbidden=True)
+    if is_closed(case):
+        raise TransitionRefused([N_("This case is closed.")])
     return _set_assignee(case, actor, actor, expected_version, "case.claim")
 
 
 def assign(case: Case, *, actor, assignee, expected_version: int | None = None) -> Case:
+    """A regulator of the case's department hands the case to one of its officers."""
     if not policies.can_assign_case(actor, case):
-        raise TransitionRefused(["assign"])
-    if assignee is not None and not ({"officer"} & policies.case_roles(assignee, case)):
-        raise ValueError("assignee is not an officer of the case's department")
+        raise TransitionRefused([N_("Only the case's department may assign it.")], forbidden=True)
+    if assignee is None or not assignee.active or "officer" not in policies.case_roles(assignee, case):
+        raise TransitionRefused([N_("Choose an officer of the case's department.")])
     return _set_assignee(case, actor, assignee, expected_version, "case.assign")
 
 
-def _set_assignee(case: Case, actor, assignee, expected_version, action: str) -> Case:
+def _set_assignee(case: Case, actor, assignee, expected_version: int | None, action: str) -> Case:
     try:
         if expected_version is not None and expected_version != case.version:
             raise Conflict()
         before = case.assignee_id
         case.assignee_id = assignee.id if assignee is not None else None
+        case.updated_at = utcnow()
         db.session.flush()
         record(action, actor=actor, case=case, object_type="case", object_id=case.id,
                workflow=case.case_type, workflow_version=case.workflow_version,

@@ -21,9 +21,11 @@ from supervision.workdays.services import current_calendar
 
 bp = Blueprint("cases", __name__)
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; anything larger cannot name a case
+
 
 def load_case(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
+    case = db.session.get(Case, case_id) if 0 < case_id <= MAX_ID else None
     if case is None:
         abort(404)
     policies.authorize(policies.can_view_case(current_user, case), case)
@@ -42,24 +44,25 @@ def home():
 @policies.policy(policies.CASE_WORKERS)
 def index():
     form = FilterForm(request.args)
-    wf_names = list(workflows.REGISTRY)
-    form.case_type.choices = opts([("", _("All types"))] + [(n, label(workflows.get(n).label)) for n in wf_names])
-    states = {s.name: label(s.label) for n in wf_names for s in workflows.get(n).states.values()}
-    form.state.choices = opts([("", _("All states"))] + sorted(states.items(), key=lambda kv: kv[0]))
+    form.case_type.choices = opts([("", _("All types"))]
+                                  + [(wf.name, label(wf.label)) for wf in workflows.REGISTRY.values()])
+    states: dict[str, str] = {}
+    for wf in workflows.REGISTRY.values():
+        for st in wf.states.values():
+            states.setdefault(st.name, label(st.label))
+    form.state.choices = opts([("", _("All states"))] + list(states.items()))
     if not form.validate():
         flash(_("Unknown filter; showing all cases."), "error")
-        form = FilterForm(formdata=None)
-        form.case_type.choices, form.state.choices = opts([("", "")]), opts([("", "")])
+        form.case_type.data = form.state.data = ""
+        form.scope.data = "all"
     page = request.args.get("page", 1, type=int)
-    if page < 1 or page > 100000:
-        page = 1
-    rows, total = queries.case_list(current_user, case_type=form.case_type.data or None,
-                                    state=form.state.data or None, scope=form.scope.data or "all",
-                                    page=page)
+    listing = queries.case_list(current_user, case_type=form.case_type.data or None,
+                                state=form.state.data or None, scope=form.scope.data or "all",
+                                page=page)
     cal = current_calendar()
-    return render_template("cases/index.html", rows=rows, total=total, form=form, page=page,
-                           page_size=queries.PAGE_SIZE, cal=cal,
+    return render_template("cases/index.html", listing=listing, rows=listing.rows, form=form,
                            days_left=lambda c: presenters.days_left_text(c, cal),
+                           may_claim=lambda c: services.may_claim(current_user, c),
                            wf=workflows.get, today=local_today(),
                            pager_args={k: v for k, v in request.args.items() if k != "page"})
 
@@ -70,12 +73,7 @@ def show(case_id: int):
     case = load_case(case_id)
     wf = services.workflow_of(case)
     cal = current_calendar()
-    officers = []
-    if policies.can_assign_case(current_user, case):
-        officers = db.session.execute(
-            db.select(User).where(User.organisation_id == case.department_id, User.active.is_(True))
-            .order_by(User.name)).scalars().all()
-        officers = [u for u in officers if "officer" in u.roles]
+    officers = _officers_of(case) if policies.can_assign_case(current_user, case) else []
     assign_form = AssignForm()
     assign_form.assignee_id.choices = opts((u.id, u.name) for u in officers)
     return render_template(
@@ -84,7 +82,7 @@ def show(case_id: int):
         timeline=presenters.timeline(case, include_reads=current_user.is_regulator or current_user.has_role("auditor")),
         days_left=presenters.days_left_text(case, cal), action_form=ActionForm(),
         version_form=VersionForm(), assign_form=assign_form,
-        can_claim=policies.can_claim_case(current_user, case),
+        can_claim=services.may_claim(current_user, case),
         can_assign=bool(officers), extra=_extra_panels(case))
 
 
@@ -100,15 +98,13 @@ def act(case_id: int):
     policies.authorize(policies.can_act_on_case(current_user, case), case)
     form = ActionForm()
     if not form.validate_on_submit():
-        flash(_("The action could not be read. Reload the page and try again."), "error")
-        return redirect(url_for("cases.show", case_id=case.id)), 303
+        return render_error(400, _("The action could not be read. Reload the page and try again."))
     if form.version.data != case.version:
         return render_error(409)
     wf = services.workflow_of(case)
     rows = wf.rows(case.state, form.trigger.data)
     if not rows:
-        flash(_("This action is not possible in the case's current state."), "error")
-        return redirect(url_for("cases.show", case_id=case.id)), 303
+        return render_error(400, _("This action is not possible in the case's current state."))
     action_label = label(rows[0].label)
     document = None
     upload = form.document.data
@@ -126,6 +122,8 @@ def act(case_id: int):
         db.session.rollback()
         flash(_(err.message, mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)), "error")
     except services.TransitionRefused as refused:
+        if refused.forbidden:
+            policies.deny(case, status=403)
         for reason in refused.reasons:
             flash(label(reason), "error")
     except Conflict:
@@ -139,14 +137,19 @@ def act(case_id: int):
 @policies.policy(policies.OFFICERS)
 def claim(case_id: int):
     case = load_case(case_id)
-    policies.authorize(policies.can_claim_case(current_user, case), case)
+    policies.authorize(policies.can_view_case(current_user, case), case)
     form = VersionForm()
     if not form.validate_on_submit():
-        abort(400)
+        return render_error(400, _("The action could not be read. Reload the page and try again."))
     try:
         services.claim(case, actor=current_user, expected_version=form.version.data)
     except Conflict:
         return render_error(409)
+    except services.TransitionRefused as refused:
+        if refused.forbidden:
+            return render_error(403, label(refused.reasons[0]))
+        flash(label(refused.reasons[0]), "error")
+        return redirect(url_for("cases.show", case_id=case.id)), 303
     flash(_("You now handle this case."), "success")
     return redirect(url_for("cases.show", case_id=case.id)), 303
 
@@ -157,9 +160,10 @@ def assign(case_id: int):
     case = load_case(case_id)
     policies.authorize(policies.can_assign_case(current_user, case), case)
     form = AssignForm()
-    officers = db.session.execute(db.select(User).where(User.organisation_id == case.department_id)).scalars().all()
-    form.assignee_id.choices = opts((u.id, u.name) for u in officers if "officer" in u.roles and u.active)
+    form.assignee_id.choices = opts((u.id, u.name) for u in _officers_of(case))
     if not form.validate_on_submit():
+        if form.version.errors:
+            return render_error(400, _("The action could not be read. Reload the page and try again."))
         flash(_("Choose an officer of the case's department."), "error")
         return redirect(url_for("cases.show", case_id=case.id)), 303
     try:
@@ -167,8 +171,19 @@ def assign(case_id: int):
                         expected_version=form.version.data)
     except Conflict:
         return render_error(409)
+    except services.TransitionRefused as refused:
+        flash(label(refused.reasons[0]), "error")
+        return redirect(url_for("cases.show", case_id=case.id)), 303
     flash(_("The case was assigned."), "success")
     return redirect(url_for("cases.show", case_id=case.id)), 303
+
+
+def _officers_of(case: Case) -> list[User]:
+    """Active officers of the case's department: whom the case may be assigned to."""
+    users = db.session.execute(
+        db.select(User).where(User.organisation_id == case.department_id, User.active.is_(True))
+        .order_by(User.name)).scalars().all()
+    return [u for u in users if "officer" in u.roles]
 
 
 @bp.route("/help/workflows/<name>")
@@ -179,4 +194,5 @@ def workflow_help(name: str):
         abort(404)
     from supervision.cases.diagram import svg
 
-    return render_template("cases/workflow_help.html", wf=wf, diagram=svg(wf))
+    return render_template("cases/workflow_help.html", wf=wf, diagram=svg(wf),
+                           role_labels=presenters.ROLE_LABELS, input_labels=presenters.INPUT_LABELS)

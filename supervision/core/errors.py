@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -30,16 +31,28 @@ def _messages() -> dict[int, str]:
 
 
 def render_error(code: int, message: str | None = None):
+    """The error page (or JSON for API clients) with a message in the user's language."""
     message = message or _messages().get(code, _messages()[500])
+    request_id = getattr(g, "request_id", None)
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        return jsonify(error=message, status=code), code
-    return render_template("error.html", code=code, message=message), code
+        return jsonify(error=message, status=code, request_id=request_id), code
+    try:
+        return render_template("error.html", code=code, message=message, request_id=request_id), code
+    except Exception:  # the layout itself failed (e.g. database gone): a bare page, still no traceback
+        log.exception("could not render the error page")
+        return (f"<!doctype html><title>{code}</title><h1>{code}</h1><p>{escape(message)}</p>",
+                code, {"Content-Type": "text/html; charset=utf-8"})
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(err):
         return render_error(400, _("The form expired or was not sent from this site. Reload the page and try again."))
+
+    @app.errorhandler(413)
+    def _too_large(err):
+        mb = app.config.get("MAX_UPLOAD_BYTES", 0) // (1024 * 1024)
+        return render_error(413, _("The upload is too large: at most %(mb)s MB.", mb=mb))
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):

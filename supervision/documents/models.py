@@ -46,3 +46,4 @@ class Document(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     case = relationship("Case")
+    uploaded_by = relationship("User")

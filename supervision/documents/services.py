@@ -1,14 +1,20 @@
-"""Accepting uploads (type checked by content, size limit) and recording downloads."""
+"""Accepting uploads (type checked by content, size limit) and recording downloads.
+
+Nothing is stored when an upload is rejected: the checks run before the bytes reach the store
+and before any row or audit event is added.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import filetype
 from flask import current_app
 
 from supervision.audit.services import record
+from supervision.core.i18n import label
 from supervision.documents import storage
-from supervision.documents.models import Document
+from supervision.documents.models import Classification, Document
 from supervision.extensions import db
 from workflows.base import N_
 
@@ -18,33 +24,69 @@ ALLOWED = {
     "image/png": ".png",
     "image/jpeg": ".jpg",
 }
+CLASSIFICATIONS = frozenset(c.value for c in Classification)
 
 
 @dataclass
 class UploadRejected(Exception):
-    message: str  # N_-marked; translated by the view
+    """Why an upload was refused: ``message`` is N_-marked, ``params`` fill it in."""
+
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def user_message(self) -> str:
+        """The reason in the user's language (needs a request or app context)."""
+        return label(self.message) % self.params if self.params else label(self.message)
+
+    def __str__(self) -> str:
+        return self.message % self.params if self.params else self.message
+
+
+def human_size(n: int) -> str:
+    """1536 -> '1.5 KB'; 20971520 -> '20 MB' (units are the same in Chinese)."""
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= size:
+            value = n / size
+            return f"{value:.1f}".rstrip("0").rstrip(".") + f" {unit}"
+    return f"{n} B"
+
+
+def upload_limit() -> int:
+    return int(current_app.config["MAX_UPLOAD_BYTES"])
 
 
 def sniff(data: bytes) -> str | None:
+    """The media type of ``data`` if it is one we accept, judged by its content."""
     kind = filetype.guess(data)
     if kind is not None and kind.mime in ALLOWED:
         return kind.mime
     return None
 
 
-def add_document(*, data: bytes, filename: str, classification: str, actor, case=None,
-                 firm_id: int | None = None, kind: str = "upload", commit: bool = True) -> Document:
-    """Store an upload; raise ``UploadRejected`` (nothing stored) when it is not acceptable."""
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
+def check_upload(data: bytes, classification: str) -> str:
+    """The media type of an acceptable upload; raises ``UploadRejected`` otherwise."""
+    limit = upload_limit()
     if not data:
         raise UploadRejected(N_("The file is empty."))
     if len(data) > limit:
-        raise UploadRejected(N_("The file is larger than the limit of %(mb)s MB."))
+        raise UploadRejected(N_("The file is larger than the limit of %(limit)s."),
+                             {"limit": human_size(limit)})
     mime = sniff(data)
     if mime is None:
-        raise UploadRejected(N_("Only PDF, PNG and JPEG files are accepted."))
-    if classification not in ("public", "internal", "confidential"):
+        raise UploadRejected(N_("Only PDF, PNG and JPEG files are accepted; the content of this file is none of them."))
+    if classification not in CLASSIFICATIONS:
         raise UploadRejected(N_("Choose a classification."))
+    return mime
+
+
+def add_document(*, data: bytes, filename: str, classification: str, actor, case=None,
+                 firm_id: int | None = None, kind: str = "upload", commit: bool = True) -> Document:
+    """Store an upload; raise ``UploadRejected`` (nothing stored) when it is not acceptable.
+
+    ``commit=False`` lets a caller (the case engine's action form) add the document in the
+    same transaction as the transition it supports.
+    """
+    mime = check_upload(data, classification)
     safe_name = _safe_filename(filename, ALLOWED[mime])
     digest = storage.put(data)
     doc = Document(sha256=digest, filename=safe_name, content_type=mime, size=len(data),
@@ -60,6 +102,14 @@ def add_document(*, data: bytes, filename: str, classification: str, actor, case
     return doc
 
 
+def add_case_document(case, *, data: bytes, filename: str, classification: str, actor) -> Document:
+    """An upload to a case: the firm's own uploads carry the firm (so it sees them again);
+    a regulator's upload is a working paper the firm does not see."""
+    firm_id = case.firm_id if actor.organisation_id == case.firm_id else None
+    return add_document(data=data, filename=filename, classification=classification, actor=actor,
+                        case=case, firm_id=firm_id)
+
+
 def _safe_filename(name: str, ext: str) -> str:
     base = "".join(c for c in (name or "").replace("\\", "/").split("/")[-1] if c.isprintable())
     base = base.strip().strip(".")[:200] or "document"
@@ -69,6 +119,7 @@ def _safe_filename(name: str, ext: str) -> str:
 
 
 def record_download(doc: Document, *, actor) -> None:
+    """Every download is an audit event (committed before the bytes are sent)."""
     record("document.download", actor=actor, case=doc.case, object_type="document",
            object_id=doc.id, details={"sha256": doc.sha256})
     db.session.commit()

@@ -1,0 +1,363 @@
+"""Issuing decisions: gap-free numbers, the snapshot hash, render → sign → store, and checks.
+
+``issue_decision`` is the only code that creates a ``Decision``.  It runs inside the caller's
+transaction (the case engine's ``fire``) and commits only when asked to.  An issued decision
+is never regenerated: a correction is a new decision with a new number.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import secrets
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import rfc8785
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import text
+
+from supervision.audit import services as audit
+from supervision.audit.services import record
+from supervision.cases.models import Case
+from supervision.core.timeutil import SHANGHAI, utcnow
+from supervision.decisions import kinds as kind_config
+from supervision.decisions import qr, render, signing
+from supervision.decisions.models import Decision, DecisionStatus, DocumentCounter, LegalBasis
+from supervision.documents import storage
+from supervision.documents.models import Document
+from supervision.extensions import db
+
+TIER_LABELS = {
+    1: ("第一级（基础监管）", "Tier 1 (basic supervision)"),
+    2: ("第二级（一般监管）", "Tier 2 (general supervision)"),
+    3: ("第三级（重点监管）", "Tier 3 (focused supervision)"),
+    4: ("第四级（审慎监管）", "Tier 4 (prudential supervision)"),
+}
+# What each tier obliges a registered firm to do (DOMAIN §4, default ruleset v1); printed as the
+# grant's conditions when the registry offers none of its own.
+TIER_OBLIGATIONS = {
+    1: [("对产品单机进行编码并报送注册备案信息。", "Code each unit and file the registration information.")],
+    2: [("取得并保持有效的认证证书。", "Obtain and keep a valid certificate."),
+        ("注册信息依法公告。", "The registration is publicly announced."),
+        ("每年报送年度报告。", "Submit an annual report every year.")],
+    3: [("在批准的电子围栏范围内运行。", "Operate only within the approved electronic fence."),
+        ("发生事件后24小时内报告。", "Report any incident within 24 hours."),
+        ("每季度报送运行报告。", "Submit a quarterly operating report."),
+        ("投保相应保险并保持有效。", "Hold and maintain the required insurance.")],
+}
+DEREGISTRATION_GROUNDS = {
+    "expired": ("注册有效期届满未延续", "the registration has expired and was not renewed"),
+    "firm_withdrawal": ("你单位申请注销", "you have applied for deregistration"),
+    "units_scrapped": ("该型号全部单机已报废", "all units of this model have been scrapped"),
+}
+
+
+class DecisionError(Exception):
+    """A decision cannot be issued (message is N_-marked)."""
+
+
+# -- legal bases (admin-editable) ------------------------------------------------------------
+
+
+def legal_basis(kind_key: str, language: str) -> str:
+    row = db.session.get(LegalBasis, kind_key)
+    kind = kind_config.get(kind_key)
+    if row is not None:
+        return row.text_en if language == "en" else row.text_zh
+    return kind.legal_basis_en if language == "en" else kind.legal_basis_zh
+
+
+def set_legal_basis(kind_key: str, *, text_zh: str, text_en: str, actor) -> LegalBasis:
+    """Replace the wording of a kind's legal basis; later decisions print it."""
+    if kind_key not in kind_config.KINDS:
+        raise DecisionError("Unknown decision kind.")
+    text_zh, text_en = (text_zh or "").strip(), (text_en or "").strip()
+    if not text_zh or not text_en:
+        raise DecisionError("Give the legal basis in Chinese and in English.")
+    row = db.session.get(LegalBasis, kind_key)
+    before = legal_basis(kind_key, "zh")
+    if row is None:
+        row = LegalBasis(kind=kind_key, text_zh=text_zh, text_en=text_en)
+        db.session.add(row)
+    row.text_zh, row.text_en, row.updated_by_id = text_zh, text_en, actor.id
+    row.updated_at = utcnow()
+    db.session.flush()
+    record("decision.legal_basis", actor=actor, object_type="decision_kind", object_id=kind_key,
+           details={"before_zh": before, "text_zh": text_zh, "text_en": text_en})
+    db.session.commit()
+    return row
+
+
+# -- snapshot of what was decided on ---------------------------------------------------------
+
+
+def _registry_snapshot() -> Callable[[Case], dict] | None:
+    """The registry's ``snapshot(case)`` if that domain offers one."""
+    for name in ("supervision.registry", "supervision.registry.snapshot", "supervision.registry.services"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        fn = getattr(module, "snapshot", None)
+        if callable(fn):
+            return fn
+    return None
+
+
+def facts_snapshot(case: Case) -> dict[str, Any]:
+    """What a decision rests on and may change afterwards: the subject and the case's files."""
+    docs = db.session.execute(
+        db.select(Document.id, Document.sha256)
+        .where(Document.case_id == case.id, Document.kind != "decision").order_by(Document.id)
+    ).all()
+    provider = _registry_snapshot() if case.case_type == "registration" else None
+    subject = provider(case) if provider is not None else {"title": case.title, "firm_id": case.firm_id}
+    return {"subject": subject, "documents": [{"id": d.id, "sha256": d.sha256} for d in docs]}
+
+
+def canonical(doc: dict[str, Any]) -> bytes:
+    return rfc8785.dumps(_jsonable(doc))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if value is None or isinstance(value, (str, int, bool, float)):
+        return value
+    return str(value)
+
+
+def decision_snapshot(case: Case) -> dict[str, Any]:
+    return {
+        "case": {"number": case.number, "type": case.case_type, "workflow_version": case.workflow_version,
+                 "state": case.state, "proposal": case.proposal, "firm_id": case.firm_id,
+                 "department_id": case.department_id},
+        "facts": facts_snapshot(case),
+    }
+
+
+def changed_since(decision: Decision) -> bool:
+    """Have the facts the decision rested on changed since it was issued?"""
+    import json
+
+    stored = json.loads(decision.snapshot).get("facts")
+    return canonical({"f": stored}) != canonical({"f": facts_snapshot(decision.case)})
+
+
+def changed_since_decision(case: Case) -> bool:
+    """True when the facts under the case's latest decision differ from today's."""
+    latest = db.session.execute(
+        db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id.desc()).limit(1)
+    ).scalar()
+    return latest is not None and changed_since(latest)
+
+
+# -- numbering -------------------------------------------------------------------------------
+
+
+def _take_serial(department_id: int, kind: str, year: int) -> int:
+    """The next serial, gap-free: the counter row is locked until the transaction ends."""
+    bind = db.session.get_bind()
+    values = {"department_id": department_id, "kind": kind, "year": year, "last_serial": 0}
+    if bind.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(DocumentCounter).values(**values).on_conflict_do_nothing(
+        index_elements=["department_id", "kind", "year"]))
+    counter = db.session.execute(
+        db.select(DocumentCounter).filter_by(department_id=department_id, kind=kind, year=year)
+        .with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+    counter.last_serial += 1
+    db.session.flush()
+    return counter.last_serial
+
+
+def format_number(prefix: str, year: int, serial: int) -> str:
+    return f"{prefix}〔{year}〕{serial}号"
+
+
+def _lock_order() -> None:
+    """Take the audit log's lock before the counter's, as every writer does (no deadlock)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._PG_LOCK_KEY})
+
+
+# -- issuing ---------------------------------------------------------------------------------
+
+
+def _date_text(day: dt.date, language: str) -> str:
+    return f"{day.day} {day:%B} {day.year}" if language == "en" else f"{day.year}年{day.month}月{day.day}日"
+
+
+def _lines(text_value: str | None) -> list[str]:
+    import re
+
+    out = []
+    for line in (text_value or "").splitlines():
+        line = re.sub(r"^\s*(?:\d+[.、．)]|[（(]\d+[)）]|[-*•])\s*", "", line).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def verify_url(token: str) -> str:
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    return f"{base}/verify/{token}"
+
+
+def _context(case: Case, kind: kind_config.DecisionKind, *, number: str, token: str, language: str,
+             day: dt.date, facts: dict[str, Any]) -> dict[str, Any]:
+    en = language == "en"
+    department, firm = case.department, case.firm
+    basis = legal_basis(kind.key, language).rstrip("。.；; ")
+    tier = facts.get("tier")
+    conditions = facts.get("conditions")
+    if conditions is None and kind.key == "grant" and tier:
+        conditions = [pair[1 if en else 0] for t in range(1, min(int(tier), 3) + 1)
+                      for pair in TIER_OBLIGATIONS[t]]
+    ground = DEREGISTRATION_GROUNDS.get(facts.get("ground") or "", ("注册依法应予注销", "the registration must be deregistered"))
+    notice_day = facts.get("notice_date")
+    reason_lines = _lines(facts.get("reason"))
+    url = verify_url(token)
+    return {
+        "kind": kind, "language": language, "number": number,
+        "authority": department.name_en if en else department.name_zh,
+        "addressee": (firm.name_en if en else firm.name_zh) if firm else "",
+        "subject": facts.get("subject") or case.title, "case_number": case.number,
+        "legal_basis": basis + ("," if en else "，"),
+        "reason_lines": reason_lines, "items": _lines(facts.get("items")) or reason_lines,
+        "conditions": conditions or [],
+        "tier": tier, "tier_label_zh": TIER_LABELS.get(tier, ("", ""))[0],
+        "tier_label_en": TIER_LABELS.get(tier, ("", ""))[1],
+        "ground_zh": ground[0], "ground_en": ground[1],
+        "notice_date_zh": _date_text(notice_day, "zh") if notice_day else "此前",
+        "notice_date_en": _date_text(notice_day, "en") if notice_day else "an earlier date",
+        "defence_days": 5, "defence_days_zh": "五",
+        "reconsideration_body": current_app.config["RECONSIDERATION_BODY_EN" if en else "RECONSIDERATION_BODY_ZH"],
+        "date_text": _date_text(day, language), "verify_url": url, "qr_svg": qr.qr_svg(url),
+        "t": (lambda zh, en_text: en_text if en else zh),
+    }
+
+
+def render_decision_html(case: Case, kind_key: str, *, number: str, token: str, language: str = "zh",
+                         day: dt.date | None = None, facts: dict[str, Any] | None = None) -> str:
+    kind = kind_config.get(kind_key)
+    day = day or dt.datetime.now(SHANGHAI).date()
+    ctx = _context(case, kind, number=number, token=token, language=language, day=day, facts=facts or {})
+    with force_locale(language):
+        return render_template(kind.template_path(), **ctx)
+
+
+def issue_decision(case: Case, kind_key: str, *, actor, language: str = "zh",
+                   facts: dict[str, Any] | None = None, pdf_variant: str | None = None,
+                   commit: bool = False) -> Decision:
+    """Number, render, sign and store a decision of ``kind_key`` on ``case``; one audit event."""
+    if kind_key not in kind_config.KINDS:
+        raise DecisionError("Unknown decision kind.")
+    if language not in ("zh", "en"):
+        raise DecisionError("Unknown language.")
+    kind = kind_config.get(kind_key)
+    department = case.department
+    now = utcnow()
+    day = now.replace(tzinfo=dt.timezone.utc).astimezone(SHANGHAI).date()
+    snapshot = decision_snapshot(case)
+    snapshot_bytes = canonical(snapshot)
+
+    _lock_order()
+    serial = _take_serial(department.id, kind.key, day.year)
+    prefix = kind.number_pattern.format(dept=department.doc_prefix or department.name_zh)
+    number = format_number(prefix, day.year, serial)
+    token = secrets.token_urlsafe(24)
+    html = render_decision_html(case, kind.key, number=number, token=token, language=language,
+                                day=day, facts=facts)
+    rendered = render.render_pdf(html, pdf_variant=pdf_variant)
+    authority = department.name_en if language == "en" else department.name_zh
+    pdf = signing.sign_pdf(
+        rendered.pdf, department=department, box=rendered.seal_box,
+        stamp=signing.StampText(authority=authority, line=("Electronic seal " if language == "en" else "电子签章 ") + day.isoformat()),
+        reason=f"{kind.title_zh} {number}")
+    digest = storage.put(pdf)
+    document = Document(sha256=digest, filename=f"{number}.pdf", content_type="application/pdf",
+                        size=len(pdf), classification="internal", case_id=case.id,
+                        firm_id=case.firm_id, uploaded_by_id=getattr(actor, "id", None), kind="decision")
+    db.session.add(document)
+    db.session.flush()
+    decision = Decision(case_id=case.id, kind=kind.key, number=number, serial=serial, year=day.year,
+                        department_id=department.id, language=language,
+                        snapshot=snapshot_bytes.decode(), snapshot_sha256=hashlib.sha256(snapshot_bytes).hexdigest(),
+                        document_id=document.id, pdf_sha256=digest, token=token, issued_at=now,
+                        issued_by_id=getattr(actor, "id", None))
+    db.session.add(decision)
+    db.session.flush()
+    ended = _end_earlier(case, kind, decision, now)
+    record("decision.issue", actor=actor, case=case, object_type="decision", object_id=decision.id,
+           details={"number": number, "kind": kind.key, "pdf_sha256": digest, "document_id": document.id,
+                    "snapshot_sha256": decision.snapshot_sha256, "language": language,
+                    "ended": ", ".join(ended) if ended else None})
+    if commit:
+        db.session.commit()
+    return decision
+
+
+def _end_earlier(case: Case, kind: kind_config.DecisionKind, decision: Decision, now: dt.datetime) -> list[str]:
+    if not kind.ends:
+        return []
+    earlier = db.session.execute(
+        db.select(Decision).where(Decision.case_id == case.id, Decision.id != decision.id,
+                                  Decision.kind.in_(list(kind.ends)),
+                                  Decision.status == DecisionStatus.ISSUED.value)
+    ).scalars().all()
+    for old in earlier:
+        old.status = kind.ends[old.kind]
+        old.status_changed_at = now
+        old.status_changed_by_decision_id = decision.id
+    return [f"{old.number}:{old.status}" for old in earlier]
+
+
+# -- reading and verifying -------------------------------------------------------------------
+
+
+def decisions_of(case: Case) -> list[Decision]:
+    return list(db.session.execute(
+        db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).scalars())
+
+
+def by_token(token: str) -> Decision | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.execute(db.select(Decision).filter_by(token=token)).scalar()
+
+
+def by_number(number: str) -> Decision | None:
+    number = (number or "").strip().replace("[", "〔").replace("]", "〕")
+    if not number or len(number) > 64:
+        return None
+    return db.session.execute(db.select(Decision).filter_by(number=number)).scalar()
+
+
+@dataclass(frozen=True)
+class UploadVerdict:
+    authentic: bool
+    decision: Decision | None
+    known_hash: bool
+    signature: signing.SignatureCheck | None
+
+
+def verify_upload(data: bytes) -> UploadVerdict:
+    """Is ``data`` exactly a PDF we issued, with an intact signature by a key our CA certified?"""
+    if not data or not data.startswith(b"%PDF"):
+        return UploadVerdict(False, None, False, None)
+    digest = hashlib.sha256(data).hexdigest()
+    decision = db.session.execute(db.select(Decision).filter_by(pdf_sha256=digest)).scalar()
+    check = signing.validate(data)
+    return UploadVerdict(decision is not None and check.valid, decision, decision is not None, check)

@@ -1,0 +1,333 @@
+"""PAdES signatures (pyHanko) by the issuing department's key, and their validation.
+
+Development: ``flask decisions init-keys`` (and, outside production, the first signature of a
+department) creates a development CA and one signing certificate per department under
+``DECISION_KEY_DIR`` (default ``instance/keys``).  Production: set ``DECISION_DEV_KEYS=False``
+and give each department's key as ``<dir>/dept-<id>.p12`` (PKCS#12, passphrase
+``DECISION_KEY_PASSPHRASE``) or ``dept-<id>.key.pem`` + ``dept-<id>.cert.pem``, and the CA that
+relying parties trust as ``DECISION_CA_CERT``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from flask import current_app
+
+NOTO_SANS_TTC = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+SC_FACE_INDEX = 2  # Noto Sans CJK SC inside Debian's collection
+_lock = threading.Lock()
+_signers: dict[tuple[str, int], object] = {}
+
+
+class SigningUnavailable(RuntimeError):
+    """No key for the department, and development keys are not allowed here."""
+
+
+# -- keys and certificates -------------------------------------------------------------------
+
+
+def key_dir() -> Path:
+    path = Path(current_app.config.get("DECISION_KEY_DIR")
+                or os.path.join(current_app.instance_path, "keys"))
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def ca_cert_path() -> Path:
+    return Path(current_app.config.get("DECISION_CA_CERT") or key_dir() / "ca.cert.pem")
+
+
+def _dev_keys_allowed() -> bool:
+    return bool(current_app.config.get("DECISION_DEV_KEYS", current_app.config.get("ENV_NAME") != "production"))
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+def _pem_key(key) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def ensure_dev_ca() -> None:
+    """Create the development CA once (a P-256 key, ten years)."""
+    directory = key_dir()
+    if (directory / "ca.cert.pem").exists():
+        return
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Embodied-Robot Supervision Platform (development)"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, "Development Decision CA")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
+                                         key_encipherment=False, data_encipherment=False,
+                                         key_agreement=False, key_cert_sign=True, crl_sign=True,
+                                         encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256()))
+    _write_private(directory / "ca.key.pem", _pem_key(key))
+    (directory / "ca.cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def ensure_dev_department_key(department) -> bool:
+    """Create a department's development signing key and certificate; False if it exists."""
+    directory = key_dir()
+    key_path, cert_path = directory / f"dept-{department.id}.key.pem", directory / f"dept-{department.id}.cert.pem"
+    if cert_path.exists() or (directory / f"dept-{department.id}.p12").exists():
+        return False
+    ensure_dev_ca()
+    ca_key = serialization.load_pem_private_key((directory / "ca.key.pem").read_bytes(), None)
+    ca_cert = x509.load_pem_x509_certificate((directory / "ca.cert.pem").read_bytes())
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, department.name_zh),
+                         x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, department.name_en[:64]),
+                         x509.NameAttribute(NameOID.COMMON_NAME, f"{department.name_zh} 电子签章")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(ca_cert.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=3 * 365))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,
+                                         key_encipherment=False, data_encipherment=False,
+                                         key_agreement=False, key_cert_sign=False, crl_sign=False,
+                                         encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION,
+                                                  x509.ObjectIdentifier("1.3.6.1.4.1.311.10.3.12")]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    _write_private(key_path, _pem_key(key))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return True
+
+
+def signer_for(department):
+    """The pyHanko signer of ``department`` (cached per key directory)."""
+    from pyhanko.sign import signers
+
+    directory = key_dir()
+    cache_key = (str(directory), department.id)
+    with _lock:
+        if cache_key in _signers:
+            return _signers[cache_key]
+        p12 = directory / f"dept-{department.id}.p12"
+        pem_key, pem_cert = directory / f"dept-{department.id}.key.pem", directory / f"dept-{department.id}.cert.pem"
+        if not p12.exists() and not pem_cert.exists():
+            if not _dev_keys_allowed():
+                raise SigningUnavailable(f"no signing key for department {department.id} in {directory}")
+            ensure_dev_department_key(department)
+        ca = ca_cert_path()
+        chain = (str(ca),) if ca.exists() else ()
+        passphrase = current_app.config.get("DECISION_KEY_PASSPHRASE")
+        passphrase = passphrase.encode() if isinstance(passphrase, str) else passphrase
+        if p12.exists():
+            signer = signers.SimpleSigner.load_pkcs12(str(p12), ca_chain_files=chain, passphrase=passphrase)
+        else:
+            signer = signers.SimpleSigner.load(str(pem_key), str(pem_cert), ca_chain_files=chain,
+                                               key_passphrase=passphrase)
+        if signer is None:
+            raise SigningUnavailable(f"the key of department {department.id} could not be loaded")
+        _signers[cache_key] = signer
+        return signer
+
+
+# -- the visible stamp -----------------------------------------------------------------------
+
+
+def stamp_font_path(text: str | None = None) -> str:
+    """A single-face Noto Sans CJK SC ``.otf`` extracted once from Debian's ``.ttc`` (STACK trap 6).
+
+    With ``text``: a small subset of it holding those characters (and ASCII), cached per
+    character set, so each signature embeds a few dozen glyphs instead of subsetting 65,000.
+    """
+    fonts = Path(current_app.instance_path) / "fonts"
+    base = fonts / "NotoSansCJKsc-Regular.otf"
+    if not base.exists():
+        from fontTools.ttLib import TTCollection
+
+        fonts.mkdir(parents=True, exist_ok=True)
+        collection = TTCollection(NOTO_SANS_TTC, lazy=True)
+        tmp = base.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        collection.fonts[SC_FACE_INDEX].save(str(tmp))
+        os.replace(tmp, base)
+    if text is None:
+        return str(base)
+    chars = sorted(set(text) | set(STAMP_CHARSET))
+    key = hashlib.sha256("".join(chars).encode()).hexdigest()[:16]
+    target = fonts / f"NotoSansCJKsc-stamp-{key}.otf"
+    if not target.exists():
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+
+        options = subset.Options()
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        font = TTFont(str(base), lazy=True)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[ord(c) for c in chars])
+        subsetter.subset(font)
+        tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        font.save(str(tmp))
+        font.close()
+        os.replace(tmp, target)
+    return str(target)
+
+
+STAMP_CHARSET = "".join(chr(c) for c in range(0x20, 0x7F)) + "电子签章年月日〔〕（）·"
+
+
+_font_bytes: dict[str, bytes] = {}
+
+
+def _font_factory(path: str, font_size: int):
+    """pyHanko's factory leaves the font file open; this one reads it once into memory."""
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+
+    class InMemoryGlyphFactory(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer, obj_stream=None):
+            if path not in _font_bytes:
+                with open(path, "rb") as fh:
+                    _font_bytes[path] = fh.read()
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(_font_bytes[path]),
+                                    font_size=self.font_size, obj_stream=obj_stream)
+
+    return InMemoryGlyphFactory(path, font_size=font_size)
+
+
+@dataclass(frozen=True)
+class StampText:
+    authority: str
+    line: str  # e.g. "电子签章 2026-11-24"
+
+
+def sign_pdf(pdf: bytes, *, department, box: tuple[int, float, float, float, float] | None,
+             stamp: StampText, reason: str, location: str = "Hangzhou") -> bytes:
+    """Sign ``pdf`` (PAdES B-B) with a red seal-like visible signature over ``box``."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.sign import fields, signers
+    from pyhanko.stamp import TextStampStyle
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    if box is None:
+        spec = fields.SigFieldSpec("DecisionSignature")
+    else:
+        page, x1, y1, x2, y2 = box
+        spec = fields.SigFieldSpec("DecisionSignature", on_page=page, box=(int(x1), int(y1), int(x2), int(y2)))
+    fields.append_signature_field(writer, spec)
+    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+
+    red = (0.83, 0.0, 0.0)
+    style = TextStampStyle(
+        stamp_text="%(authority)s\n%(line)s",
+        text_box_style=TextBoxStyle(font=_font_factory(stamp_font_path(stamp.authority + stamp.line), 10),
+                                    font_size=10, text_color=red),
+        # The seal's words sit in its top band; the printed name and date show through below.
+        inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID,
+                                                 y_align=AxisAlignment.ALIGN_MAX,
+                                                 margins=Margins(left=4, right=4, top=7, bottom=4)),
+        border_width=2, border_color=red, background=None,
+    )
+    meta = signers.PdfSignatureMetadata(field_name="DecisionSignature", md_algorithm="sha256",
+                                        subfilter=fields.SigSeedSubFilter.PADES, reason=reason,
+                                        location=location, name=stamp.authority)
+    pdf_signer = signers.PdfSigner(meta, signer=signer_for(department), stamp_style=style)
+    out = io.BytesIO()
+    params = {"authority": stamp.authority, "line": stamp.line}
+    _run(lambda: pdf_signer.async_sign_pdf(writer, output=out, appearance_text_params=params))
+    return out.getvalue()
+
+
+def _run(make_coroutine) -> None:
+    """Run pyHanko's coroutine; in a thread of its own when this thread already runs a loop
+    (pyHanko's synchronous API calls ``asyncio.run``, which refuses inside a running loop)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(make_coroutine())
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    valid: bool            # intact, trusted, covering the whole file
+    intact: bool = False
+    trusted: bool = False
+    whole_file: bool = False
+    signer: str | None = None
+    problem: str | None = None
+
+
+def trust_roots() -> list:
+    from asn1crypto import pem as asn1_pem
+    from asn1crypto import x509 as asn1_x509
+
+    path = ca_cert_path()
+    if not path.exists():
+        return []
+    roots = []
+    for _type, _headers, der in asn1_pem.unarmor(path.read_bytes(), multiple=True):
+        roots.append(asn1_x509.Certificate.load(der))
+    return roots
+
+
+def validate(pdf: bytes) -> SignatureCheck:
+    """Is ``pdf`` signed by a key our CA certified, unaltered, with nothing added after it?"""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+        if not signatures:
+            return SignatureCheck(False, problem="unsigned")
+        sig = signatures[-1]
+        context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False,
+                                    revocation_mode="soft-fail")
+        status = validate_pdf_signature(sig, context)
+    except Exception as err:  # a damaged file is an answer ("not authentic"), not a crash
+        return SignatureCheck(False, problem=f"unreadable: {type(err).__name__}")
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and len(signatures) == 1
+    signer = status.signing_cert.subject.human_friendly if status.signing_cert else None
+    valid = bool(status.intact and status.valid and status.trusted and whole)
+    problem = None
+    if not status.intact or not status.valid:
+        problem = "altered"
+    elif not status.trusted:
+        problem = "untrusted"
+    elif not whole:
+        problem = "changed_after_signing"
+    return SignatureCheck(valid, intact=bool(status.intact and status.valid), trusted=bool(status.trusted),
+                          whole_file=whole, signer=signer, problem=problem)

@@ -1,0 +1,15 @@
+"""Auditor dossiers and the transparency log: the Merkle tree over every audit event, signed
+checkpoints published on the public register, and the BagIt export of one case's file."""
+
+
+def init_app(app) -> None:
+    import workflows
+    from supervision import policies
+    from supervision.core.navigation import NavItem, add_case_panel, add_public_link
+    from supervision.dossiers import export  # noqa: F401  (registers the export job kind)
+    from workflows.base import N_
+
+    app.jinja_env.globals["can_export_case"] = policies.can_export_case
+    add_public_link(app, NavItem("transparency.index", N_("Audit log checkpoints")))
+    for name in workflows.REGISTRY:
+        add_case_panel(app, name, "dossiers/_case_panel.html")

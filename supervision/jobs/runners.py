@@ -1,0 +1,74 @@
+"""Who runs a queued job: a thread pool in this process (embedded default) or RQ on Redis.
+
+Neither runner holds state the database does not: a job is its row, so a restart loses nothing
+but the work in progress, which a retry redoes.
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+
+from flask import Flask, current_app, has_app_context
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "supervision"
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["jobs"] = {"executor": None, "futures": set()}
+
+
+def dispatch(job_id: int) -> None:
+    app = current_app._get_current_object()
+    runner = app.config.get("JOB_RUNNER", "thread")
+    if runner == "rq":
+        rq_queue(app).enqueue("supervision.jobs.runners.execute", job_id,
+                              job_timeout=app.config.get("JOB_TIMEOUT", 3600))
+    elif runner == "thread":
+        state = app.extensions["jobs"]
+        if state["executor"] is None:
+            state["executor"] = ThreadPoolExecutor(max_workers=app.config.get("JOB_THREADS", 2),
+                                                   thread_name_prefix="job")
+        future = state["executor"].submit(_run_in_app, app, job_id)
+        state["futures"].add(future)
+        future.add_done_callback(state["futures"].discard)
+    else:
+        raise RuntimeError(f"unknown JOB_RUNNER {runner!r}")
+
+
+def rq_queue(app: Flask):
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(app.config.get("JOB_QUEUE", QUEUE_NAME),
+                 connection=Redis.from_url(app.config["REDIS_URL"]))
+
+
+def _run_in_app(app: Flask, job_id: int) -> None:
+    from supervision.jobs.services import run_job
+    from supervision.extensions import db
+
+    with app.app_context():
+        try:
+            run_job(job_id)
+        finally:
+            db.session.remove()
+
+
+def execute(job_id: int) -> None:
+    """The RQ entry point: run the job in a fresh app context (an app is built if the worker
+    process has none, e.g. ``rq worker`` started with ``SUPERVISION_ENV=production``)."""
+    if has_app_context():
+        app = current_app._get_current_object()
+    else:
+        from supervision import create_app
+
+        app = create_app()
+    _run_in_app(app, job_id)
+
+
+def drain(app: Flask, timeout: float = 60) -> bool:
+    """Wait for the jobs the thread pool holds (tests, shutdown); True if all finished."""
+    futures: set[Future] = set(app.extensions["jobs"]["futures"])
+    done, pending = wait(futures, timeout=timeout)
+    return not pending

@@ -1,0 +1,143 @@
+"""Forms of the registry: the robot model application, certificate, override, referral,
+rulesets and the public objection.  Every message is a lazy translation."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DecimalField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField, widgets)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+
+from supervision.core.forms import opts
+from supervision.core.i18n import label
+from supervision.registry.models import FORM_FACTORS, INTELLIGENCE_LEVELS, SCENARIO_CLASSES, SCENARIOS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class Finite:
+    """Stop at NaN and infinities (which ``Decimal`` would otherwise accept)."""
+
+    def __call__(self, form, field):
+        if field.data is not None and not field.data.is_finite():
+            field.errors[:] = []
+            raise StopValidation(_l("Enter a number."))
+
+
+class ModelForm(FlaskForm):
+    name = StringField(_l("Model name (型号)"), validators=[DataRequired(_l("Give the model a name.")),
+                                                           Length(max=120)])
+    manufacturer = StringField(_l("Manufacturer"), validators=[Optional(), Length(max=200)])
+    form_factor = SelectField(_l("Form factor"), validators=[Optional()])
+    intelligence_level = SelectField(_l("Intelligence level"), validators=[Optional()])
+    scenarios = MultiCheckboxField(_l("Application scenarios (all that apply)"), validators=[Optional()])
+    mass_kg = DecimalField(_l("Declared mass (kg)"), places=2, validators=[
+        Optional(), Finite(),
+        NumberRange(min=Decimal("0.01"), max=Decimal("100000"),
+                    message=_l("Enter a mass between 0.01 and 100000 kg."))])
+    max_speed_mps = DecimalField(_l("Maximum speed (m/s)"), places=2, validators=[
+        Optional(), Finite(),
+        NumberRange(min=Decimal("0"), max=Decimal("1000"),
+                    message=_l("Enter a speed between 0 and 1000 m/s."))])
+    public_space = BooleanField(_l("Operates in public space"))
+    vulnerable_contact = BooleanField(_l("Physical contact or close interaction with vulnerable people (children, elderly, patients)"))
+    personal_data = BooleanField(_l("Collects personal or biometric data (Art. 45)"))
+    ota_learning = BooleanField(_l("Behaviour updated over the air or learned in the field"))
+    standards = TextAreaField(_l("Mandatory standards declared (Art. 42), one per line"),
+                              validators=[Optional(), Length(max=4000)])
+    software_version = StringField(_l("Software / model version"), validators=[Optional(), Length(max=100)])
+
+    FIELDS = ("manufacturer", "form_factor", "intelligence_level", "scenarios", "mass_kg",
+              "max_speed_mps", "public_space", "vulnerable_contact", "personal_data", "ota_learning",
+              "standards", "software_version")
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.form_factor.choices = opts([("", "—")] + [(k, label(v)) for k, v in FORM_FACTORS.items()])
+        self.intelligence_level.choices = opts([("", "—")] + [(str(k), label(v)) for k, v in INTELLIGENCE_LEVELS.items()])
+        self.scenarios.choices = opts((k, f"{cls} · {label(text)}") for k, (cls, text) in SCENARIOS.items())
+
+    def values(self) -> dict:
+        """What the firm declared, as the service expects it (blank fields are None)."""
+        out = {name: getattr(self, name).data for name in self.FIELDS}
+        for name in ("manufacturer", "standards", "software_version", "form_factor"):
+            out[name] = (out[name] or "").strip() or None
+        out["intelligence_level"] = int(out["intelligence_level"]) if out["intelligence_level"] else None
+        out["scenarios"] = list(out["scenarios"] or [])
+        return out
+
+    def require_complete(self) -> bool:
+        """For submission: mark every required field that is still empty."""
+        ok = True
+        for name in ("manufacturer", "form_factor", "intelligence_level", "scenarios", "mass_kg",
+                     "max_speed_mps", "standards", "software_version"):
+            f = getattr(self, name)
+            if f.data in (None, "", []) and not f.errors:
+                f.errors = list(f.errors) + [_l("Required before the application can be submitted.")]
+                ok = False
+        return ok
+
+
+def scenario_groups() -> list[tuple[str, str]]:
+    return [(k, label(v)) for k, v in SCENARIO_CLASSES.items()]
+
+
+class CertificateForm(FlaskForm):
+    certificate_number = StringField(_l("Certificate number"), validators=[
+        DataRequired(_l("Enter the certificate number.")), Length(max=64)])
+    certificate_body = StringField(_l("Issuing body"), validators=[
+        DataRequired(_l("Enter the issuing body.")), Length(max=200)])
+    document = FileField(_l("Evidence document (PDF, PNG or JPEG)"))
+
+
+class OverrideForm(FlaskForm):
+    tier = SelectField(_l("Tier"), choices=opts([("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")]),
+                       validators=[DataRequired()])
+    reason = TextAreaField(_l("Written reason for the override"), validators=[
+        DataRequired(_l("An override needs a written reason.")), Length(min=10, max=4000,
+                                                                        message=_l("Write at least 10 characters."))])
+
+
+class ReferralForm(FlaskForm):
+    note = TextAreaField(_l("Why the model is referred to the sandbox"), validators=[
+        DataRequired(_l("Write a note for the referral.")), Length(max=4000)])
+
+
+class ReclassifyForm(FlaskForm):
+    reason = TextAreaField(_l("Reasons for reclassification"), validators=[
+        DataRequired(_l("Give the reasons for reclassification.")), Length(max=4000)])
+
+
+class RulesetForm(FlaskForm):
+    rules = TextAreaField(_l("Rules (JSON)"), validators=[DataRequired(), Length(max=50000)])
+    note = TextAreaField(_l("Note (what changed and why)"), validators=[
+        DataRequired(_l("Say what changed and why.")), Length(max=4000)])
+    assessment_ref = StringField(_l("Art. 47 assessment (case number), required when an obligation is added"),
+                                 validators=[Optional(), Length(max=64)])
+
+    def validate_rules(self, field):
+        try:
+            field.parsed = json.loads(field.data)
+        except ValueError as err:
+            raise ValidationError(_l("This is not valid JSON.")) from err
+
+
+class ObjectionForm(FlaskForm):
+    objector = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=120)])
+    contact = StringField(_l("How to reach you (optional)"), validators=[Optional(), Length(max=200)])
+    text = TextAreaField(_l("Your objection"), validators=[
+        DataRequired(_l("Write your objection.")),
+        Length(min=10, max=4000, message=_l("Write between 10 and 4000 characters."))])
+
+
+class ApplyForm(FlaskForm):
+    """An empty form: the CSRF token for starting a new application on a model."""
+
+

@@ -1,0 +1,318 @@
+"""Registry services: the only code that changes robot models, registrations, rulesets,
+classifications, referrals and objections.  Each public function writes one audit event and
+commits once (or, with ``commit=False``, leaves the commit to the caller's transaction).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, text
+
+from supervision.accounts.models import Organisation, User
+from supervision.audit.services import record
+from supervision.cases import services as cases
+from supervision.cases.models import Case
+from supervision.core.timeutil import local_today, utcnow
+from supervision.documents.models import Document
+from supervision.extensions import db
+from supervision.registry import tiering
+from supervision.registry.models import (SCENARIOS, Classification, ModelVersion, Objection, Registration,
+                                         RobotModel, Ruleset, SandboxReferral)
+from workflows.base import N_
+
+# States in which the firm may still change what it declared (before or at a request of the regulator).
+EDITABLE_STATES = ("draft", "supplement_requested", "clarification_requested")
+# States in which the firm may declare its certificate.
+CERTIFICATE_STATES = ("draft", "submitted", "supplement_requested", "accepted",
+                      "classification_review", "clarification_requested")
+REVIEW_STATES = ("accepted", "classification_review", "clarification_requested")
+OPEN_STATES = (*EDITABLE_STATES, "submitted", "accepted", "classification_review",
+               "decision_proposed", "public_notice")
+NUMBER_PREFIX = "杭具身注"
+OBJECTIONS_PER_HOUR = 5
+VERSION_FIELDS = ("manufacturer", "form_factor", "intelligence_level", "scenarios", "mass_kg",
+                  "max_speed_mps", "public_space", "vulnerable_contact", "personal_data",
+                  "ota_learning", "standards", "software_version")
+
+
+class RegistryError(Exception):
+    """A refused registry action; ``message`` is N_-marked and translated by the view."""
+
+    def __init__(self, message: str, **params: Any):
+        super().__init__(message)
+        self.message, self.params = message, params
+
+
+class RateLimited(RegistryError):
+    pass
+
+
+# -- models and applications ----------------------------------------------------------------
+
+def lead_department() -> Organisation:
+    """The lead authority for registrations (Art. 6: the industry and IT bureau), which is the
+    first department set up in an installation."""
+    dept = db.session.execute(db.select(Organisation).where(Organisation.kind == "department")
+                              .order_by(Organisation.id).limit(1)).scalar()
+    if dept is None:
+        raise RegistryError(N_("No regulator department is set up yet."))
+    return dept
+
+
+def _apply_values(version: ModelVersion, values: dict[str, Any]) -> None:
+    for name in VERSION_FIELDS:
+        if name in values:
+            setattr(version, name, values[name])
+
+
+def create_model(*, firm: Organisation, actor: User, name: str, values: dict[str, Any],
+                 commit: bool = True) -> Registration:
+    """A new model, its first (draft) version and a draft registration case for it."""
+    model = RobotModel(firm_id=firm.id, name=name.strip(), created_by_id=actor.id)
+    version = ModelVersion(model=model, number=1, created_by_id=actor.id)
+    _apply_values(version, values)
+    db.session.add_all([model, version])
+    db.session.flush()
+    record("registry.model_create", actor=actor, object_type="robot_model", object_id=model.id,
+           details={"name": model.name, "version": 1})
+    reg = _open_registration(model, version, actor)
+    if commit:
+        db.session.commit()
+    return reg
+
+
+def _open_registration(model: RobotModel, version: ModelVersion, actor: User) -> Registration:
+    case = cases.create_case(case_type="registration", title=model.name,
+                             department_id=lead_department().id, firm_id=model.firm_id,
+                             actor=actor, commit=False)
+    reg = Registration(case_id=case.id, model_id=model.id, version_id=version.id)
+    db.session.add(reg)
+    db.session.flush()
+    return reg
+
+
+def open_case_of(model: RobotModel) -> Registration | None:
+    return db.session.execute(
+        db.select(Registration).join(Case, Case.id == Registration.case_id)
+        .where(Registration.model_id == model.id, Case.state.in_(OPEN_STATES))
+        .order_by(Registration.id.desc()).limit(1)).scalar()
+
+
+def start_application(model: RobotModel, *, actor: User) -> Registration:
+    """A new registration case on the model's current version (one open case at a time)."""
+    if open_case_of(model) is not None:
+        raise RegistryError(N_("This model already has an application in progress."))
+    reg = _open_registration(model, model.current, actor)
+    db.session.commit()
+    return reg
+
+
+def update_model(model: RobotModel, *, actor: User, name: str, values: dict[str, Any]) -> ModelVersion:
+    """Record what the firm now declares.  An unsubmitted draft version changes in place;
+    a frozen one is never touched: the change becomes a new version.  An application that
+    waits for the firm's answer (draft, supplement, clarification) moves to the new version;
+    one under review keeps the version it is being decided on."""
+    current = model.current
+    model.name = name.strip()
+    if current.frozen:
+        version = ModelVersion(model=model, number=current.number + 1, created_by_id=actor.id)
+        for f in VERSION_FIELDS:
+            setattr(version, f, getattr(current, f))
+        _apply_values(version, values)
+        db.session.add(version)
+        db.session.flush()
+        action = "registry.version_create"
+    else:
+        version = current
+        _apply_values(version, values)
+        action = "registry.version_update"
+    reg = open_case_of(model)
+    case = None
+    if reg is not None and reg.case.state in EDITABLE_STATES:
+        reg.version_id = version.id
+        case = reg.case
+    db.session.flush()
+    record(action, actor=actor, case=case, object_type="model_version", object_id=version.id,
+           details={"model_id": model.id, "version": version.number})
+    db.session.commit()
+    return version
+
+
+def registration_of(case: Case) -> Registration | None:
+    return db.session.execute(db.select(Registration).filter_by(case_id=case.id)).scalar()
+
+
+# -- rulesets and classification ------------------------------------------------------------
+
+def current_ruleset() -> Ruleset:
+    """The ruleset in force (the newest version); seeds v1 on an installation without one."""
+    rs = db.session.execute(db.select(Ruleset).order_by(Ruleset.version.desc()).limit(1)).scalar()
+    if rs is None:
+        rs = Ruleset(version=1, rules_json=json.dumps(tiering.DEFAULT_RULES_V1, sort_keys=True),
+                     note="Default ruleset v1 (DOMAIN §4)")
+        db.session.add(rs)
+        db.session.flush()
+    return rs
+
+
+def create_ruleset(*, actor: User, rules: Any, note: str, assessment_ref: str | None) -> Ruleset:
+    """A new ruleset version; rulesets are never edited.  Adding a supervision obligation
+    needs a passed Art. 47 assessment, named by ``assessment_ref``."""
+    try:
+        tiering.validate_rules(rules)
+    except tiering.RulesetInvalid as err:
+        raise RegistryError(N_("The rules are not valid: %(why)s"), why=str(err)) from err
+    prev = current_ruleset()
+    before = {k: set(v) for k, v in prev.rules.get("obligations", {}).items()}
+    after = {k: set(v) for k, v in rules.get("obligations", {}).items()}
+    added = any(after[k] - before.get(k, set()) for k in after)
+    if added and not (assessment_ref or "").strip():
+        raise RegistryError(N_("This version adds a supervision obligation: name the passed Art. 47 assessment it rests on."))
+    rs = Ruleset(version=prev.version + 1, rules_json=json.dumps(rules, sort_keys=True, ensure_ascii=False),
+                 note=note.strip(), assessment_ref=(assessment_ref or "").strip() or None,
+                 created_by_id=actor.id)
+    db.session.add(rs)
+    db.session.flush()
+    record("registry.ruleset_create", actor=actor, object_type="ruleset", object_id=rs.id,
+           reason=rs.note, details={"version": rs.version, "assessment_ref": rs.assessment_ref})
+    db.session.commit()
+    return rs
+
+
+def inputs_of(version: ModelVersion) -> tiering.Inputs:
+    return tiering.Inputs(
+        intelligence_level=version.intelligence_level,
+        scenario_classes=tuple(sorted({SCENARIOS[s][0] for s in version.scenarios if s in SCENARIOS})),
+        mass_kg=Decimal(version.mass_kg), max_speed_mps=Decimal(version.max_speed_mps),
+        public_space=version.public_space, vulnerable_contact=version.vulnerable_contact,
+        personal_data=version.personal_data, ota_learning=version.ota_learning)
+
+
+def classify(reg: Registration, *, actor: User | None, ruleset: Ruleset | None = None,
+             reason: str | None = None, action: str = "registry.classify") -> Classification:
+    """Classify the registration's version under ``ruleset`` (default: the one in force)."""
+    ruleset = ruleset or current_ruleset()
+    inputs = inputs_of(reg.version)
+    result = tiering.classify(inputs, ruleset.rules)
+    c = Classification(registration_id=reg.id, version_id=reg.version_id, ruleset_id=ruleset.id,
+                       inputs_json=json.dumps(inputs.as_dict(), sort_keys=True), score=result.score,
+                       computed_tier=result.tier, tier=result.tier, rationale_zh=result.rationale_zh,
+                       rationale_en=result.rationale_en,
+                       created_by_id=actor.id if actor is not None else None)
+    db.session.add(c)
+    db.session.flush()
+    record(action, actor=actor, case=reg.case, object_type="classification", object_id=c.id,
+           reason=reason, details={"ruleset_version": ruleset.version, "score": result.score,
+                                   "tier": result.tier, "version_id": reg.version_id})
+    return c
+
+
+def reclassify(reg: Registration, *, actor: User, reason: str) -> Classification:
+    """Classify again under the ruleset now in force (an audited action with reasons)."""
+    if reg.case.state not in REVIEW_STATES:
+        raise RegistryError(N_("The tier can only be reviewed before the decision is proposed."))
+    c = classify(reg, actor=actor, reason=reason, action="registry.reclassify")
+    db.session.commit()
+    return c
+
+
+def override_tier(reg: Registration, *, actor: User, tier: int, reason: str) -> Classification:
+    """Set the tier by hand, with a written reason (DOMAIN §4); the computed tier stays on record."""
+    c = reg.classification
+    if c is None:
+        raise RegistryError(N_("The model has no tier yet: classify it first."))
+    if reg.case.state not in REVIEW_STATES:
+        raise RegistryError(N_("The tier can only be reviewed before the decision is proposed."))
+    if tier not in (1, 2, 3, 4) or not reason.strip():
+        raise RegistryError(N_("An override needs a tier from 1 to 4 and a written reason."))
+    before = c.tier
+    c.tier, c.override_reason, c.overridden_by_id = tier, reason.strip(), actor.id
+    db.session.flush()
+    record("registry.tier_override", actor=actor, case=reg.case, object_type="classification",
+           object_id=c.id, reason=reason.strip(),
+           details={"from_tier": before, "to_tier": tier, "computed_tier": c.computed_tier})
+    db.session.commit()
+    return c
+
+
+def refer_to_sandbox(reg: Registration, *, actor: User, note: str) -> SandboxReferral:
+    """Record the referral of a tier-4 model to the regulatory sandbox."""
+    if reg.tier != 4:
+        raise RegistryError(N_("Only tier 4 models are referred to the sandbox."))
+    ref = SandboxReferral(case_id=reg.case_id, model_id=reg.model_id, classification_id=reg.classification.id,
+                          note=note.strip(), referred_by_id=actor.id)
+    db.session.add(ref)
+    db.session.flush()
+    record("registry.sandbox_referral", actor=actor, case=reg.case, object_type="sandbox_referral",
+           object_id=ref.id, reason=ref.note)
+    db.session.commit()
+    return ref
+
+
+def referral_of(reg: Registration) -> SandboxReferral | None:
+    return db.session.execute(db.select(SandboxReferral).filter_by(case_id=reg.case_id)
+                              .order_by(SandboxReferral.id.desc()).limit(1)).scalar()
+
+
+# -- certificate, objections ----------------------------------------------------------------
+
+def declare_certificate(reg: Registration, *, actor: User, number: str, body: str,
+                        document: Document | None) -> Registration:
+    """The firm declares its certificate (number, issuing body, evidence document)."""
+    if reg.case.state not in CERTIFICATE_STATES:
+        raise RegistryError(N_("The certificate can no longer be changed on this application."))
+    if document is None and reg.certificate_document_id is None:
+        raise RegistryError(N_("Attach the certificate as evidence."))
+    reg.certificate_number, reg.certificate_body = number.strip(), body.strip()
+    if document is not None:
+        reg.certificate_document_id = document.id
+    db.session.flush()
+    record("registry.certificate_declare", actor=actor, case=reg.case, object_type="registration",
+           object_id=reg.id, details={"certificate_number": reg.certificate_number,
+                                      "certificate_body": reg.certificate_body,
+                                      "document_id": reg.certificate_document_id})
+    db.session.commit()
+    return reg
+
+
+def file_objection(case: Case, *, text_: str, objector: str | None, contact: str | None,
+                   client_address: str | None) -> Case:
+    """Anyone objects to a model in public notice: the case returns to classification review
+    with the objection on record.  At most ``OBJECTIONS_PER_HOUR`` per client address."""
+    if case.case_type != "registration" or case.state != "public_notice":
+        raise RegistryError(N_("This model is not in public notice."))
+    since = utcnow() - dt.timedelta(hours=1)
+    recent = db.session.execute(db.select(func.count(Objection.id)).where(
+        Objection.client_address == client_address, Objection.created_at >= since)).scalar()
+    if recent >= OBJECTIONS_PER_HOUR:
+        raise RateLimited(N_("You have filed %(n)s objections in the last hour. Please wait an hour and try again."),
+                          n=OBJECTIONS_PER_HOUR)
+    db.session.add(Objection(case_id=case.id, objector=(objector or "").strip() or None,
+                             contact=(contact or "").strip() or None, text=text_.strip(),
+                             client_address=client_address))
+    return cases.fire(case, "object", actor=None, comment=text_.strip(), filed_publicly=True)
+
+
+def objections_of(case: Case) -> list[Objection]:
+    return list(db.session.execute(db.select(Objection).filter_by(case_id=case.id)
+                                   .order_by(Objection.id)).scalars())
+
+
+# -- registration number --------------------------------------------------------------------
+
+def issue_number(reg: Registration) -> str:
+    """The next registration number of the year, gap-free: 杭具身注〔2026〕N号."""
+    if reg.registration_number:
+        return reg.registration_number
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x52454749})  # "REGI"
+    year = local_today().year
+    last = db.session.execute(db.select(func.max(Registration.reg_serial))
+                              .where(Registration.reg_year == year)).scalar() or 0
+    reg.reg_year, reg.reg_serial = year, last + 1
+    reg.registration_number = f"{NUMBER_PREFIX}〔{year}〕{last + 1}号"
+    reg.registered_on = local_today()
+    return reg.registration_number

@@ -1,0 +1,246 @@
+"""``fire``: the only way a case changes state — permission, guards, state, audit, notifications,
+one commit, and all of it undone when anything fails."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from supervision.audit.models import AuditEvent
+from supervision.cases import services
+from supervision.cases.models import Case, ClockPause, Notification
+from supervision.extensions import db
+from tests.cases.conftest import put_in_state
+
+
+def count(model, *where) -> int:
+    return db.session.execute(db.select(db.func.count()).select_from(model).where(*where)).scalar_one()
+
+
+def transitions_of(case_id: int) -> list[tuple[str, str, str]]:
+    return [tuple(r) for r in db.session.execute(
+        db.select(AuditEvent.trigger, AuditEvent.from_state, AuditEvent.to_state)
+        .where(AuditEvent.case_id == case_id, AuditEvent.action == "case.transition")
+        .order_by(AuditEvent.seq)).all()]
+
+
+@pytest.fixture
+def in_review(world):
+    """A firm A case under classification review, handled by officer2."""
+    case = world.case()
+    case.assignee_id = world.officer2.id
+    put_in_state(case, "classification_review")
+    return case
+
+
+def test_a_firing_changes_state_writes_one_event_and_notifies_once_committed(world, in_review, monkeypatch):
+    commits = []
+    real_commit = db.session.commit
+    monkeypatch.setattr(db.session, "commit", lambda: (commits.append(1), real_commit())[1])
+    version = in_review.version
+    services.fire(in_review, "propose_refusal", actor=world.officer, reason="Outside the scope of Art. 3.")
+    monkeypatch.undo()
+    assert len(commits) == 1
+    db.session.expire_all()
+    case = db.session.get(Case, in_review.id)
+    assert case.state == "decision_proposed"
+    assert case.version == version + 1
+    assert (case.proposal, case.proposed_by_id) == ("refusal", world.officer.id)
+    assert transitions_of(case.id) == [("propose_refusal", "classification_review", "decision_proposed")]
+    event = db.session.execute(db.select(AuditEvent).where(AuditEvent.trigger == "propose_refusal")).scalar_one()
+    assert (event.actor_email, event.workflow, event.workflow_version, event.reason) == (
+        "officer@t.test", "registration", 1, "Outside the scope of Art. 3.")
+    notes = db.session.execute(db.select(Notification.organisation_id, Notification.user_id, Notification.kind)).all()
+    assert sorted(notes, key=str) == sorted([(world.firm_a.id, None, "propose_refusal"),
+                                             (None, world.officer2.id, "propose_refusal")], key=str)
+
+
+def test_the_firms_own_action_notifies_the_assignee_not_the_firm(world, in_review):
+    services.fire(in_review, "withdraw", actor=world.applicant_a, reason="We withdraw the model.")
+    notes = db.session.execute(db.select(Notification.organisation_id, Notification.user_id)).all()
+    assert notes == [(None, world.officer2.id)]
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("injected failure")
+
+
+def _after(real):
+    def wrapper(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("injected failure")
+    return wrapper
+
+
+@pytest.mark.parametrize("where", ["effect", "audit_record", "after_notifications", "commit"])
+def test_a_failure_anywhere_after_the_state_change_rolls_everything_back(world, in_review, monkeypatch, where):
+    if where == "effect":
+        monkeypatch.setitem(services._effects, ("registration", "propose_refusal"), [_boom])
+    elif where == "audit_record":
+        monkeypatch.setattr(services, "record", _after(services.record))
+    elif where == "after_notifications":
+        monkeypatch.setattr(services, "_notify", _after(services._notify))
+    else:
+        real_commit = db.session.commit
+
+        def failing_commit():
+            db.session.flush()  # everything reached the database, then the commit fails
+            raise RuntimeError("injected failure")
+        monkeypatch.setattr(db.session, "commit", failing_commit)
+    case_id, version, due = in_review.id, in_review.version, in_review.due_date
+    events, notes = count(AuditEvent), count(Notification)
+    with pytest.raises(RuntimeError, match="injected failure"):
+        services.fire(in_review, "propose_refusal", actor=world.officer, reason="Out of scope.")
+    monkeypatch.undo()
+    db.session.expire_all()
+    case = db.session.get(Case, case_id)
+    assert (case.state, case.version, case.due_date) == ("classification_review", version, due)
+    assert (case.proposal, case.proposed_by_id) == (None, None)
+    assert count(AuditEvent) == events
+    assert count(Notification) == notes
+    assert transitions_of(case_id) == []
+
+
+def test_a_failure_rolls_back_a_clock_pause_too(world, monkeypatch):
+    case = world.case()
+    put_in_state(case, "submitted")
+    monkeypatch.setattr(services, "record", _after(services.record))
+    with pytest.raises(RuntimeError):
+        services.fire(case, "request_supplement", actor=world.officer, comment="Send the test report.")
+    monkeypatch.undo()
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    assert (case.state, case.clock_paused_at) == ("submitted", None)
+    assert count(ClockPause) == 0
+
+
+def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(world, in_review):
+    version = in_review.version
+    with pytest.raises(services.Conflict):
+        services.fire(in_review, "propose_refusal", actor=world.officer, reason="r",
+                      expected_version=version - 1)
+    db.session.expire_all()
+    assert db.session.get(Case, in_review.id).state == "classification_review"
+    assert transitions_of(in_review.id) == []
+
+
+def test_a_row_changed_underneath_is_a_conflict(world, in_review):
+    """The version column guards the UPDATE itself (SQLAlchemy's version_id_col)."""
+    with db.engine.begin() as other:  # another connection changes the row and commits
+        other.execute(db.update(Case).where(Case.id == in_review.id).values(version=Case.version + 1))
+    # The session still holds the old version: its UPDATE matches no row.
+    with pytest.raises(services.Conflict):
+        services.fire(in_review, "propose_refusal", actor=world.officer, reason="r")
+    db.session.expire_all()
+    assert db.session.get(Case, in_review.id).state == "classification_review"
+    assert transitions_of(in_review.id) == []
+
+
+def test_staying_in_a_state_still_bumps_the_version(world):
+    case = world.case()
+    put_in_state(case, "suspension_noticed")
+    version = case.version
+    services.fire(case, "file_statement", actor=world.applicant_a, comment="Our defence.")
+    assert case.state == "suspension_noticed"
+    assert case.version == version + 1
+
+
+def test_an_invalid_trigger_raises_and_changes_nothing(world):
+    case = world.case()
+    with pytest.raises(services.InvalidTrigger):
+        services.fire(case, "approve", actor=world.approver)
+    with pytest.raises(services.InvalidTrigger):
+        services.fire(case, "to_registered", actor=world.officer)
+    assert case.state == "draft"
+    assert transitions_of(case.id) == []
+
+
+def test_a_missing_input_is_refused_with_its_reason(world, in_review):
+    with pytest.raises(services.TransitionRefused) as err:
+        services.fire(in_review, "propose_refusal", actor=world.officer, reason="  ")
+    assert err.value.reasons == ["Give the reasons for this action."]
+    assert in_review.state == "classification_review"
+
+
+def test_an_officer_of_another_department_may_not_act(world, in_review):
+    with pytest.raises(services.TransitionRefused) as err:
+        services.fire(in_review, "propose_refusal", actor=world.other_officer, reason="r")
+    assert err.value.forbidden
+    assert in_review.state == "classification_review"
+
+
+# -- four eyes -----------------------------------------------------------------------------
+
+FOUR_EYES = "You proposed this decision; another approver must decide it (four eyes)."
+
+
+def test_four_eyes_refuses_the_proposer_holding_both_roles(world, in_review):
+    services.fire(in_review, "propose_refusal", actor=world.dual, reason="Outside Art. 3.")
+    for trigger, inputs in (("approve", {}), ("return", {"comment": "again"})):
+        with pytest.raises(services.TransitionRefused) as err:
+            services.fire(in_review, trigger, actor=world.dual, **inputs)
+        assert err.value.reasons == [FOUR_EYES]
+    db.session.expire_all()
+    case = db.session.get(Case, in_review.id)
+    assert case.state == "decision_proposed"
+    assert [t for t, _, _ in transitions_of(case.id)] == ["propose_refusal"]
+
+
+def test_four_eyes_lets_the_dual_role_user_approve_someone_elses_proposal(world, in_review):
+    services.fire(in_review, "propose_refusal", actor=world.officer, reason="Outside Art. 3.")
+    services.fire(in_review, "approve", actor=world.dual)
+    assert in_review.state == "refused"
+    assert (in_review.proposal, in_review.proposed_by_id) == (None, None)
+    event = db.session.execute(db.select(AuditEvent).where(AuditEvent.trigger == "approve")).scalar_one()
+    assert (event.actor_email, event.from_state, event.to_state) == ("dual@t.test", "decision_proposed", "refused")
+
+
+def test_a_returned_proposal_may_be_proposed_again_by_the_approver_of_before(world, in_review):
+    services.fire(in_review, "propose_refusal", actor=world.officer, reason="r1")
+    services.fire(in_review, "return", actor=world.dual, comment="Give the facts.")
+    assert in_review.state == "classification_review"
+    services.fire(in_review, "propose_refusal", actor=world.dual, reason="r2")
+    with pytest.raises(services.TransitionRefused):
+        services.fire(in_review, "approve", actor=world.dual)
+    services.fire(in_review, "approve", actor=world.approver)
+    assert in_review.state == "refused"
+
+
+# -- claim and assign ----------------------------------------------------------------------
+
+def test_claim_and_assign_are_audited(world):
+    case = world.case()
+    services.claim(case, actor=world.officer)
+    assert case.assignee_id == world.officer.id
+    services.assign(case, actor=world.approver, assignee=world.officer2)
+    assert case.assignee_id == world.officer2.id
+    events = db.session.execute(
+        db.select(AuditEvent.action, AuditEvent.actor_email, AuditEvent.details)
+        .where(AuditEvent.case_id == case.id, AuditEvent.action.in_(["case.claim", "case.assign"]))
+        .order_by(AuditEvent.seq)).all()
+    assert [(a, e) for a, e, _ in events] == [("case.claim", "officer@t.test"), ("case.assign", "approver@t.test")]
+    assert json.loads(events[1][2]) == {"from_assignee": world.officer.id, "to_assignee": world.officer2.id}
+
+
+def test_an_assigned_case_cannot_be_claimed_and_only_officers_of_the_department_take_cases(world):
+    case = world.case()
+    services.claim(case, actor=world.officer)
+    with pytest.raises(services.TransitionRefused):
+        services.claim(case, actor=world.officer2)
+    with pytest.raises(services.TransitionRefused):
+        services.assign(case, actor=world.approver, assignee=world.other_officer)
+    with pytest.raises(services.TransitionRefused):
+        services.assign(case, actor=world.other_officer, assignee=world.officer2)
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).assignee_id == world.officer.id
+    assert count(AuditEvent, AuditEvent.action.in_(["case.claim", "case.assign"])) == 1
+
+
+def test_a_closed_case_cannot_be_claimed(world):
+    case = world.case()
+    put_in_state(case, "withdrawn")
+    with pytest.raises(services.TransitionRefused) as err:
+        services.claim(case, actor=world.officer)
+    assert err.value.reasons == ["This case is closed."]
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).assignee_id is None

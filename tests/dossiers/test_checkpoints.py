@@ -1,0 +1,136 @@
+"""Signed checkpoints: made by the CLI and at each export, never backwards, refused over an
+altered log, and published without login with consistency proofs and the key."""
+from __future__ import annotations
+
+import base64
+import os
+import stat
+
+import pytest
+from sqlalchemy import text
+
+import tools.verify_dossier as tool
+from supervision.audit.services import record_now
+from supervision.dossiers import checkpoints, merkle
+from supervision.dossiers.models import Checkpoint
+from supervision.extensions import db
+
+
+def all_checkpoints() -> list[Checkpoint]:
+    db.session.expire_all()
+    return list(db.session.execute(db.select(Checkpoint).order_by(Checkpoint.tree_size)).scalars())
+
+
+def grow(world, n: int = 1) -> None:
+    for _ in range(n):
+        record_now("test.noise", actor=world.admin)
+
+
+def test_the_cli_signs_the_log_and_only_when_it_grew(world, runner, dossier_env):
+    result = runner.invoke(args=["audit", "checkpoint"])
+    assert result.exit_code == 0, result.output
+    first = all_checkpoints()
+    assert len(first) == 1 and f"tree size {first[0].tree_size}," in result.output
+    assert runner.invoke(args=["audit", "checkpoint"]).exit_code == 0
+    assert len(all_checkpoints()) == 1            # nothing new to sign
+    grow(world, 3)
+    assert runner.invoke(args=["audit", "checkpoint"]).exit_code == 0
+    one, two = all_checkpoints()
+    assert two.tree_size == one.tree_size + 3 and two.previous_size == one.tree_size
+    assert two.timestamp > one.timestamp
+
+
+def test_the_note_verifies_with_the_published_key_and_matches_the_log(world, dossier_env, tmp_path):
+    cp, tree = checkpoints.make_checkpoint()
+    vkey = tmp_path / "k.vkey"
+    vkey.write_text(checkpoints.verifier_key())
+    parsed, problems = tool.open_checkpoint(cp.note.encode(), tool.load_key(str(vkey), None), "cp")
+    assert problems == []
+    assert (parsed.origin, parsed.tree_size, parsed.root.hex()) == ("supervision.test/audit-log", cp.tree_size, cp.root_hash)
+    assert cp.root_hash == checkpoints.log_tree().root().hex() == tree.root().hex()
+    assert cp.note.startswith(f"supervision.test/audit-log\n{cp.tree_size}\n")
+
+
+def test_the_key_is_made_once_readable_only_by_its_owner(world, dossier_env):
+    checkpoints.make_checkpoint()
+    path = dossier_env / "keys" / "checkpoint.pem"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    before = path.read_bytes()
+    grow(world)
+    checkpoints.make_checkpoint()
+    assert path.read_bytes() == before
+
+
+def test_consecutive_checkpoints_carry_a_consistency_proof_that_verifies(world, dossier_env):
+    for n in (1, 2, 5, 1):
+        grow(world, n)
+        checkpoints.make_checkpoint()
+    cps = all_checkpoints()
+    assert len(cps) == 4
+    for old, new in zip(cps, cps[1:]):
+        proof = [bytes.fromhex(h) for h in checkpoints.as_json(new)["consistency_proof"]]
+        assert new.previous_size == old.tree_size
+        assert merkle.verify_consistency(old.tree_size, new.tree_size, proof,
+                                         bytes.fromhex(old.root_hash), bytes.fromhex(new.root_hash))
+
+
+def _alter_an_old_event() -> None:
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # the append-only trigger must be bypassed to cheat
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        assert conn.execute(text("UPDATE audit_events SET canonical = canonical || ' ' WHERE seq = 2")).rowcount == 1
+
+
+def test_a_log_altered_after_a_checkpoint_is_refused_not_signed(world, runner, dossier_env):
+    checkpoints.make_checkpoint()
+    grow(world)
+    _alter_an_old_event()
+    result = runner.invoke(args=["audit", "checkpoint"])
+    assert result.exit_code == 1
+    assert "checkpoint refused: events 1.." in result.output
+    assert len(all_checkpoints()) == 1
+
+
+def test_the_transparency_page_is_public(world, client, dossier_env):
+    grow(world)
+    checkpoints.make_checkpoint()
+    grow(world, 2)
+    checkpoints.make_checkpoint()
+    cps = all_checkpoints()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = client.get("/transparency")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert checkpoints.verifier_key() in html
+    for cp in cps:
+        assert cp.root_hash in html
+    assert f"Consistency proof from tree size {cps[0].tree_size}" in html
+
+    data = client.get("/transparency.json").get_json()
+    assert data["origin"] == "supervision.test/audit-log"
+    assert [c["tree_size"] for c in data["checkpoints"]] == [cps[1].tree_size, cps[0].tree_size]
+    assert data["checkpoints"][0]["consistency_proof"] == checkpoints.as_json(cps[1])["consistency_proof"]
+
+    note = client.get("/transparency/checkpoint")
+    assert note.mimetype == "text/plain" and note.get_data(as_text=True) == cps[1].note
+    assert client.get(f"/transparency/checkpoint/{cps[0].tree_size}").get_data(as_text=True) == cps[0].note
+    assert client.get("/transparency/checkpoint/999999").status_code == 404
+    assert client.get("/transparency/key").get_data(as_text=True).strip() == checkpoints.verifier_key()
+    root = base64.b64decode(data["checkpoints"][0]["root_base64"])
+    assert root.hex() == cps[1].root_hash
+
+
+def test_the_public_home_links_the_transparency_page(client, dossier_env):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert 'href="/transparency"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_deleted_event_is_refused_not_signed(world, runner, dossier_env):
+    grow(world, 2)
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("DELETE FROM audit_events WHERE seq = 3"))
+    result = runner.invoke(args=["audit", "checkpoint"])
+    assert result.exit_code == 1 and "checkpoint refused: event 3 is missing from the log" in result.output
+    assert all_checkpoints() == []

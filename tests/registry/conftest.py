@@ -1,0 +1,61 @@
+"""Helpers of the registry tests: robot models of each tier, moving a registration through
+the real services, and a tiny PDF for evidence uploads."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from supervision.cases import services as cases
+from supervision.cases.models import Case
+from supervision.documents.services import add_document
+from supervision.extensions import db
+from supervision.registry import services
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+BASE = dict(manufacturer="Acme Robotics", form_factor="wheeled", intelligence_level=1,
+            scenarios=["manufacturing"], mass_kg=Decimal("10"), max_speed_mps=Decimal("1.0"),
+            standards="GB 11291.1-2011", software_version="1.0")
+# L2 (1) + S3 (1) = 2 -> tier 2
+TIER2 = {**BASE, "intelligence_level": 2, "scenarios": ["commerce"]}
+
+
+def make_registration(world, values=None, *, firm=None, actor=None, name="Robot X"):
+    return services.create_model(firm=firm or world.firm_a, actor=actor or world.applicant_a,
+                                 name=name, values=values or BASE)
+
+
+def fire(reg_or_case, trigger, actor, **kw):
+    case = reg_or_case if isinstance(reg_or_case, Case) else reg_or_case.case
+    return cases.fire(case, trigger, actor=actor, **kw)
+
+
+def declare_certificate(world, reg):
+    doc = add_document(data=PDF, filename="cert.pdf", classification="internal", actor=world.applicant_a,
+                       case=reg.case, firm_id=reg.case.firm_id, commit=False)
+    services.declare_certificate(reg, actor=world.applicant_a, number="CR-1", body="Cert Centre", document=doc)
+
+
+def to_review(world, reg):
+    fire(reg, "submit", world.applicant_a)
+    fire(reg, "accept", world.officer)
+    fire(reg, "start_review", world.officer)
+
+
+def to_registered(world, reg):
+    """Tier-1 registration: submit, accept, review, propose, approve."""
+    to_review(world, reg)
+    fire(reg, "propose_grant", world.officer)
+    fire(reg, "approve", world.approver)
+    assert reg.case.state == "registered"
+
+
+def state(case_id: int) -> str:
+    db.session.commit()
+    return db.session.get(Case, case_id).state
+
+
+@pytest.fixture
+def reg_a(world):
+    return make_registration(world)

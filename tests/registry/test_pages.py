@@ -1,0 +1,205 @@
+"""The registry's pages: the model form (drafts, validation), the firm's list, the case panel,
+the public register and objections, and firm separation (404 with a valid CSRF token)."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from supervision.cases.models import Case
+from supervision.extensions import db
+from supervision.registry import services
+from supervision.registry.models import ModelVersion, Objection, RobotModel
+from tests.registry.conftest import PDF, TIER2, declare_certificate, fire, make_registration, state, to_review
+
+FORM = {"name": "Guide G1", "manufacturer": "Acme", "form_factor": "wheeled", "intelligence_level": "2",
+        "scenarios": ["commerce"], "mass_kg": "18", "max_speed_mps": "1.2", "standards": "GB 4943.1-2022",
+        "software_version": "1.4"}
+
+
+def counts():
+    db.session.commit()
+    return (db.session.execute(db.select(db.func.count(RobotModel.id))).scalar(),
+            db.session.execute(db.select(db.func.count(ModelVersion.id))).scalar())
+
+
+@pytest.fixture
+def firm_a(world, web):
+    assert web.login("a@firm-a.test").status_code == 302
+    return web
+
+
+def test_form_shows_the_meaning_of_each_level(firm_a):
+    html = firm_a.get("/registry/models/new").get_data(as_text=True)
+    assert "conditional autonomy in known, structured environments" in html
+    assert 'value="elderly_care"' in html
+
+
+def test_half_filled_application_is_saved_as_a_draft(firm_a):
+    resp = firm_a.post("/registry/models/new", {"name": "Half done", "manufacturer": "Acme",
+                                                "action": "draft"}, token_from="/registry/models/new")
+    assert resp.status_code == 303
+    case = db.session.execute(db.select(Case)).scalar()
+    assert case.state == "draft"
+    assert services.registration_of(case).version.manufacturer == "Acme"
+    assert "Half done" in firm_a.get("/registry/models").get_data(as_text=True)
+
+
+def test_submitting_an_incomplete_application_marks_the_missing_fields(firm_a):
+    resp = firm_a.post("/registry/models/new", {"name": "Half done", "action": "submit"},
+                       token_from="/registry/models/new")
+    assert resp.status_code == 422
+    assert resp.get_data(as_text=True).count("Required before the application can be submitted.") == 8
+    assert counts() == (0, 0)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("mass_kg", "NaN", "Enter a number."),
+    ("mass_kg", "-3", "Enter a mass between 0.01 and 100000 kg."),
+    ("mass_kg", "1e30", "Enter a mass between 0.01 and 100000 kg."),
+    ("max_speed_mps", "Infinity", "Enter a number."),
+    ("max_speed_mps", "-0.5", "Enter a speed between 0 and 1000 m/s."),
+    ("max_speed_mps", "fast", "不是有效的小数。"),  # WTForms' own message, in the default Chinese
+    ("intelligence_level", "9", "不是有效的选择。"),
+])
+def test_bad_numbers_get_a_clear_message_and_change_nothing(firm_a, field, value, message):
+    resp = firm_a.post("/registry/models/new", {**FORM, field: value, "action": "submit"},
+                       token_from="/registry/models/new")
+    assert resp.status_code == 422
+    assert message in resp.get_data(as_text=True)
+    assert counts() == (0, 0)
+
+
+def test_complete_application_is_submitted_from_the_form(firm_a):
+    resp = firm_a.post("/registry/models/new", {**FORM, "action": "submit"}, token_from="/registry/models/new")
+    assert resp.status_code == 303
+    case = db.session.execute(db.select(Case)).scalar()
+    assert case.state == "submitted"
+    page = firm_a.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'id="registration-panel"' in page and "Guide G1" in page
+
+
+def test_firm_page_says_what_is_owed_with_the_due_date(world, firm_a):
+    reg = make_registration(world, TIER2)
+    to_review(world, reg)
+    html = firm_a.get("/registry/models").get_data(as_text=True)
+    assert "Declare your certificate: number, issuing body and evidence document." in html
+
+
+def test_officer_sees_rationale_and_tier_4_prompt(world, web):
+    reg = make_registration(world, {**TIER2, "intelligence_level": 5, "scenarios": ["security_patrol"],
+                                    "public_space": True})
+    to_review(world, reg)
+    web.login("officer@t.test")
+    html = web.get(f"/cases/{reg.case_id}").get_data(as_text=True)
+    assert 'data-tier="4"' in html and 'id="sandbox-prompt"' in html
+    assert "总分 7 分，定为第四级 审慎监管。" in html  # the rationale in the default language
+    resp = web.post(f"/registry/cases/{reg.case_id}/refer", {"note": "Sandbox first."},
+                    token_from=f"/cases/{reg.case_id}")
+    assert resp.status_code == 303
+    assert 'id="sandbox-referral"' in web.get(f"/cases/{reg.case_id}").get_data(as_text=True)
+
+
+def test_override_without_reason_is_refused(world, web):
+    reg = make_registration(world)
+    to_review(world, reg)
+    web.login("officer@t.test")
+    web.post(f"/registry/cases/{reg.case_id}/override", {"tier": "3", "reason": ""},
+             token_from=f"/cases/{reg.case_id}")
+    assert reg.classification.tier == 1
+    web.post(f"/registry/cases/{reg.case_id}/override", {"tier": "3", "reason": "Near a school."},
+             token_from=f"/cases/{reg.case_id}")
+    db.session.commit()
+    assert reg.classification.tier == 3
+
+
+def _in_notice(world):
+    reg = make_registration(world, TIER2, name="Guide G9")
+    to_review(world, reg)
+    declare_certificate(world, reg)
+    fire(reg, "propose_grant", world.officer)
+    fire(reg, "approve", world.approver)
+    return reg
+
+
+def test_public_register_lists_notice_and_registered_without_confidential_data(world, client):
+    reg = _in_notice(world)
+    html = client.get("/register").get_data(as_text=True)
+    assert "Guide G9" in html and f'data-object="{reg.case_id}"' in html
+    data = client.get("/register.json").get_json()
+    assert [e["model"] for e in data["public_notice"]] == ["Guide G9"]
+    assert data["public_notice"][0]["tier"] == 2
+    text = html + str(data)
+    for secret in ("CR-1", "Cert Centre", "GB 4943.1-2022", "Acme Robotics", "1.4"):
+        assert secret not in text
+
+
+def test_anyone_may_object_and_is_rate_limited(world, web):
+    reg = _in_notice(world)
+    url = f"/register/notice/{reg.case_id}"
+    resp = web.post(url, {"text": "It blocks the fire exit.", "objector": "Li"}, token_from=url)
+    assert resp.status_code == 303
+    assert state(reg.case_id) == "classification_review"
+    assert web.get(url).status_code == 404  # no longer in notice
+    # Four more objections from the same address in the hour are accepted, the sixth is not.
+    for i in range(4):
+        fire(reg, "propose_grant", world.officer)
+        fire(reg, "approve", world.approver)
+        assert web.post(url, {"text": f"Objection number {i + 2}."}, token_from=url).status_code == 303
+    fire(reg, "propose_grant", world.officer)
+    fire(reg, "approve", world.approver)
+    resp = web.post(url, {"text": "Objection number 6."}, token_from=url)
+    assert resp.status_code == 429
+    assert "You have filed 5 objections in the last hour." in resp.get_data(as_text=True)
+    assert state(reg.case_id) == "public_notice"
+    assert db.session.execute(db.select(db.func.count(Objection.id))).scalar() == 5
+
+
+def test_objection_text_is_required(world, web):
+    reg = _in_notice(world)
+    url = f"/register/notice/{reg.case_id}"
+    resp = web.post(url, {"text": ""}, token_from=url)
+    assert resp.status_code == 422 and "Write your objection." in resp.get_data(as_text=True)
+    assert state(reg.case_id) == "public_notice"
+
+
+def test_firm_b_gets_404_for_firm_a_models_cases_notices_and_files(world, web):
+    reg = make_registration(world, TIER2)
+    to_review(world, reg)
+    declare_certificate(world, reg)
+    fire(reg, "request_clarification", world.officer, comment="Explain the speed test.")
+    model_id, case_id, doc_id = reg.model_id, reg.case_id, reg.certificate_document_id
+    before = (counts(), state(case_id), reg.certificate_number)
+    web.login("b@firm-b.test")
+    for path in (f"/registry/models/{model_id}", f"/registry/models/{model_id}/edit", f"/cases/{case_id}",
+                 f"/cases/{case_id}/documents", f"/documents/{doc_id}"):
+        assert web.get(path).status_code == 404, path
+    posts = {
+        f"/registry/models/{model_id}/edit": {**FORM, "action": "draft"},
+        f"/registry/models/{model_id}/apply": {},
+        f"/registry/cases/{case_id}/certificate": {"certificate_number": "X", "certificate_body": "Y",
+                                                   "document": (io.BytesIO(PDF), "c.pdf")},
+        f"/cases/{case_id}/act": {"trigger": "answer_clarification", "version": "99", "comment": "hi"},
+    }
+    for path, data in posts.items():
+        assert web.post(path, data, token_from="/registry/models").status_code == 404, path
+    db.session.expire_all()
+    assert (counts(), state(case_id), services.registration_of(db.session.get(Case, case_id)).certificate_number) == before
+    assert "Guide" not in web.get("/registry/models").get_data(as_text=True)
+
+
+def test_rulesets_admin_creates_a_new_version_only(world, web):
+    web.login("admin@t.test")
+    html = web.get("/registry/rulesets/new").get_data(as_text=True)
+    assert "level_points" in html
+    resp = web.post("/registry/rulesets/new", {"rules": "{not json", "note": "x"}, token_from="/registry/rulesets/new")
+    assert resp.status_code == 422 and "This is not valid JSON." in resp.get_data(as_text=True)
+    rules = services.current_ruleset().rules
+    db.session.commit()
+    import json
+    resp = web.post("/registry/rulesets/new", {"rules": json.dumps(rules), "note": "same table, new note"},
+                    token_from="/registry/rulesets/new")
+    assert resp.status_code == 303
+    html = web.get("/registry/rulesets").get_data(as_text=True)
+    assert re.search(r'data-version="2"', html) and re.search(r'data-version="1"', html)

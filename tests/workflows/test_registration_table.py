@@ -1,0 +1,134 @@
+"""The registration workflow's table, checked against the procedure written out by hand.
+
+ALLOWED is DOMAIN §6.1 read as (state, trigger, role): who may take which step from where,
+guards aside.  It is written literally, not derived from the table under test.
+"""
+from __future__ import annotations
+
+import pytest
+
+import workflows
+from supervision.audit.models import AuditEvent
+from supervision.cases import services
+from supervision.extensions import db
+
+ALLOWED = {
+    # Application and acceptance (行政许可法 Art. 32): one supplement notice at most.
+    ("draft", "submit", "applicant"),
+    ("draft", "withdraw", "applicant"),
+    ("submitted", "accept", "officer"),
+    ("submitted", "not_accept", "officer"),
+    ("submitted", "request_supplement", "officer"),
+    ("submitted", "withdraw", "applicant"),
+    ("supplement_requested", "supplement", "applicant"),
+    ("supplement_requested", "withdraw", "applicant"),
+    # Review, proposal and the four-eyes decision.
+    ("accepted", "start_review", "officer"),
+    ("accepted", "withdraw", "applicant"),
+    ("classification_review", "request_clarification", "officer"),
+    ("classification_review", "propose_grant", "officer"),
+    ("classification_review", "propose_refusal", "officer"),
+    ("classification_review", "withdraw", "applicant"),
+    ("clarification_requested", "answer_clarification", "applicant"),
+    ("clarification_requested", "withdraw", "applicant"),
+    ("decision_proposed", "approve", "approver"),
+    ("decision_proposed", "return", "approver"),
+    ("decision_proposed", "withdraw", "applicant"),
+    # Public notice (公示): anyone may object; the officer concludes it.
+    ("public_notice", "object", "public"),
+    ("public_notice", "object", "officer"),
+    ("public_notice", "conclude_notice", "officer"),
+    # After registration.
+    ("registered", "notice_suspension", "officer"),
+    ("registered", "notice_revocation", "officer"),
+    ("registered", "propose_rescission", "officer"),
+    ("registered", "deregister", "officer"),
+    ("suspension_noticed", "file_statement", "applicant"),
+    ("suspension_noticed", "propose_suspension", "officer"),
+    ("suspension_noticed", "drop_action", "officer"),
+    ("suspension_proposed", "approve_suspension", "approver"),
+    ("suspension_proposed", "return_proposal", "approver"),
+    ("suspended", "lift_suspension", "approver"),
+    ("suspended", "propose_rescission", "officer"),
+    ("suspended", "deregister", "officer"),
+    ("revocation_noticed", "file_statement", "applicant"),
+    ("revocation_noticed", "request_hearing", "applicant"),
+    ("revocation_noticed", "propose_revocation", "officer"),
+    ("revocation_noticed", "drop_action", "officer"),
+    ("hearing", "record_hearing", "officer"),
+    ("revocation_proposed", "approve_revocation", "approver"),
+    ("revocation_proposed", "return_proposal", "approver"),
+    ("rescission_proposed", "approve_rescission", "approver"),
+    ("rescission_proposed", "return_proposal", "approver"),
+}
+
+STATES = ["draft", "submitted", "supplement_requested", "not_accepted", "accepted",
+          "classification_review", "clarification_requested", "decision_proposed",
+          "public_notice", "registered", "refused", "withdrawn", "suspension_noticed",
+          "suspension_proposed", "suspended", "revocation_noticed", "hearing",
+          "revocation_proposed", "revoked", "rescission_proposed", "rescinded", "deregistered"]
+FINAL = {"not_accepted", "refused", "withdrawn", "revoked", "rescinded", "deregistered"}
+ROLES = ["applicant", "officer", "approver", "auditor", "expert", "admin", "public"]
+
+
+def test_the_table_allows_exactly_the_procedure():
+    assert workflows.get("registration").allowed() == ALLOWED
+
+
+def test_the_states_and_final_states_are_the_procedures():
+    wf = workflows.get("registration")
+    assert list(wf.states) == STATES
+    assert {s.name for s in wf.states.values() if s.final} == FINAL
+    assert wf.initial == "draft"
+    assert wf.version == 1
+
+
+def test_no_state_is_a_dead_end_except_the_final_ones():
+    wf = workflows.get("registration")
+    assert {s for s in STATES if not wf.triggers(s)} == FINAL
+
+
+def put_in_state(case, state: str) -> None:
+    """Test set-up: place the case in ``state`` directly (not a service path)."""
+    case.state = state
+    db.session.commit()
+
+
+def test_everything_else_is_refused_and_changes_nothing(world):
+    wf = workflows.get("registration")
+    triggers = sorted({tr.trigger for tr in wf.transitions})
+    actors = {"applicant": world.applicant_a, "officer": world.officer,
+              "approver": world.approver, "auditor": world.auditor, "expert": world.expert,
+              "admin": world.admin, "public": None}
+    case = world.case()
+    case_id = case.id
+    checked = 0
+    for state in STATES:
+        put_in_state(case, state)
+        version = case.version
+        for trigger in triggers:
+            for role in ROLES:
+                if (state, trigger, role) in ALLOWED:
+                    continue
+                with pytest.raises((services.TransitionRefused, services.InvalidTrigger)):
+                    services.fire(case, trigger, actor=actors[role], reason="because",
+                                  comment="a comment", ground="expired")
+                assert case.state == state, (state, trigger, role)
+                checked += 1
+        assert case.version == version, state
+    assert checked == len(STATES) * len(triggers) * len(ROLES) - len(ALLOWED)
+    fired = db.session.execute(
+        db.select(db.func.count()).select_from(AuditEvent)
+        .where(AuditEvent.case_id == case_id, AuditEvent.action == "case.transition")).scalar_one()
+    assert fired == 0
+
+
+@pytest.mark.parametrize("role", ["auditor", "expert", "admin"])
+def test_roles_that_never_act_get_no_buttons(world, role):
+    from supervision.cases.presenters import actions
+
+    user = {"auditor": world.auditor, "expert": world.expert, "admin": world.admin}[role]
+    case = world.case()
+    for state in STATES:
+        put_in_state(case, state)
+        assert actions(case, user) == [], state
