@@ -9,9 +9,9 @@ APP_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils graphviz
 TEST_PACKAGES := chromium
 export FLASK_APP := wsgi
 
-.PHONY: i18n-update run test setup test-setup system-packages system-packages-test venv translations db demo serve bench clean
+.PHONY: i18n-update keys run test setup test-setup system-packages system-packages-test venv translations db demo serve bench clean
 
-run: setup db demo serve
+run: setup db demo keys serve
 
 test: test-setup
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -44,6 +44,10 @@ i18n-update: venv
 
 db: venv
 	$(BIN)/flask db upgrade
+
+# A development CA and one signing certificate per department, made once (instance/keys).
+keys: venv
+	$(BIN)/flask decisions init-keys
 
 demo: venv
 	$(BIN)/flask demo load

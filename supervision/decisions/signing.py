@@ -259,7 +259,7 @@ def sign_pdf(pdf: bytes, *, department, box: tuple[int, float, float, float, flo
     return out.getvalue()
 
 
-def _run(make_coroutine) -> None:
+def _run(make_coroutine):
     """Run pyHanko's coroutine; in a thread of its own when this thread already runs a loop
     (pyHanko's synchronous API calls ``asyncio.run``, which refuses inside a running loop)."""
     import asyncio
@@ -268,10 +268,9 @@ def _run(make_coroutine) -> None:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(make_coroutine())
-        return
+        return asyncio.run(make_coroutine())
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(lambda: asyncio.run(make_coroutine())).result()
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 # -- validation ------------------------------------------------------------------------------
@@ -303,7 +302,7 @@ def trust_roots() -> list:
 def validate(pdf: bytes) -> SignatureCheck:
     """Is ``pdf`` signed by a key our CA certified, unaltered, with nothing added after it?"""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     try:
@@ -314,7 +313,7 @@ def validate(pdf: bytes) -> SignatureCheck:
         sig = signatures[-1]
         context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False,
                                     revocation_mode="soft-fail")
-        status = validate_pdf_signature(sig, context)
+        status = _run(lambda: async_validate_pdf_signature(sig, context))
     except Exception as err:  # a damaged file is an answer ("not authentic"), not a crash
         return SignatureCheck(False, problem=f"unreadable: {type(err).__name__}")
     from pyhanko.sign.validation.status import SignatureCoverageLevel

@@ -78,3 +78,14 @@ def test_a_pdf_signed_by_another_ca_is_not_trusted(signed, app, tmp_path):
     check = signing.validate(signed)
     assert not check.valid
     assert check.problem == "untrusted"
+
+
+def test_signing_and_validation_work_while_an_event_loop_runs(world):
+    """Playwright's sync API keeps a loop running in the test thread; pyHanko must still work."""
+    import asyncio
+
+    async def inside():
+        decision = issue(world, "acceptance")
+        return signing.validate(storage.read(decision.pdf_sha256))
+
+    assert asyncio.run(inside()).valid
