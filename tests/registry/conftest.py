@@ -59,3 +59,11 @@ def state(case_id: int) -> str:
 @pytest.fixture
 def reg_a(world):
     return make_registration(world)
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """Pages in English (the messages these tests read are written in English; the Chinese
+    catalog is filled by the translation pass)."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

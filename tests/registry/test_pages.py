@@ -60,8 +60,8 @@ def test_submitting_an_incomplete_application_marks_the_missing_fields(firm_a):
     ("mass_kg", "1e30", "Enter a mass between 0.01 and 100000 kg."),
     ("max_speed_mps", "Infinity", "Enter a number."),
     ("max_speed_mps", "-0.5", "Enter a speed between 0 and 1000 m/s."),
-    ("max_speed_mps", "fast", "不是有效的小数。"),  # WTForms' own message, in the default Chinese
-    ("intelligence_level", "9", "不是有效的选择。"),
+    ("max_speed_mps", "fast", "Not a valid decimal value."),
+    ("intelligence_level", "9", "Not a valid choice."),
 ])
 def test_bad_numbers_get_a_clear_message_and_change_nothing(firm_a, field, value, message):
     resp = firm_a.post("/registry/models/new", {**FORM, field: value, "action": "submit"},
@@ -94,7 +94,7 @@ def test_officer_sees_rationale_and_tier_4_prompt(world, web):
     web.login("officer@t.test")
     html = web.get(f"/cases/{reg.case_id}").get_data(as_text=True)
     assert 'data-tier="4"' in html and 'id="sandbox-prompt"' in html
-    assert "总分 7 分，定为第四级 审慎监管。" in html  # the rationale in the default language
+    assert "Total score 7: Tier 4 (prudent supervision)." in html
     resp = web.post(f"/registry/cases/{reg.case_id}/refer", {"note": "Sandbox first."},
                     token_from=f"/cases/{reg.case_id}")
     assert resp.status_code == 303
