@@ -93,10 +93,11 @@ def leaf_hashes(size: int | None = None, batch: int = 5000) -> list[bytes]:
     if size is not None:
         stmt = stmt.where(AuditEvent.seq <= size)
     leaves = []
-    for seq, canonical in db.session.execute(stmt.execution_options(yield_per=batch)):
-        if seq != len(leaves) + 1:  # leaf i is event i + 1: a gap means a deleted event
-            raise CheckpointRefused(f"event {len(leaves) + 1} is missing from the log")
-        leaves.append(merkle.leaf_hash(canonical.encode("utf-8")))
+    with db.session.execute(stmt.execution_options(yield_per=batch)) as rows:  # closes the cursor
+        for seq, canonical in rows:
+            if seq != len(leaves) + 1:  # leaf i is event i + 1: a gap means a deleted event
+                raise CheckpointRefused(f"event {len(leaves) + 1} is missing from the log")
+            leaves.append(merkle.leaf_hash(canonical.encode("utf-8")))
     return leaves
 
 

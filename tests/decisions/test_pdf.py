@@ -25,7 +25,9 @@ def _text(pdf: bytes, tmp_path) -> str:
 
 
 def _has(text: str, expected: str) -> bool:
-    return "".join(expected.split()) in text
+    """``expected`` occurs in the extracted text; pdftotext drops a hyphen where a long URL
+    wraps, so hyphens are ignored on both sides."""
+    return "".join(expected.split()).replace("-", "") in text.replace("-", "")
 
 
 def test_chinese_decision_layout_and_fonts(world, tmp_path, weasyprint_log):
