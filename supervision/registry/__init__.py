@@ -40,3 +40,32 @@ def init_app(app: Flask) -> None:
     register_action_labels(REGISTRY_ACTION_LABELS)   # the case timeline
     ACTION_LABELS.update(REGISTRY_ACTION_LABELS)     # the audit log pages
     app.jinja_env.globals.update(registry_panel=case_panel, wf_state_label=REGISTRATION.state_label)
+
+
+def snapshot(case) -> dict:
+    """What a registration decision rests on: the frozen model version, its classification and
+    the declared certificate (the decisions domain hashes this into every decision)."""
+    from supervision.extensions import db
+    from supervision.registry.models import Classification
+    from supervision.registry.services import registration_of
+
+    reg = registration_of(case)
+    if reg is None:
+        return {"title": case.title, "firm_id": case.firm_id}
+    v = reg.version
+    cls = db.session.execute(
+        db.select(Classification).where(Classification.registration_id == reg.id)
+        .order_by(Classification.id.desc()).limit(1)).scalar()
+    return {
+        "model": {"id": reg.model_id, "version": v.number, "manufacturer": v.manufacturer,
+                  "form_factor": v.form_factor, "intelligence_level": v.intelligence_level,
+                  "scenarios": v.scenarios_json, "mass_kg": str(v.mass_kg), "max_speed_mps": str(v.max_speed_mps),
+                  "public_space": v.public_space, "vulnerable_contact": v.vulnerable_contact,
+                  "personal_data": v.personal_data, "ota_learning": v.ota_learning,
+                  "standards": v.standards, "software_version": v.software_version},
+        "classification": None if cls is None else {
+            "tier": cls.tier, "score": cls.score, "ruleset_id": cls.ruleset_id,
+            "override_reason": cls.override_reason},
+        "certificate": {"number": reg.certificate_number, "body": reg.certificate_body,
+                        "document_id": reg.certificate_document_id},
+    }

@@ -104,7 +104,7 @@ def load(*, users, bureau, market, firm_a, firm_b, **_: Any) -> None:
             _step(reg, trigger, who[role] if role else None, dict(inputs))
     # Firm B has its own model (for the firm-separation demo).
     reg = services.create_model(firm=firm_b, actor=users["applicant-b@example.com"], name="YB-Arm 1",
-                                values=SPECS[1])
+                                values={**SPECS[1], "manufacturer": firm_b.name_zh})
     cases.fire(reg.case, "submit", actor=users["applicant-b@example.com"])
 
 
