@@ -44,7 +44,7 @@ class OrganisationForm(FlaskForm):
         description=_l("18 characters (GB 32100); required for firms."),
         validators=[Optional(), Length(max=24, message=_TOO_LONG)])
     doc_prefix = StringField(_l("Document number prefix"),
-                             description=_l("Departments: the prefix of their document numbers, e.g. 杭经信登."),
+                             description=_l("Departments: the prefix of their document numbers, e.g. 杭经信 (a registration decision then reads 杭经信登〔2026〕7号)."),
                              validators=[Optional(), Length(max=32, message=_TOO_LONG)])
 
 

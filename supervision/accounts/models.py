@@ -71,7 +71,7 @@ class Organisation(db.Model):
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
-    # Short prefix used in document numbers, e.g. 杭经信登 (departments only).
+    # Short prefix used in document numbers, e.g. 杭经信 (departments only); each kind adds its own letter, 杭经信登〔2026〕7号.
     doc_prefix: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -33,7 +33,7 @@ def load_demo() -> bool:
         return False
     bureau = accounts.create_organisation(
         kind="department", name_zh="杭州市经济和信息化局",
-        name_en="Hangzhou Bureau of Economy and Information Technology", doc_prefix="杭经信登",
+        name_en="Hangzhou Bureau of Economy and Information Technology", doc_prefix="杭经信",
         commit=False)
     market = accounts.create_organisation(
         kind="department", name_zh="杭州市市场监督管理局",
