@@ -17,8 +17,8 @@ def opts(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value=v, label=label) for v, label in pairs]
 
 
-class ChoiceField(SelectField):
-    """A select whose forged or malformed value gets "Choose one of the offered options."
+class _PlainRefusal:
+    """Mixin: a forged or malformed value gets "Choose one of the offered options."
     (WTForms' own "Invalid Choice: could not coerce." means nothing to a user)."""
 
     def process_formdata(self, valuelist):
@@ -34,20 +34,12 @@ class ChoiceField(SelectField):
             raise ValidationError(str(NOT_OFFERED)) from err
 
 
-class MultiCheckboxField(SelectMultipleField):
+class ChoiceField(_PlainRefusal, SelectField):
+    """A select with the plain refusal."""
+
+
+class MultiCheckboxField(_PlainRefusal, SelectMultipleField):
     """Check boxes for a multiple choice, with the same plain refusal."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as err:
-            raise ValueError(str(NOT_OFFERED)) from err
-
-    def pre_validate(self, form):
-        try:
-            super().pre_validate(form)
-        except ValidationError as err:
-            raise ValidationError(str(NOT_OFFERED)) from err

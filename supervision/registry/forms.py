@@ -8,18 +8,13 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DecimalField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField, widgets)
+from wtforms import (BooleanField, DecimalField, SelectField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
-from supervision.core.forms import opts
+from supervision.core.forms import MultiCheckboxField, opts
 from supervision.core.i18n import label
 from supervision.registry.models import FORM_FACTORS, INTELLIGENCE_LEVELS, SCENARIO_CLASSES, SCENARIOS
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class Finite:
