@@ -9,11 +9,13 @@ relying parties trust as ``DECISION_CA_CERT``.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,9 +168,12 @@ def stamp_font_path(text: str | None = None) -> str:
 
         fonts.mkdir(parents=True, exist_ok=True)
         collection = TTCollection(NOTO_SANS_TTC, lazy=True)
-        tmp = base.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        collection.fonts[SC_FACE_INDEX].save(str(tmp))
-        os.replace(tmp, base)
+        try:
+            tmp = base.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            collection.fonts[SC_FACE_INDEX].save(str(tmp))
+            os.replace(tmp, base)
+        finally:
+            collection.close()
     if text is None:
         return str(base)
     chars = sorted(set(text) | set(STAMP_CHARSET))
@@ -259,18 +264,16 @@ def sign_pdf(pdf: bytes, *, department, box: tuple[int, float, float, float, flo
     return out.getvalue()
 
 
-def _run(make_coroutine):
-    """Run pyHanko's coroutine; in a thread of its own when this thread already runs a loop
-    (pyHanko's synchronous API calls ``asyncio.run``, which refuses inside a running loop)."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
+_PYHANKO = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pyhanko")
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(make_coroutine())
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+def _run(make_coroutine):
+    """Run pyHanko's coroutine to completion on a worker thread with a fresh event loop.
+
+    Always on a worker: the calling thread may already run a loop (Playwright's sync API
+    does, through greenlets that ``asyncio.run``'s check sees and ``get_running_loop`` may not),
+    and pyHanko's synchronous API would then refuse with ``asyncio.run`` errors."""
+    return _PYHANKO.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 # -- validation ------------------------------------------------------------------------------
