@@ -33,7 +33,19 @@ ACTION_LABELS = {
     "user.change_password": N_("Password changed"),
     "user.set_locale": N_("Language changed"),
     "calendar.set_year": N_("Working-day calendar changed"),
+    "case.deadline_recalculated": N_("Deadline recalculated"),
+    "export.done": N_("Export finished"),
+    "export.failed": N_("Export failed"),
+    "export.download": N_("Export downloaded"),
+    "job.retry": N_("Job retried"),
+    "decision.issue": N_("Decision issued"),
 }
+
+
+def register_action_labels(labels: dict[str, str]) -> None:
+    """Name a domain's audit actions (labels marked with ``N_``) on every page that shows them:
+    the audit log and the case timeline."""
+    ACTION_LABELS.update(labels)
 
 ROLE_LABELS = {
     "applicant": N_("Applicant"), "officer": N_("Officer"), "approver": N_("Approver"),

@@ -12,36 +12,10 @@ from supervision.cases import clocks
 from supervision.cases.models import Case
 from supervision.cases.services import context_for, workflow_of
 from supervision.core.i18n import label
+from supervision.audit.labels import action_label
 from supervision.extensions import db
 from supervision.workdays.calendar import WorkCalendar
 from workflows.base import N_
-
-# What each audit action on a case is called on its timeline.  Domains add theirs with
-# ``register_action_labels``; an action without a label is shown by its code.
-ACTION_LABELS: dict[str, str] = {
-    "case.create": N_("Case created"),
-    "case.transition": N_("Action"),
-    "case.claim": N_("Case claimed"),
-    "case.assign": N_("Case assigned"),
-    "case.deadline_recalculated": N_("Deadline recalculated"),
-    "document.upload": N_("Document uploaded"),
-    "document.download": N_("Document downloaded"),
-    "export.start": N_("Export started"),
-    "export.done": N_("Export finished"),
-    "export.failed": N_("Export failed"),
-    "export.download": N_("Export downloaded"),
-    "job.retry": N_("Job retried"),
-    "access.denied": N_("Access denied"),
-    "decision.issue": N_("Decision issued"),
-    "registry.classify": N_("Model classified"),
-    "registry.reclassify": N_("Model reclassified"),
-    "registry.tier_override": N_("Tier overridden"),
-    "registry.sandbox_referral": N_("Referred to the sandbox"),
-    "registry.certificate_declare": N_("Certificate declared"),
-    "registry.version_create": N_("New model version"),
-    "registry.version_update": N_("Model version updated"),
-}
-
 
 # Who may fire a transition and what they must supply, as the help page names them.
 ROLE_LABELS: dict[str, str] = {**_ACCOUNT_ROLE_LABELS, "public": N_("Anyone (public)")}
@@ -50,11 +24,6 @@ INPUT_LABELS: dict[str, str] = {
     "comment": N_("Comment"),
     "document": N_("Document"),
 }
-
-
-def register_action_labels(labels: dict[str, str]) -> None:
-    """Name a domain's audit actions on the case timeline (labels marked with ``N_``)."""
-    ACTION_LABELS.update(labels)
 
 
 @dataclass
@@ -79,7 +48,7 @@ def timeline(case: Case, *, include_reads: bool) -> list[TimelineEntry]:
             rows = wf.rows(ev.from_state or "", ev.trigger) if ev.trigger else []
             what = label(rows[0].label) if rows else ev.trigger or ""
         else:
-            what = label(ACTION_LABELS[ev.action]) if ev.action in ACTION_LABELS else ev.action
+            what = action_label(ev.action)
         comment = None
         if ev.details:
             comment = json.loads(ev.details).get("comment")

@@ -34,11 +34,9 @@ def init_app(app: Flask) -> None:
     add_nav(app, NavItem("registry.models", N_("Robot models"), frozenset({"applicant"})))
     add_nav(app, NavItem("registry.rulesets", N_("Rulesets"), frozenset({"admin", "officer", "approver"})))
     add_public_link(app, NavItem("register.index", N_("Public register of robot models")))
-    from supervision.audit.labels import ACTION_LABELS
-    from supervision.cases.presenters import register_action_labels
+    from supervision.audit.labels import register_action_labels
 
-    register_action_labels(REGISTRY_ACTION_LABELS)   # the case timeline
-    ACTION_LABELS.update(REGISTRY_ACTION_LABELS)     # the audit log pages
+    register_action_labels(REGISTRY_ACTION_LABELS)   # the audit log and the case timeline
     app.jinja_env.globals.update(registry_panel=case_panel, wf_state_label=REGISTRATION.state_label)
 
 
