@@ -35,9 +35,18 @@ def _lock_log() -> None:
     """Serialise appends so sequence numbers stay gap-free and the chain linear.
 
     PostgreSQL: a transaction-scoped advisory lock, held until the caller commits or rolls back.
-    SQLite serialises writers itself (one writer at a time)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    SQLite: the database's write lock.  The driver opens a transaction only at the first write,
+    so reads before it see whatever is committed at that moment; two connections could then read
+    the same head and both append after it.  ``BEGIN IMMEDIATE`` takes the write lock (waiting
+    up to the busy timeout) before the head is read.  Inside a transaction that has written,
+    the lock is already held."""
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    elif conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if not raw.in_transaction:
+            raw.execute("BEGIN IMMEDIATE")
 
 
 def _clean(value: str | None, width: int | None = None) -> str | None:
