@@ -5,6 +5,7 @@ deadline in such a year may move when the State Council publishes the arrangemen
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,7 @@ class WorkCalendar:
     def __init__(self, official_years: set[int], exceptions: dict[dt.date, bool]):
         self.official_years = frozenset(official_years)
         self.exceptions = dict(exceptions)
+        self._prefixes: dict[int, list[int]] = {}  # year -> working days among its first i days
 
     def is_estimated(self, day: dt.date) -> bool:
         return day.year not in self.official_years
@@ -60,15 +62,35 @@ class WorkCalendar:
         return Deadline(day, estimated)
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
-        """Working days in (start, end]; negative when ``end`` is before ``start``."""
+        """Working days in (start, end]; negative when ``end`` is before ``start``.
+
+        Answered from per-year running totals, so the cost doesn't grow with the span (the case
+        list asks this for every row, and an old overdue case spans years)."""
         if end == start:
             return 0
         sign = 1
         if end < start:
             start, end, sign = end, start, -1
-        count, day = 0, start
-        while day < end:
-            day += ONE_DAY
-            if self.is_workday(day):
-                count += 1
+        if start.year == end.year:
+            count = self._through(end) - self._through(start)
+        else:
+            count = self._year_total(start.year) - self._through(start) + self._through(end)
+            count += sum(self._year_total(y) for y in range(start.year + 1, end.year))
         return sign * count
+
+    def _prefix(self, year: int) -> list[int]:
+        prefix = self._prefixes.get(year)
+        if prefix is None:
+            prefix, count = [0], 0
+            for offset in range(366 if calendar.isleap(year) else 365):
+                count += self.is_workday(dt.date(year, 1, 1) + dt.timedelta(days=offset))
+                prefix.append(count)
+            self._prefixes[year] = prefix
+        return prefix
+
+    def _through(self, day: dt.date) -> int:
+        """Working days from 1 January of ``day``'s year up to and including ``day``."""
+        return self._prefix(day.year)[day.timetuple().tm_yday]
+
+    def _year_total(self, year: int) -> int:
+        return self._prefix(year)[-1]

@@ -119,3 +119,32 @@ def test_estimate_has_no_make_up_days_and_skips_statutory_holidays():
     assert not cal.is_workday(D(2027, 10, 2))   # Saturday
     assert cal.is_workday(D(2027, 10, 6))       # a Wednesday after the estimated holiday
     assert cal.is_estimated(D(2027, 10, 6))
+
+
+def _count_day_by_day(cal: WorkCalendar, start: dt.date, end: dt.date) -> int:
+    sign = 1 if end >= start else -1
+    lo, hi = min(start, end), max(start, end)
+    return sign * sum(cal.is_workday(lo + dt.timedelta(days=i)) for i in range(1, (hi - lo).days + 1))
+
+
+@pytest.mark.parametrize("start, end", [
+    (D(2025, 12, 31), D(2026, 1, 1)),     # across New Year's Day
+    (D(2026, 2, 13), D(2026, 2, 28)),     # across the Spring Festival with its make-up days
+    (D(2024, 2, 28), D(2024, 3, 1)),      # a leap day
+    (D(2019, 6, 30), D(2031, 1, 5)),      # official years, then estimated ones
+    (D(2027, 1, 18), D(2025, 10, 9)),     # backwards
+    (D(9998, 12, 30), D(9999, 12, 31)),   # the last day the calendar can name
+])
+def test_working_days_between_across_years_matches_counting_each_day(app, start, end):
+    cal = current_calendar()
+    assert cal.working_days_between(start, end) == _count_day_by_day(cal, start, end)
+
+
+def test_working_days_between_matches_counting_each_day_on_random_spans(app):
+    import random
+
+    cal, rng = current_calendar(), random.Random(48)
+    for _ in range(300):
+        start = D(2018, 1, 1) + dt.timedelta(days=rng.randrange(0, 5000))
+        end = start + dt.timedelta(days=rng.randrange(-800, 800))
+        assert cal.working_days_between(start, end) == _count_day_by_day(cal, start, end), (start, end)
