@@ -37,16 +37,41 @@ class TimelineEntry:
     text: str | None
 
 
-def timeline(case: Case, *, include_reads: bool) -> list[TimelineEntry]:
+TIMELINE_PAGE = 100
+
+
+@dataclass
+class Timeline:
+    """One page of a case's timeline: the newest events up to ``before``, oldest first."""
+
+    entries: list[TimelineEntry]
+    earlier_before: int | None  # pass as ``before`` to see the page of events preceding these
+    total: int
+
+
+def timeline(case: Case, *, include_reads: bool, before: int | None = None,
+             limit: int = TIMELINE_PAGE) -> Timeline:
+    """The case's events, newest ``limit`` first fetched (a busy case has thousands of reads),
+    shown oldest first; only the columns shown are loaded."""
     wf = workflow_of(case)
-    q = db.select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)
+    cols = (AuditEvent.seq, AuditEvent.created_at, AuditEvent.action, AuditEvent.actor_email,
+            AuditEvent.trigger, AuditEvent.from_state, AuditEvent.to_state, AuditEvent.reason,
+            AuditEvent.details)
+    where = [AuditEvent.case_id == case.id]
     if not include_reads:
-        q = q.where(AuditEvent.action.not_in(["document.download", "access.denied"]))
+        where.append(AuditEvent.action.not_in(["document.download", "access.denied"]))
+    total = db.session.execute(db.select(db.func.count()).select_from(AuditEvent).where(*where)).scalar_one()
+    if before is not None:
+        where.append(AuditEvent.seq < before)
+    rows = db.session.execute(
+        db.select(*cols).where(*where).order_by(AuditEvent.seq.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit][::-1]
     out = []
-    for ev in db.session.execute(q).scalars():
+    for ev in rows:
         if ev.action == "case.transition":
-            rows = wf.rows(ev.from_state or "", ev.trigger) if ev.trigger else []
-            what = label(rows[0].label) if rows else ev.trigger or ""
+            found = wf.rows(ev.from_state or "", ev.trigger) if ev.trigger else []
+            what = label(found[0].label) if found else ev.trigger or ""
         else:
             what = action_label(ev.action)
         comment = None
@@ -57,7 +82,7 @@ def timeline(case: Case, *, include_reads: bool) -> list[TimelineEntry]:
             label(wf.state_label(ev.from_state)) if ev.from_state else None,
             label(wf.state_label(ev.to_state)) if ev.to_state else None,
             ev.reason or comment))
-    return out
+    return Timeline(out, out[0].seq if more and out else None, total)
 
 
 def actions(case: Case, user):

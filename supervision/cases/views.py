@@ -79,11 +79,18 @@ def show(case_id: int):
     return render_template(
         "cases/show.html", case=case, wf=wf, state=wf.states[case.state],
         actions=presenters.actions(case, current_user) if policies.can_act_on_case(current_user, case) else [],
-        timeline=presenters.timeline(case, include_reads=current_user.is_regulator or current_user.has_role("auditor")),
+        timeline=presenters.timeline(case, include_reads=current_user.is_regulator or current_user.has_role("auditor"),
+                                     before=_timeline_before()),
         days_left=presenters.days_left_text(case, cal), action_form=ActionForm(),
         version_form=VersionForm(), assign_form=assign_form,
         can_claim=services.may_claim(current_user, case),
         can_assign=bool(officers), extra=_extra_panels(case))
+
+
+def _timeline_before() -> int | None:
+    """``?before=<seq>`` pages the timeline back; anything else shows the latest events."""
+    value = request.args.get("before", type=int)
+    return value if value is not None and 0 < value < 2**53 else None
 
 
 def _extra_panels(case: Case) -> list[str]:

@@ -263,3 +263,41 @@ def test_an_auditor_cannot_post_actions(world, web, submitted):
     assert resp.status_code == 403
     db.session.expire_all()
     assert db.session.get(Case, submitted.id).state == "submitted"
+
+
+def _timeline_seqs(html: str) -> list[int]:
+    section = html[html.index('id="timeline"'):]
+    section = section[:section.index("</ol>")]
+    return [int(s) for s in re.findall(r"#(\d+) · ", section)]
+
+
+def test_a_long_timeline_shows_the_latest_events_and_pages_back(world, web, submitted):
+    from supervision.audit.services import record
+
+    for i in range(230):
+        record("document.download", actor=world.officer, case=submitted, object_type="document",
+               object_id=i, details={"n": i})
+    db.session.commit()
+    seqs = db.session.execute(db.select(AuditEvent.seq).where(AuditEvent.case_id == submitted.id)
+                              .order_by(AuditEvent.seq)).scalars().all()
+    sign_in(web, "officer@t.test")
+    html = web.get(f"/cases/{submitted.id}").get_data(as_text=True)
+    assert _timeline_seqs(html) == seqs[-100:]
+    assert f"Showing 100 of {len(seqs)} events." in html
+    earlier = re.search(r'href="([^"]+)" id="timeline-earlier"', html).group(1).replace("&amp;", "&")
+    html = web.get(earlier).get_data(as_text=True)
+    assert _timeline_seqs(html) == seqs[-200:-100]
+    earlier = re.search(r'href="([^"]+)" id="timeline-earlier"', html).group(1).replace("&amp;", "&")
+    html = web.get(earlier).get_data(as_text=True)
+    assert _timeline_seqs(html) == seqs[:-200]
+    assert 'id="timeline-earlier"' not in html and 'id="timeline-latest"' in html
+
+
+@pytest.mark.parametrize("before", ["abc", "-5", "0", str(2**70)])
+def test_a_bad_timeline_page_shows_the_latest_events(world, web, submitted, before):
+    sign_in(web, "officer@t.test")
+    resp = web.get(f"/cases/{submitted.id}?before={before}")
+    assert resp.status_code == 200
+    seqs = db.session.execute(db.select(AuditEvent.seq).where(AuditEvent.case_id == submitted.id)
+                              .order_by(AuditEvent.seq)).scalars().all()
+    assert _timeline_seqs(resp.get_data(as_text=True)) == seqs
