@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import io
+import math
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -25,8 +27,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from flask import current_app
 
-NOTO_SANS_TTC = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-SC_FACE_INDEX = 2  # Noto Sans CJK SC inside Debian's collection
 _lock = threading.Lock()
 _signers: dict[tuple[str, int], object] = {}
 
@@ -152,22 +152,37 @@ def signer_for(department):
         return signer
 
 
-# -- the visible stamp -----------------------------------------------------------------------
+# -- the visible seal ------------------------------------------------------------------------
+#
+# The visible signature is drawn as the department's round official seal (公章), as GB/T 9704-2012
+# §7.3.5 places it over the authority's name and date: a red ring, the department's Chinese name
+# running clockwise from lower left along the upper edge, a five-pointed star in the centre and the
+# words 电子签章 under it, all in 宋体-style Noto Serif CJK SC Bold (国发〔1999〕25号: seals of
+# state organs bear their Chinese name in 宋体).  English decisions carry the same seal: an organ
+# has one seal, in Chinese; its English name is printed beneath.  The ink is painted with the
+# Multiply blend mode, as red ink over black print: the name and date below stay black and legible.
+
+NOTO_SERIF_BOLD_TTC = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
+SC_FACE_INDEX = 2  # the Simplified Chinese face inside Debian's Noto CJK collections
+SEAL_CAPTION = "电子签章"
+SEAL_RED = (0.86, 0.08, 0.08)
+SEAL_INK_OPACITY = 0.92
 
 
 def stamp_font_path(text: str | None = None) -> str:
-    """A single-face Noto Sans CJK SC ``.otf`` extracted once from Debian's ``.ttc`` (STACK trap 6).
+    """A single-face Noto Serif CJK SC Bold ``.otf`` extracted once from Debian's ``.ttc`` (STACK trap 6).
 
     With ``text``: a small subset of it holding those characters (and ASCII), cached per
-    character set, so each signature embeds a few dozen glyphs instead of subsetting 65,000.
+    character set (so per department name), so each signature embeds a few dozen glyphs
+    instead of subsetting 65,000.
     """
     fonts = Path(current_app.instance_path) / "fonts"
-    base = fonts / "NotoSansCJKsc-Regular.otf"
+    base = fonts / "NotoSerifCJKsc-Bold.otf"
     if not base.exists():
         from fontTools.ttLib import TTCollection
 
         fonts.mkdir(parents=True, exist_ok=True)
-        collection = TTCollection(NOTO_SANS_TTC, lazy=True)
+        collection = TTCollection(NOTO_SERIF_BOLD_TTC, lazy=True)
         try:
             tmp = base.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             collection.fonts[SC_FACE_INDEX].save(str(tmp))
@@ -178,7 +193,7 @@ def stamp_font_path(text: str | None = None) -> str:
         return str(base)
     chars = sorted(set(text) | set(STAMP_CHARSET))
     key = hashlib.sha256("".join(chars).encode()).hexdigest()[:16]
-    target = fonts / f"NotoSansCJKsc-stamp-{key}.otf"
+    target = fonts / f"NotoSerifCJKsc-Bold-seal-{key}.otf"
     if not target.exists():
         from fontTools import subset
         from fontTools.ttLib import TTFont
@@ -186,6 +201,9 @@ def stamp_font_path(text: str | None = None) -> str:
         options = subset.Options()
         options.name_IDs = ["*"]
         options.notdef_outline = True
+        # No layout tables: the seal places every character itself, and pyHanko would decompile
+        # them at each signature only to drop them from the embedded subset.
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE"]
         font = TTFont(str(base), lazy=True)
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=[ord(c) for c in chars])
@@ -197,7 +215,7 @@ def stamp_font_path(text: str | None = None) -> str:
     return str(target)
 
 
-STAMP_CHARSET = "".join(chr(c) for c in range(0x20, 0x7F)) + "电子签章年月日〔〕（）·"
+STAMP_CHARSET = "".join(chr(c) for c in range(0x20, 0x7F)) + SEAL_CAPTION + "（）·"
 
 
 _font_bytes: dict[str, bytes] = {}
@@ -220,47 +238,168 @@ def _font_factory(path: str, font_size: int):
     return InMemoryGlyphFactory(path, font_size=font_size)
 
 
+# Proportions of the seal, as fractions of its radius (a 42 mm seal has a radius of 59.5 pt).
+_RING_WIDTH = 0.055       # the red ring, about 1.2 mm
+_NAME_SIZE = 0.32         # em size of the name's characters
+_NAME_TOP = 0.875         # radius of the top of the name's characters (just inside the ring)
+_NAME_MAX_WIDTH = 0.80    # the name's characters are cut narrow: at most 80% of their height
+_STAR_RADIUS = 0.30       # the star's points
+_CAPTION_SIZE = 0.15
+_CAPTION_BASELINE = -0.49  # below the centre, between the printed name and date
+
+
+def _circle_path(cx: float, cy: float, r: float) -> bytes:
+    """A closed circle of four Bézier quarter arcs."""
+    k = 0.5522847498 * r
+    return (b"%.3f %.3f m " % (cx + r, cy)
+            + b"%.3f %.3f %.3f %.3f %.3f %.3f c " % (cx + r, cy + k, cx + k, cy + r, cx, cy + r)
+            + b"%.3f %.3f %.3f %.3f %.3f %.3f c " % (cx - k, cy + r, cx - r, cy + k, cx - r, cy)
+            + b"%.3f %.3f %.3f %.3f %.3f %.3f c " % (cx - r, cy - k, cx - k, cy - r, cx, cy - r)
+            + b"%.3f %.3f %.3f %.3f %.3f %.3f c h" % (cx + k, cy - r, cx + r, cy - k, cx + r, cy))
+
+
+def _star_path(cx: float, cy: float, r: float) -> bytes:
+    """A regular five-pointed star, one point up."""
+    inner = r * math.sin(math.radians(18)) / math.sin(math.radians(54))
+    points = []
+    for i in range(10):
+        angle = math.radians(90 + 36 * i)
+        radius = r if i % 2 == 0 else inner
+        points.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    ops = [b"%.3f %.3f m" % points[0]] + [b"%.3f %.3f l" % p for p in points[1:]]
+    return b" ".join(ops) + b" h"
+
+
+def _glyph(font, text: str, matrix: tuple[float, ...]) -> bytes:
+    """``text`` drawn with the text matrix ``matrix`` (its origin, turn and size)."""
+    shaped = font.shape(text)
+    return b"BT /Seal 1 Tf %.4f %.4f %.4f %.4f %.3f %.3f Tm %s ET" % (*matrix, shaped.graphics_ops)
+
+
+def _arc_layout(count: int) -> tuple[float, float]:
+    """(degrees the name covers, its characters' em size as a fraction of the radius).
+
+    About 24° a character, from 150° up to 240° at ten characters; longer names run further
+    round (up to 280°) in smaller characters, as long names are cut on real seals."""
+    if count <= 12:
+        return (min(240.0, max(150.0, 24.0 * count)) if count > 1 else 0.0), _NAME_SIZE
+    return min(280.0, 240.0 + 5.0 * (count - 12)), _NAME_SIZE * math.sqrt(12 / count)
+
+
+def _arc_text(font, text: str, cx: float, cy: float, r: float) -> list[bytes]:
+    """``text`` clockwise along the upper edge, each character upright towards the rim."""
+    span, size = _arc_layout(len(text))
+    size *= r
+    baseline = _NAME_TOP * r - 0.84 * size  # CJK ink rises to about 0.84 em
+    step = span / (len(text) - 1) if len(text) > 1 else 0.0
+    middle = baseline + 0.38 * size
+    width = min(_NAME_MAX_WIDTH, 0.92 * math.radians(step) * middle / size) if step else _NAME_MAX_WIDTH
+    ops = []
+    for i, char in enumerate(text):
+        phi = math.radians(90 + span / 2 - i * step)
+        up, right = (math.cos(phi), math.sin(phi)), (math.sin(phi), -math.cos(phi))
+        advance = font.shape(char).x_advance * size * width
+        x = cx + baseline * up[0] - advance / 2 * right[0]
+        y = cy + baseline * up[1] - advance / 2 * right[1]
+        ops.append(_glyph(font, char, (size * width * right[0], size * width * right[1],
+                                       size * up[0], size * up[1], x, y)))
+    return ops
+
+
+def _caption(font, text: str, cx: float, cy: float, r: float) -> list[bytes]:
+    size = _CAPTION_SIZE * r
+    advance = font.shape(text).x_advance * size
+    return [_glyph(font, text, (size, 0, 0, size, cx - advance / 2, cy + _CAPTION_BASELINE * r))]
+
+
+@functools.cache
+def _seal_style_class():
+    """pyHanko's stamp classes for the seal, defined once on first use (pyHanko loads lazily)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.content import ResourceType
+    from pyhanko.stamp import BaseStamp, BaseStampStyle
+
+    class SealStamp(BaseStamp):
+        def _render_inner_content(self) -> list[bytes]:
+            r = min(self.box.width, self.box.height) / 2  # a circle, whatever the box
+            cx, cy = self.box.width / 2, self.box.height / 2
+            font = self.style.font.create_font_engine(self.writer)
+            self.set_resource(ResourceType.FONT, generic.NameObject("/Seal"), font.as_resource())
+            opacity = generic.FloatObject(SEAL_INK_OPACITY)
+            self.set_resource(ResourceType.EXT_G_STATE, generic.NameObject("/SealInk"), generic.DictionaryObject({
+                generic.NameObject("/BM"): generic.NameObject("/Multiply"),
+                generic.NameObject("/ca"): opacity, generic.NameObject("/CA"): opacity}))
+            ring = _RING_WIDTH * r
+            return [b"q /SealInk gs %g %g %g rg %g %g %g RG" % (*SEAL_RED, *SEAL_RED),
+                    b"%.3f w %s S" % (ring, _circle_path(cx, cy, r - ring / 2 - 0.5)),
+                    _star_path(cx, cy, _STAR_RADIUS * r) + b" f",
+                    *_arc_text(font, self.style.name, cx, cy, r),
+                    *_caption(font, self.style.caption, cx, cy, r),
+                    b"Q"]
+
+    @dataclass(frozen=True)
+    class SealStampStyle(BaseStampStyle):
+        """The round seal of the authority ``name``; ``font`` a pyHanko font engine factory."""
+        name: str = ""
+        caption: str = SEAL_CAPTION
+        font: object = None
+        border_width: int = 0  # no rectangle around the seal
+
+        def create_stamp(self, writer, box, text_params):
+            return SealStamp(writer=writer, style=self, box=box)
+
+    return SealStampStyle
+
+
+_styles: dict[tuple[str, str], object] = {}
+_styles_lock = threading.Lock()
+
+
+def seal_stamp_style(name: str, caption: str = SEAL_CAPTION):
+    """The pyHanko stamp style drawing the round seal of the authority ``name``, built once per
+    name (with its font subset) and kept."""
+    key = (current_app.instance_path, name + "\n" + caption)
+    with _styles_lock:
+        if key not in _styles:
+            font = _font_factory(stamp_font_path(name + caption), 1)
+            _styles[key] = _seal_style_class()(name=name, caption=caption, font=font)
+        return _styles[key]
+
+
 @dataclass(frozen=True)
 class StampText:
-    authority: str
-    line: str  # e.g. "电子签章 2026-11-24"
+    authority: str  # the signer's name in the signature dictionary
+    line: str = ""  # e.g. "电子签章 2026-11-24": not drawn, the seal is the same on every decision
+
+
+def _square(box: tuple[int, float, float, float, float]) -> tuple[int, int, int, int, int]:
+    """``box`` in whole points, made square (centred) so the seal is never squashed."""
+    page, x1, y1, x2, y2 = box
+    side = round(min(x2 - x1, y2 - y1))
+    left, bottom = round((x1 + x2 - side) / 2), round((y1 + y2 - side) / 2)
+    return page, left, bottom, left + side, bottom + side
 
 
 def sign_pdf(pdf: bytes, *, department, box: tuple[int, float, float, float, float] | None,
              stamp: StampText, reason: str, location: str = "Hangzhou") -> bytes:
-    """Sign ``pdf`` (PAdES B-B) with a red seal-like visible signature over ``box``."""
+    """Sign ``pdf`` (PAdES B-B) with the department's round seal as visible signature over ``box``."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
-    from pyhanko.stamp import TextStampStyle
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     if box is None:
         spec = fields.SigFieldSpec("DecisionSignature")
     else:
-        page, x1, y1, x2, y2 = box
-        spec = fields.SigFieldSpec("DecisionSignature", on_page=page, box=(int(x1), int(y1), int(x2), int(y2)))
+        page, x1, y1, x2, y2 = _square(box)
+        spec = fields.SigFieldSpec("DecisionSignature", on_page=page, box=(x1, y1, x2, y2))
     fields.append_signature_field(writer, spec)
-    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
-
-    red = (0.83, 0.0, 0.0)
-    style = TextStampStyle(
-        stamp_text="%(authority)s\n%(line)s",
-        text_box_style=TextBoxStyle(font=_font_factory(stamp_font_path(stamp.authority + stamp.line), 10),
-                                    font_size=10, text_color=red),
-        # The seal's words sit in its top band; the printed name and date show through below.
-        inner_content_layout=SimpleBoxLayoutRule(x_align=AxisAlignment.ALIGN_MID,
-                                                 y_align=AxisAlignment.ALIGN_MAX,
-                                                 margins=Margins(left=4, right=4, top=7, bottom=4)),
-        border_width=2, border_color=red, background=None,
-    )
     meta = signers.PdfSignatureMetadata(field_name="DecisionSignature", md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES, reason=reason,
                                         location=location, name=stamp.authority)
-    pdf_signer = signers.PdfSigner(meta, signer=signer_for(department), stamp_style=style)
+    pdf_signer = signers.PdfSigner(meta, signer=signer_for(department),
+                                   stamp_style=seal_stamp_style(department.name_zh))
     out = io.BytesIO()
-    params = {"authority": stamp.authority, "line": stamp.line}
-    _run(lambda: pdf_signer.async_sign_pdf(writer, output=out, appearance_text_params=params))
+    _run(lambda: pdf_signer.async_sign_pdf(writer, output=out))
     return out.getvalue()
 
 
