@@ -1,6 +1,7 @@
 """The rendered document: official layout, embedded Simplified-Chinese fonts, safe fetching."""
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -130,3 +131,45 @@ def test_user_text_cannot_make_the_renderer_fetch(world, tmp_path, monkeypatch):
         pdf = render.render_pdf("<html><body>" + evil + "<p>x</p></body></html>").pdf
     assert set(asked) == {"file:///etc/passwd", "http://example.com/a.png", "http://example.com/s.css"}
     assert b"root:x:0:0" not in pdf
+
+
+def _last_page_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "p.pdf"
+    path.write_bytes(pdf)
+    pages = int(next(line.split()[-1] for line in subprocess.run(
+        ["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+        if line.startswith("Pages:")))
+    out = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return "".join(out.split())
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_seal_page_always_carries_body_text(world, tmp_path, language):
+    """GB/T 9704-2012 §7.3.5.1: the authority, date and seal never stand alone on a page.  A long
+    reason pushes the signature onto a new page; the last paragraph goes with it."""
+    import datetime as dt
+
+    from supervision.decisions import kinds, services
+
+    reason = "\n".join(f"{i}. 经审查，申请材料第{i}项所述的安全测试条件与产品说明书不一致，需要说明理由。"
+                       for i in range(1, 9))
+    case = world.case()
+    department = case.department
+    authority = department.name_en if language == "en" else department.name_zh
+    day = dt.date(2026, 11, 25)
+    for key in kinds.KINDS:
+        html = services.render_decision_html(case, key, number="杭经信〔2026〕1号", token="t0k3n",
+                                             language=language, day=day,
+                                             facts={"reason": reason, "items": reason, "tier": 3})
+        last = _last_page_text(render.render_pdf(html).pdf, tmp_path)
+        assert "".join(authority.split()) in last and "2026" in last, (key, language)
+        furniture = [authority, "25 November 2026", "2026年11月25日", "扫码或访问以下地址核验本文书：",
+                     "Verify this document by scanning the code or at:", services.verify_url("t0k3n"),
+                     "案件编号：", "Case number:", case.number, "本文书经电子签名，签名覆盖全文。",
+                     "This document is electronically signed; the signature covers the whole document."]
+        body = last
+        for text in furniture:
+            body = body.replace("".join(text.split()), "")
+        body = re.sub(r"—\d+—", "", body)
+        assert len(body) >= 4, (key, language, last)
