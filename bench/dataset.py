@@ -33,7 +33,6 @@ OFFICER_EMAIL = "officer@bench.test"
 PASSWORD = "bench-password-2026"
 BATCH = 5000
 NON_CASE_SHARE = 0.12  # sign-ins, sign-outs, failed sign-ins, language changes
-FORMS = ("巡检机器人", "协作机械臂", "人形服务机器人", "四足机器人", "配送机器人", "康养陪护机器人")
 FILES = ("安全测试报告.pdf", "数据安全方案.pdf", "伦理自评估表.pdf", "产品说明书.pdf",
          "certificate.pdf", "hearing-record.pdf", "photo.jpg")
 
@@ -80,7 +79,9 @@ def _fresh_database(db, default_sqlite: bool) -> None:
 class Builder:
     """Collects rows and audit events in memory, then chains and inserts them."""
 
-    def __init__(self, cases: int, events: int, seed: int, now: dt.datetime):
+    def __init__(self, cases: int, events: int, seed: int, now: dt.datetime, ruleset: dict[str, Any]):
+        from bench import registrations
+
         self.rng = random.Random(seed)
         self.n_cases, self.n_events, self.now = cases, events, now
         self.orgs: list[dict] = []
@@ -91,11 +92,12 @@ class Builder:
         self.documents: list[dict] = []
         self.events: list[tuple[dt.datetime, int, dict]] = []
         self.case_event_counts: dict[int, int] = {}
+        self.registry = registrations.Rows(ruleset)
 
     # -- events ----------------------------------------------------------------------
     def event(self, action: str, at: dt.datetime, actor: dict | None = None, *,
               web: bool = True, case_id: int | None = None, details: dict | None = None,
-              **fields: Any) -> None:
+              **fields: Any) -> dict:
         if case_id is not None and "workflow" not in fields:  # as ``record`` does for a case
             fields.update(workflow="registration", workflow_version=1)
         doc = {
@@ -121,6 +123,7 @@ class Builder:
         fields.pop("object_id", None)
         assert not fields, fields
         self.events.append((at, len(self.events), doc))
+        return doc
 
     # -- people ----------------------------------------------------------------------
     def people(self, start: dt.datetime) -> None:
@@ -135,6 +138,9 @@ class Builder:
             self.orgs.append(dict(id=i + 2, kind="firm", name_zh=f"杭州测试机器人{i + 1}号有限公司",
                                   name_en=f"Hangzhou Test Robotics No. {i + 1} Co., Ltd.",
                                   credit_code=_credit_code(i + 1), doc_prefix=None))
+        # A few big firms and a long tail: the busiest has about five times the smallest's models.
+        self.firm_ids = [o["id"] for o in self.orgs[1:]]
+        self.firm_weights = [rank ** -0.3 for rank in range(1, n_firms + 1)]
         for org in self.orgs:
             org["created_at"] = next(tick)
             self.event("organisation.create", org["created_at"], web=False,
@@ -188,15 +194,19 @@ class Builder:
         for cid, life in enumerate(lives, 1):
             histories.stamp_times(life, wf, rng, self.now, earliest)
             self._case(cid, life, histories.run_clock(life, wf, cal), wf)
+        self.registry.number()
         self._non_case(non_case, earliest)
 
     def _case(self, cid: int, life, clock, wf) -> None:
+        from bench import registrations
+
         rng = self.rng
-        firm_id = rng.randrange(2, len(self.orgs) + 1)
+        firm_id = rng.choices(self.firm_ids, self.firm_weights)[0]
         applicant = self.applicant_of[firm_id]
         assignee = proposer = proposal = None
         version, docs = 1, []
         wfv = {"workflow": wf.name, "workflow_version": wf.version}
+        reg = registrations.CaseRows(self, cid, self.orgs[firm_id - 1], life)
         for step in life.steps:
             if step.role == "applicant":
                 actor = applicant
@@ -207,13 +217,17 @@ class Builder:
             else:
                 actor = None
             common = dict(case_id=cid, object_type="case", object_id=cid)
-            if step.action == "case.create":
+            if step.action.startswith("registry."):
+                reg.step(step, actor, docs)
+            elif step.action == "case.create":
                 self.event("case.create", step.at, actor, to_state=step.to_state, **common, **wfv)
                 version += 1
             elif step.action == "document.upload":
+                certificate = bool(step.details and step.details.get("certificate"))
                 doc = dict(id=len(self.documents) + 1, sha256=secrets.token_hex(32),
-                           filename=rng.choice(FILES), size=rng.randrange(40_000, 4_000_000),
-                           classification=rng.choice(("internal", "confidential")),
+                           filename="certificate.pdf" if certificate else rng.choice(FILES),
+                           size=rng.randrange(40_000, 4_000_000),
+                           classification="internal" if certificate else rng.choice(("internal", "confidential")),
                            case_id=cid, firm_id=firm_id if actor is applicant else None,
                            uploaded_by_id=actor["id"], kind="upload", created_at=step.at)
                 doc["content_type"] = "image/jpeg" if doc["filename"].endswith(".jpg") else "application/pdf"
@@ -238,24 +252,25 @@ class Builder:
                 details = dict(step.details or {})
                 if details.pop("document", False):
                     details.update(document_sha256=docs[-1]["sha256"], document_id=docs[-1]["id"])
-                self.event("case.transition", step.at, actor, **common, **wfv,
-                           trigger=step.trigger, from_state=step.from_state,
-                           to_state=step.to_state, reason=step.reason, details=details or None)
+                doc = self.event("case.transition", step.at, actor, **common, **wfv,
+                                 trigger=step.trigger, from_state=step.from_state,
+                                 to_state=step.to_state, reason=step.reason, details=details or None)
+                reg.transition(step, doc)
                 if step.trigger.startswith("propose_"):
                     proposer, proposal = actor["id"], step.trigger.removeprefix("propose_")
                 elif step.from_state.endswith("_proposed"):
                     proposer = proposal = None
-                if step.to_state != step.from_state:
-                    version += 1
-        created = life.steps[0].at
-        self.case_event_counts[cid] = len(life.steps)
+                version += 1  # every firing updates the case row, even one that stays put
+        created = next(s.at for s in life.steps if s.action == "case.create")
+        touched = [s.at for s in life.steps  # what updates the case row
+                   if s.action in ("case.create", "case.transition", "case.claim", "case.assign")]
+        self.case_event_counts[cid] = sum(1 for s in life.steps if s.case_event)
         self.cases.append(dict(
             id=cid, number=f"REG-{created:%Y}-{cid:06d}", case_type=wf.name,
-            workflow_version=wf.version, state=life.target, version=version,
-            title=f"{rng.choice(FORMS)} HZ-{rng.randrange(100, 999)}{chr(65 + cid % 26)} 注册申请",
+            workflow_version=wf.version, state=life.target, version=version, title=reg.name,
             firm_id=firm_id, department_id=1, assignee_id=assignee["id"] if assignee else None,
             created_by_id=applicant["id"], proposed_by_id=proposer, proposal=proposal,
-            created_at=created, updated_at=life.steps[-1].at, clock_name=clock.name,
+            created_at=created, updated_at=touched[-1], clock_name=clock.name,
             clock_started_on=clock.started_on, due_date=clock.due, due_estimated=clock.estimated,
             clock_paused_at=clock.paused_at, tier=life.tier))
         self.pauses += [dict(case_id=cid, **p) for p in clock.pauses]
@@ -301,31 +316,43 @@ class Builder:
         from supervision.audit.models import AuditEvent
         from supervision.cases.models import Case, ClockPause
         from supervision.documents.models import Document
+        from supervision.registry import models as registry_models
 
         users = [{k: v for k, v in u.items() if k != "roles"} for u in self.users]
         cases = [{k: v for k, v in c.items() if k != "tier"} for c in self.cases]
-        for model, rows in ((Organisation, self.orgs), (User, users), (UserRole, self.roles),
-                            (Case, cases), (ClockPause, self.pauses), (Document, self.documents),
-                            (AuditEvent, self.chained_events())):
+        tables = [(Organisation, self.orgs), (User, users), (UserRole, self.roles),
+                  (Case, cases), (ClockPause, self.pauses), (Document, self.documents)]
+        tables += [(getattr(registry_models, name), rows) for name, rows in self.registry.tables()]
+        tables += [(AuditEvent, self.chained_events())]
+        for model, rows in tables:
+            columns = set(model.__table__.c.keys())
+            if rows and not set(rows[0]) <= columns:  # e.g. registrations.tier before migration 0004
+                rows = [{k: v for k, v in row.items() if k in columns} for row in rows]
             for i in range(0, len(rows), BATCH):
                 db.session.execute(insert(model.__table__), rows[i:i + BATCH])
         if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences on
-            for table in ("organisations", "users", "user_roles", "cases", "clock_pauses", "documents"):
+            for model, _ in tables[:-1]:
+                table = model.__tablename__
                 db.session.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
         db.session.commit()
 
     def summary(self, today: dt.date) -> dict[str, Any]:
+        from supervision.registry.presenters import PUBLIC_ENDED, PUBLIC_REGISTERED
+
         counts = self.case_event_counts
         review = [c["id"] for c in self.cases if c["state"] == "classification_review"] or list(counts)
         mean = sum(counts.values()) / max(len(counts), 1)
         sample = min(review, key=lambda cid: (abs(counts[cid] - mean), cid))
         heavy = max(counts, key=lambda cid: (counts[cid], -cid))
+        states = collections.Counter(c["state"] for c in self.cases)
+        firms = collections.Counter(c["firm_id"] for c in self.cases)
+        busiest = min(firms, key=lambda f: (-firms[f], f))
         return {
             "cases": len(self.cases), "events": len(self.events), "firms": len(self.orgs) - 1,
             "users": len(self.users), "documents": len(self.documents),
-            "states": dict(collections.Counter(c["state"] for c in self.cases).most_common()),
+            "states": dict(states.most_common()),
             "tiers": dict(sorted(collections.Counter(c["tier"] for c in self.cases).items())),
             "overdue": sum(1 for c in self.cases if c["due_date"] and not c["clock_paused_at"]
                            and c["due_date"] < today),
@@ -334,12 +361,39 @@ class Builder:
             "sample_case": {"id": sample, "events": counts[sample]},
             "heavy_case": {"id": heavy, "events": counts[heavy]},
             "login": {"email": OFFICER_EMAIL, "password": PASSWORD},
+            "registry": self.registry.counts(),
+            "register": {"registered": sum(states[s] for s in PUBLIC_REGISTERED),
+                         "public_notice": states["public_notice"],
+                         "ended": sum(states[s] for s in PUBLIC_ENDED)},
+            "busiest_firm": {"id": busiest, "name": self.orgs[busiest - 1]["name_zh"], "models": firms[busiest],
+                             "login": {"email": self.applicant_of[busiest]["email"], "password": PASSWORD}},
         }
+
+
+def fill(db, cases: int, events: int, seed: int = 2026) -> dict[str, Any]:
+    """Fill the app's migrated, empty database (in the current app context); return the summary."""
+    from supervision.core.timeutil import local_today, utcnow
+    from supervision.registry.services import current_ruleset
+    from supervision.workdays.services import current_calendar
+
+    started = time.perf_counter()
+    rs = current_ruleset()  # v1, seeded by migration 0003
+    ruleset = {"id": rs.id, "version": rs.version, "rules": rs.rules}
+    db.session.commit()
+    now = utcnow() - dt.timedelta(minutes=1)
+    setup_start = now - dt.timedelta(days=3 * 365)
+    builder = Builder(cases, events, seed, now, ruleset)
+    builder.people(setup_start)
+    builder.case_lives(current_calendar(), setup_start + dt.timedelta(days=1))
+    built = time.perf_counter()
+    builder.insert(db)
+    meta = builder.summary(local_today())
+    meta["seconds"] = {"build": round(built - started, 1), "insert": round(time.perf_counter() - built, 1)}
+    return meta
 
 
 def generate(cases: int, events: int, out: Path, seed: int = 2026) -> dict[str, Any]:
     """Build the dataset into the database of ``bench_env(out)`` (already in ``os.environ``)."""
-    started = time.perf_counter()
     url = os.environ["DATABASE_URL"]
     default_sqlite = url == f"sqlite:///{out / 'bench.db'}"
     if default_sqlite:
@@ -348,26 +402,15 @@ def generate(cases: int, events: int, out: Path, seed: int = 2026) -> dict[str, 
     import flask_migrate
 
     from supervision import create_app
-    from supervision.core.timeutil import local_today, utcnow
     from supervision.extensions import db
-    from supervision.workdays.services import current_calendar
 
     app = create_app("development")
     with app.app_context():
         _fresh_database(db, default_sqlite)
         flask_migrate.upgrade()
-        now = utcnow() - dt.timedelta(minutes=1)
-        setup_start = now - dt.timedelta(days=3 * 365)
-        builder = Builder(cases, events, seed, now)
-        builder.people(setup_start)
-        builder.case_lives(current_calendar(), setup_start + dt.timedelta(days=1))
-        built = time.perf_counter()
-        builder.insert(db)
-        meta = builder.summary(local_today())
+        meta = fill(db, cases, events, seed)
         db.engine.dispose()
-    meta.update(database=redacted(url), seed=seed,
-                seconds={"build": round(built - started, 1),
-                         "insert": round(time.perf_counter() - built, 1)})
+    meta.update(database=redacted(url), seed=seed)
     return meta
 
 

@@ -5,6 +5,12 @@ workflow table (``workflows.registration``) from ``draft`` to a target state, so
 transition in the dataset is one the engine allows.  The statutory clock of each case is
 re-computed here with the same rules as ``supervision.cases.clocks.on_enter``, but at the
 time of each step rather than "now".
+
+The registry's own events are in the life too, where the app writes them: the model's creation
+(with the draft case), draft edits, the classification made on acceptance, the certificate a
+tier-2+ firm declares before the grant is proposed, a second model version (in answer to a
+supplement or clarification notice, or after registration), the rare tier override, the
+sandbox referral of tier-4 models and objections in public notice.
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from supervision.core.timeutil import local_date
+from supervision.registry.services import REVIEW_STATES
 from supervision.workdays.calendar import WorkCalendar
 from workflows.base import Context, Workflow
 
@@ -49,6 +56,14 @@ REQUIRES = {  # the inputs each trigger needs (from the workflow table: reason /
     "answer_clarification": "comment", "return": "comment", "object": "comment",
     "file_statement": "comment", "return_proposal": "comment", "record_hearing": "comment",
 }
+OBJECTIONS = ("该机器人在小区内运行时曾多次与行人发生碰撞，请核实其避障能力。",
+              "产品宣传的最高速度与申报值不一致。", "我们担心该设备采集住户的人脸信息而未告知。",
+              "The robot blocked the fire exit of our building twice last month.",
+              "申报的使用场景不包括学校，但该产品已在校园内投放。")
+OVERRIDE_REASONS = ("申报的运行场景限于封闭园区，实际风险低于计算结果。",
+                    "样机检测发现未申报的远程升级功能，上调一级。",
+                    "Operated only behind fixed guarding; the computed tier overstates the risk.")
+RECLASSIFY_REASON = "new version in answer to a clarification request"  # as registry.facts writes it
 
 
 @dataclass
@@ -64,12 +79,15 @@ class Step:
     details: dict[str, Any] | None = None
     document: bool = False          # this step uploads a document (a row to create)
     at: dt.datetime | None = None
+    case_event: bool = True         # joins the case's chain (not a model created or edited apart)
+    joint: bool = False             # written in the same transaction as the next step
 
 
 @dataclass
 class Life:
     target: str
-    tier: int
+    tier: int                       # the tier in force (what the workflow routes on)
+    computed_tier: int              # what the engine computes from the declared values
     steps: list[Step] = field(default_factory=list)
 
 
@@ -156,17 +174,64 @@ def role_of(trigger: str) -> str:
     return "officer"
 
 
+def _insert(steps: list[Step], pos: int, step: Step) -> None:
+    """Insert ``step`` at ``pos``, never between two steps of one transaction."""
+    while pos > 0 and steps[pos - 1].joint:
+        pos -= 1
+    steps.insert(pos, step)
+
+
+def _second_version(triggers: list[str], target: str, rng: random.Random) -> str | None:
+    """When the firm makes a second version of the model (None: it never does)."""
+    r = rng.random()
+    if "supplement" in triggers and r < 0.3:
+        return "supplement"               # the supplement brings the new version (frozen with it)
+    if "answer_clarification" in triggers and r < 0.25:
+        return "answer_clarification"     # frozen and classified again with the answer
+    if target in ("supplement_requested", "clarification_requested") and r < 0.3:
+        return "pending"                  # edited, not yet sent back: an unfrozen version
+    return "registered" if r < 0.15 else None  # a later version beside the registered one
+
+
 def build_life(wf: Workflow, target: str, rng: random.Random) -> Life:
-    """Walk the workflow table along ``plan``; documents and the officer's claim included."""
+    """Walk the workflow table along ``plan``; documents, the officer's claim and the registry's
+    own events included."""
     tier = _weighted(rng, TIER_MIX)
     if target == "public_notice":
         tier = max(tier, 2)
-    life = Life(target, tier)
-    life.steps.append(Step("case.create", "applicant", to_state=wf.initial))
+    triggers = plan(target, tier, rng)
+    proposes = any(t.startswith("propose_") for t in triggers)
+    computed = tier
+    if proposes and rng.random() < 0.04:  # the officer overrides the computed tier, with reasons
+        computed = {1: 2, 4: 3}.get(tier) or tier + rng.choice((-1, 1))
+    life = Life(target, tier, computed)
+    steps = life.steps
+    state, proposal, claimed, certified, registered = wf.initial, None, False, False, False
+    version2 = _second_version(triggers, target, rng)
+    referral = tier == 4 and rng.random() < 0.7
+
+    def add(step: Step) -> None:
+        nonlocal claimed
+        if step.role == "officer" and not claimed:
+            steps.append(Step("case.claim", "officer"))
+            claimed = True
+        steps.append(step)
+
+    def certificate() -> None:  # the evidence and the declaration are one form
+        nonlocal certified
+        add(Step("document.upload", "applicant", document=True, joint=True, details={"certificate": True}))
+        add(Step("registry.certificate_declare", "applicant"))
+        certified = True
+
+    add(Step("registry.model_create", "applicant", case_event=False, joint=True))
+    add(Step("case.create", "applicant", to_state=wf.initial))
     for _ in range(rng.choice((1, 2, 2, 3))):
-        life.steps.append(Step("document.upload", "applicant", document=True))
-    state, proposal, claimed = wf.initial, None, False
-    for trigger in plan(target, tier, rng):
+        add(Step("document.upload", "applicant", document=True))
+    if rng.random() < 0.2:
+        add(Step("registry.version_update", "applicant"))
+    if tier >= 2 and rng.random() < 0.25:
+        certificate()
+    for trigger in triggers:
         if trigger.startswith("propose_"):
             proposal = trigger.removeprefix("propose_")
         ctx = Context(None, frozenset(), {"proposal": proposal, "tier": tier}, {})
@@ -174,41 +239,66 @@ def build_life(wf: Workflow, target: str, rng: random.Random) -> Life:
         if row is None:
             raise AssertionError(f"{trigger} from {state} is not in the workflow table")
         role = role_of(trigger)
-        if role == "officer" and not claimed:
-            life.steps.append(Step("case.claim", "officer"))
-            claimed = True
+        if trigger == "object" and rng.random() < 0.25:
+            role = "officer"  # received by letter or in person and put on record by the officer
+        if tier >= 2 and not certified and state in REVIEW_STATES and (
+                trigger == "propose_grant" or rng.random() < 0.3):
+            certificate()
+        if trigger.startswith("propose_") and state == "classification_review":
+            if computed != tier and not any(s.action == "registry.tier_override" for s in steps):
+                add(Step("registry.tier_override", "officer", reason=rng.choice(OVERRIDE_REASONS)))
+            if referral and not any(s.action == "registry.sandbox_referral" for s in steps):
+                add(Step("registry.sandbox_referral", "officer"))
+        renewed = trigger == version2 and not any(s.action == "registry.version_create" for s in steps)
+        if renewed:
+            add(Step("registry.version_create", "applicant"))
         details: dict[str, Any] = {}
         text = rng.choice(TEXTS[REQUIRES[trigger]]) if trigger in REQUIRES else None
+        if trigger == "object":
+            text = rng.choice(OBJECTIONS)
+            if role == "public":
+                details["filed_publicly"] = True
         if trigger in ("supplement", "answer_clarification") and rng.random() < 0.6:
-            life.steps.append(Step("document.upload", "applicant", document=True))
+            add(Step("document.upload", "applicant", document=True))
         if trigger == "record_hearing":  # the hearing record is a required document
-            life.steps.append(Step("document.upload", "officer", document=True))
+            add(Step("document.upload", "officer", document=True, joint=True))
             details["document"] = True
+        if trigger == "accept":  # the ruleset in force on acceptance classifies the model
+            add(Step("registry.classify", role, joint=True))
+        if trigger == "answer_clarification" and renewed:
+            add(Step("registry.classify", role, reason=RECLASSIFY_REASON, joint=True))
         if REQUIRES.get(trigger) == "comment":
             details["comment"] = text
         if trigger == "deregister":
             details["ground"] = rng.choice(["expired", "firm_withdrawal", "units_scrapped"])
-        life.steps.append(Step("case.transition", role, trigger, state, row.dest,
-                               reason=text, details=details or None))
+        add(Step("case.transition", role, trigger, state, row.dest, reason=text, details=details or None))
         state = row.dest
+        registered = registered or state == "registered"
     assert state == target, (state, target)
+    if tier >= 2 and not certified and state in REVIEW_STATES and rng.random() < 0.5:
+        certificate()
+    if referral and state == "classification_review" and not any(
+            s.action == "registry.sandbox_referral" for s in steps):
+        add(Step("registry.sandbox_referral", "officer"))
+    if version2 == "pending" or (version2 == "registered" and registered):
+        add(Step("registry.version_create", "applicant", case_event=version2 == "pending"))
     if claimed and rng.random() < 0.08:  # an approver re-assigns the case at some point
-        after = next(i for i, s in enumerate(life.steps) if s.action == "case.claim")
-        life.steps.insert(rng.randint(after + 1, len(life.steps)), Step("case.assign", "approver"))
+        after = next(i for i, s in enumerate(steps) if s.action == "case.claim")
+        _insert(steps, rng.randint(after + 1, len(steps)), Step("case.assign", "approver"))
     return life
 
 
 def add_reads(life: Life, n: int, rng: random.Random) -> None:
     """``n`` more document events in the case's life: officers reading files, late uploads."""
-    first = 1
+    first = next(i for i, s in enumerate(life.steps) if s.action == "case.create") + 1
     while first < len(life.steps) and life.steps[first].document:
         first += 1  # after the files that came with the draft
     for _ in range(n):
         pos = rng.randint(first, len(life.steps))
         if rng.random() < 0.65:
-            life.steps.insert(pos, Step("document.download", "officer"))
+            _insert(life.steps, pos, Step("document.download", "officer"))
         else:
-            life.steps.insert(pos, Step("document.upload", "applicant", document=True))
+            _insert(life.steps, pos, Step("document.upload", "applicant", document=True))
 
 
 def stamp_times(life: Life, wf: Workflow, rng: random.Random, now: dt.datetime,
@@ -223,9 +313,14 @@ def stamp_times(life: Life, wf: Workflow, rng: random.Random, now: dt.datetime,
     age_h = rng.uniform(1, 24 * 14) if open_ else rng.uniform(24 * 10, 24 * 800)
     end = now - dt.timedelta(hours=age_h)
     start = max(end - dt.timedelta(hours=offsets[-1]), earliest)
+    prev: Step | None = None
     for step, off in zip(life.steps, offsets):
-        step.at = min(start + dt.timedelta(hours=off, microseconds=rng.randrange(10**6)),
-                      now - dt.timedelta(seconds=1))
+        if prev is not None and prev.joint:  # one transaction: milliseconds apart
+            step.at = prev.at + dt.timedelta(microseconds=rng.randrange(500, 20_000))
+        else:
+            step.at = min(start + dt.timedelta(hours=off, microseconds=rng.randrange(10**6)),
+                          now - dt.timedelta(seconds=1))
+        prev = step
     for a, b in zip(life.steps, life.steps[1:]):  # keep the order strict after clamping
         if b.at <= a.at:
             b.at = a.at + dt.timedelta(microseconds=1)

@@ -3,8 +3,9 @@
 1. Generates the dataset (``bench.dataset``; skipped with ``--reuse`` when one exists).
 2. Serves ``bench.hello:app`` under gunicorn (2 sync workers, 127.0.0.1, a free port) and
    loads it with ``wrk``; then serves the app (``wsgi:app``) the same way against the dataset,
-   signs in as the benchmark officer through the login form (session cookie + CSRF token) and
-   loads each page with the session cookie.  Each page is reported as requests/s, p50 and p99
+   signs in through the login form (session cookie + CSRF token) as the benchmark officer, and
+   as the busiest firm's applicant for the firm's page, and loads each page with its user's
+   session cookie (public pages without one).  Each page is reported as requests/s, p50 and p99
    latency and its ratio to hello-world measured in the same run.
 3. Times ``flask --app wsgi audit verify`` over the whole log (events per second).
 
@@ -35,6 +36,7 @@ from bench.dataset import DEFAULT_OUT, bench_env
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 WORKERS = 2
+DRAIN_SECONDS = 600  # after a run on a slow page the workers still owe wrk's queued requests
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Page:
     path: str
     signed_in: bool = True
     expect: str | None = None  # text the page must contain (proves we got the real page)
+    login: dict | None = None  # {"email", "password"} of the user; None: the dataset's officer
 
 
 @dataclasses.dataclass
@@ -56,15 +59,21 @@ class Result:
     errors: int
     non_2xx: int
     ratio: float | None = None
+    alone_ms: float | None = None  # one request on the idle server, before the run
 
 
 def pages(meta: dict) -> list[Page]:
     """The app pages measured; ``meta`` is the dataset summary (``bench/out/dataset.json``)."""
-    sample, heavy = meta["sample_case"], meta["heavy_case"]
+    sample, heavy, firm = meta["sample_case"], meta["heavy_case"], meta["busiest_firm"]
+    register = sum(meta["register"].values())
     return [
         Page("officer case list /cases", "/cases", expect="REG-"),
         Page(f"case page ({sample['events']} events)", f"/cases/{sample['id']}", expect="REG-"),
         Page(f"busiest case page ({heavy['events']} events)", f"/cases/{heavy['id']}", expect="REG-"),
+        Page(f"public register of {register} models", "/register", signed_in=False, expect="杭具身注"),
+        Page("public register JSON", "/register.json", signed_in=False, expect='"registration_number"'),
+        Page(f"firm's applications ({firm['models']} models)", "/registry/models",
+             expect='id="firm-applications"', login=firm["login"]),
     ]
 
 
@@ -175,8 +184,8 @@ class Server:
 
 
 def request(port: int, method: str, path: str, *, cookie: str | None = None,
-            body: dict | None = None) -> tuple[int, dict, str]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            body: dict | None = None, timeout: float = 30) -> tuple[int, dict, str]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     headers = {"Cookie": cookie} if cookie else {}
     data = None
     if body is not None:
@@ -213,17 +222,22 @@ def sign_in(port: int, email: str, password: str) -> str:
     return _session_cookie(headers, cookie)
 
 
-def check_page(port: int, page: Page, cookie: str | None) -> int:
-    status, _, html = request(port, "GET", page.path, cookie=cookie if page.signed_in else None)
+def check_page(port: int, page: Page, cookie: str | None, timeout: float = 60) -> tuple[int, float]:
+    """Fetch the page once; its size in bytes and the time it took in ms."""
+    started = time.perf_counter()
+    status, _, html = request(port, "GET", page.path, cookie=cookie if page.signed_in else None,
+                              timeout=timeout)
+    elapsed = (time.perf_counter() - started) * 1000
     if status != 200 or (page.expect and page.expect not in html):
         raise RuntimeError(f"{page.path} answered HTTP {status} instead of the page")
-    return len(html.encode("utf-8"))
+    return len(html.encode("utf-8")), elapsed
 
 
 def measure(wrk: str, port: int, page: Page, cookie: str | None, args) -> Result:
     url = f"http://{HOST}:{port}{page.path}"
     cookie = cookie if page.signed_in else None
     run_wrk(wrk, url, args=args, cookie=cookie, duration=min(3, args.duration))  # warm-up
+    request(port, "GET", page.path, cookie=cookie, timeout=DRAIN_SECONDS)  # its queue drained
     result = parse_wrk(run_wrk(wrk, url, args=args, cookie=cookie, duration=args.duration),
                        page.name, page.path)
     print(f"  {page.name:<36} {result.rps:9.1f} req/s  p50 {result.p50_ms:8.1f} ms  "
@@ -253,6 +267,8 @@ def dataset(args, env: dict[str, str]) -> dict:
     meta_path = args.out / "dataset.json"
     if args.reuse and meta_path.exists():
         meta = json.loads(meta_path.read_text())
+        if "registry" not in meta:
+            sys.exit("bench: that dataset predates the registry rows; run without --reuse.")
         print(f"bench: reusing the dataset in {meta['database']} "
               f"({meta['cases']} cases, {meta['events']} events)", flush=True)
         return meta
@@ -273,18 +289,21 @@ def table(hello: Result, results: list[Result], verify: dict, memory: list[dict]
         f"-d{args.duration}s (after a warm-up); {os.cpu_count()} CPUs, load average "
         f"{load[0]:.1f} before, {load[1]:.1f} after (other work on the machine skews the figures)",
         "",
-        f"{'page':<38}{'req/s':>9}{'p50 ms':>10}{'p99 ms':>10}{'vs hello':>10}{'errors':>8}",
-        "-" * 85,
+        f"{'page':<38}{'req/s':>9}{'p50 ms':>10}{'p99 ms':>10}{'vs hello':>10}{'errors':>8}"
+        f"{'alone ms':>10}",
+        "-" * 95,
     ]
     for r in [hello, *results]:
         ratio = "1.00" if r is hello else f"{r.ratio:.3f}"
         bad = r.errors + r.non_2xx
+        alone = "" if r.alone_ms is None else f"{r.alone_ms:>10.0f}"
         if not r.requests:
-            lines.append(f"{r.name:<38}{'no request completed within the run':>47}")
+            lines.append(f"{r.name:<38}{'no request completed within the run':>47}{alone}")
             continue
-        lines.append(f"{r.name:<38}{r.rps:>9.1f}{r.p50_ms:>10.1f}{r.p99_ms:>10.1f}{ratio:>10}{bad:>8}")
+        lines.append(f"{r.name:<38}{r.rps:>9.1f}{r.p50_ms:>10.1f}{r.p99_ms:>10.1f}{ratio:>10}{bad:>8}{alone}")
     lines += [
-        "-" * 85,
+        "-" * 95,
+        "alone ms: one request on the idle server before the run (the page's own cost).",
         f"audit verify: {verify['events']} events in {verify['seconds']:.2f} s = "
         f"{verify['events_per_s']:,.0f} events/s (whole command {verify['wall_seconds']:.2f} s = "
         f"{verify['events_per_s_wall']:,.0f} events/s)",
@@ -324,14 +343,21 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         server.wait_ready("/healthz")
-        cookie = sign_in(server.port, meta["login"]["email"], meta["login"]["password"])
+        cookies: dict[str, str] = {}
         for page in pages(meta):
-            size = check_page(server.port, page, cookie)
+            login = page.login or meta["login"]
+            if page.signed_in and login["email"] not in cookies:
+                cookies[login["email"]] = sign_in(server.port, login["email"], login["password"])
+            cookie = cookies.get(login["email"]) if page.signed_in else None
+            size, alone = check_page(server.port, page, cookie)
             result = measure(wrk, server.port, page, cookie, args)
-            check_page(server.port, page, cookie)  # still signed in: no redirect was measured
+            # Still signed in: no redirect was measured (waits for the workers to catch up).
+            check_page(server.port, page, cookie, timeout=DRAIN_SECONDS)
             result.ratio = result.rps / hello.rps if hello.rps else None
+            result.alone_ms = alone
             results.append(result)
-            print(f"    ({size / 1024:.0f} KiB per response)", flush=True)
+            print(f"    ({size / 1024:.0f} KiB per response; {alone:.0f} ms for one request alone)",
+                  flush=True)
         memory = server.worker_memory()
     finally:
         server.stop()
