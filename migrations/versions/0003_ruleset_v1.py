@@ -30,4 +30,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute(rulesets.delete().where(rulesets.c.version == 1))
+    # Classifications made under v1 keep pointing at it: the seed goes only if nothing refers to it
+    # (dropping the tables, further down, takes both).
+    op.execute("DELETE FROM rulesets WHERE version = 1 AND NOT EXISTS "
+               "(SELECT 1 FROM classifications WHERE classifications.ruleset_id = rulesets.id)")
