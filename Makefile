@@ -58,6 +58,7 @@ serve:
 
 bench: setup
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.documents
 
 clean:
 	rm -rf $(VENV) instance/test.db test-artifacts
