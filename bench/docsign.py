@@ -5,7 +5,7 @@ Three sides, measured in turn in every round (their order rotates), after warm-u
 * **app**: ``decisions.render.render_pdf`` (restricted URL fetcher, seal-box lookup) on the real
   HTML of an acceptance notice (受理通知书, ``services.render_decision_html`` of a submitted
   case: GB/T 9704 layout, QR code, page-number footer), then ``decisions.signing.sign_pdf``
-  (PAdES B-B by the department's key, red visible seal with a subset of Noto Sans CJK SC);
+  (PAdES B-B by the department's key, red visible seal with glyph outlines of Noto Serif CJK SC Bold);
 * **bare**: the same visible text as plain paragraphs (title and authority in bold) in Noto Serif
   CJK SC on one A4 page, ``weasyprint.HTML(string=...).write_pdf()``, then
   ``pyhanko.sign.signers.sign_pdf`` with a ``SimpleSigner`` loaded once from the same key and

@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-import hashlib
 import io
 import math
 import os
 import threading
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,6 +161,11 @@ def signer_for(department):
 # state organs bear their Chinese name in 宋体).  English decisions carry the same seal: an organ
 # has one seal, in Chinese; its English name is printed beneath.  The ink is painted with the
 # Multiply blend mode, as red ink over black print: the name and date below stay black and legible.
+#
+# Like a real electronic seal the characters are artwork, not text: each glyph's outline is taken
+# from the font once and drawn as a filled path (marked with its character as /ActualText), so the
+# whole appearance stream is built once per authority and box, kept compressed, and a signature
+# only writes it out: no font is embedded or subset per signature.
 
 NOTO_SERIF_BOLD_TTC = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
 SC_FACE_INDEX = 2  # the Simplified Chinese face inside Debian's Noto CJK collections
@@ -169,13 +174,8 @@ SEAL_RED = (0.86, 0.08, 0.08)
 SEAL_INK_OPACITY = 0.92
 
 
-def stamp_font_path(text: str | None = None) -> str:
-    """A single-face Noto Serif CJK SC Bold ``.otf`` extracted once from Debian's ``.ttc`` (STACK trap 6).
-
-    With ``text``: a small subset of it holding those characters (and ASCII), cached per
-    character set (so per department name), so each signature embeds a few dozen glyphs
-    instead of subsetting 65,000.
-    """
+def stamp_font_path() -> str:
+    """A single-face Noto Serif CJK SC Bold ``.otf`` extracted once from Debian's ``.ttc`` (STACK trap 6)."""
     fonts = Path(current_app.instance_path) / "fonts"
     base = fonts / "NotoSerifCJKsc-Bold.otf"
     if not base.exists():
@@ -189,53 +189,7 @@ def stamp_font_path(text: str | None = None) -> str:
             os.replace(tmp, base)
         finally:
             collection.close()
-    if text is None:
-        return str(base)
-    chars = sorted(set(text) | set(STAMP_CHARSET))
-    key = hashlib.sha256("".join(chars).encode()).hexdigest()[:16]
-    target = fonts / f"NotoSerifCJKsc-Bold-seal-{key}.otf"
-    if not target.exists():
-        from fontTools import subset
-        from fontTools.ttLib import TTFont
-
-        options = subset.Options()
-        options.name_IDs = ["*"]
-        options.notdef_outline = True
-        # No layout tables: the seal places every character itself, and pyHanko would decompile
-        # them at each signature only to drop them from the embedded subset.
-        options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE"]
-        font = TTFont(str(base), lazy=True)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=[ord(c) for c in chars])
-        subsetter.subset(font)
-        tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        font.save(str(tmp))
-        font.close()
-        os.replace(tmp, target)
-    return str(target)
-
-
-STAMP_CHARSET = "".join(chr(c) for c in range(0x20, 0x7F)) + SEAL_CAPTION + "（）·"
-
-
-_font_bytes: dict[str, bytes] = {}
-
-
-def _font_factory(path: str, font_size: int):
-    """pyHanko's factory leaves the font file open; this one reads it once into memory."""
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
-
-    class InMemoryGlyphFactory(GlyphAccumulatorFactory):
-        def create_font_engine(self, writer, obj_stream=None):
-            if path not in _font_bytes:
-                with open(path, "rb") as fh:
-                    _font_bytes[path] = fh.read()
-            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
-                obj_stream = writer.prepare_object_stream()
-            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(_font_bytes[path]),
-                                    font_size=self.font_size, obj_stream=obj_stream)
-
-    return InMemoryGlyphFactory(path, font_size=font_size)
+    return str(base)
 
 
 # Proportions of the seal, as fractions of its radius (a 42 mm seal has a radius of 59.5 pt).
@@ -270,10 +224,70 @@ def _star_path(cx: float, cy: float, r: float) -> bytes:
     return b" ".join(ops) + b" h"
 
 
-def _glyph(font, text: str, matrix: tuple[float, ...]) -> bytes:
-    """``text`` drawn with the text matrix ``matrix`` (its origin, turn and size)."""
-    shaped = font.shape(text)
-    return b"BT /Seal 1 Tf %.4f %.4f %.4f %.4f %.3f %.3f Tm %s ET" % (*matrix, shaped.graphics_ops)
+Matrix = tuple[float, float, float, float, float, float]
+
+
+@functools.cache
+def _path_pen_class():
+    """A fontTools pen writing a glyph's outline as PDF path operators (fontTools loads lazily)."""
+    from fontTools.pens.basePen import BasePen
+
+    class PdfPathPen(BasePen):
+        """Outline → ``m``/``l``/``c``/``h`` operators, each point mapped by ``matrix`` (font units → points)."""
+
+        def __init__(self, glyph_set, matrix: Matrix):
+            super().__init__(glyph_set)
+            self.matrix = matrix
+            self.ops: list[bytes] = []
+
+        def _point(self, point) -> tuple[float, float]:
+            a, b, c, d, e, f = self.matrix
+            x, y = point
+            return a * x + c * y + e, b * x + d * y + f
+
+        def _moveTo(self, pt):
+            self.ops.append(b"%.2f %.2f m" % self._point(pt))
+
+        def _lineTo(self, pt):
+            self.ops.append(b"%.2f %.2f l" % self._point(pt))
+
+        def _curveToOne(self, pt1, pt2, pt3):  # CFF outlines are cubic: PDF's own curves
+            self.ops.append(b"%.2f %.2f %.2f %.2f %.2f %.2f c"
+                            % (*self._point(pt1), *self._point(pt2), *self._point(pt3)))
+
+        def _closePath(self):
+            self.ops.append(b"h")
+
+    return PdfPathPen
+
+
+class _GlyphSource:
+    """The outlines and advances of a font's characters, while the font is open."""
+
+    def __init__(self, font):
+        self.font = font
+        self.cmap = font.getBestCmap()
+        self.glyphs = font.getGlyphSet()
+        self.units = font["head"].unitsPerEm
+
+    def _name(self, char: str) -> str:
+        return self.cmap.get(ord(char), ".notdef")
+
+    def advance(self, char: str) -> float:
+        """The character's advance width in ems."""
+        return self.font["hmtx"][self._name(char)][0] / self.units
+
+    def draw(self, char: str, matrix: Matrix) -> bytes:
+        """``char`` as a filled path, ``matrix`` mapping its em square (origin on the baseline) to
+        points, marked with the character it shows; empty for a character without ink."""
+        a, b, c, d, e, f = matrix
+        pen = _path_pen_class()(self.glyphs, (a / self.units, b / self.units, c / self.units,
+                                              d / self.units, e, f))
+        self.glyphs[self._name(char)].draw(pen)
+        if not pen.ops:
+            return b""
+        actual = b"<FEFF%s>" % char.encode("utf-16-be").hex().upper().encode()
+        return b"/Span <</ActualText %s>> BDC %s f EMC" % (actual, b" ".join(pen.ops))
 
 
 def _arc_layout(count: int) -> tuple[float, float]:
@@ -286,7 +300,7 @@ def _arc_layout(count: int) -> tuple[float, float]:
     return min(280.0, 240.0 + 5.0 * (count - 12)), _NAME_SIZE * math.sqrt(12 / count)
 
 
-def _arc_text(font, text: str, cx: float, cy: float, r: float) -> list[bytes]:
+def _arc_text(font: _GlyphSource, text: str, cx: float, cy: float, r: float) -> list[bytes]:
     """``text`` clockwise along the upper edge, each character upright towards the rim."""
     span, size = _arc_layout(len(text))
     size *= r
@@ -298,51 +312,91 @@ def _arc_text(font, text: str, cx: float, cy: float, r: float) -> list[bytes]:
     for i, char in enumerate(text):
         phi = math.radians(90 + span / 2 - i * step)
         up, right = (math.cos(phi), math.sin(phi)), (math.sin(phi), -math.cos(phi))
-        advance = font.shape(char).x_advance * size * width
+        advance = font.advance(char) * size * width
         x = cx + baseline * up[0] - advance / 2 * right[0]
         y = cy + baseline * up[1] - advance / 2 * right[1]
-        ops.append(_glyph(font, char, (size * width * right[0], size * width * right[1],
-                                       size * up[0], size * up[1], x, y)))
+        ops.append(font.draw(char, (size * width * right[0], size * width * right[1],
+                                    size * up[0], size * up[1], x, y)))
     return ops
 
 
-def _caption(font, text: str, cx: float, cy: float, r: float) -> list[bytes]:
+def _caption(font: _GlyphSource, text: str, cx: float, cy: float, r: float) -> list[bytes]:
+    """``text`` on one line, centred under the star."""
     size = _CAPTION_SIZE * r
-    advance = font.shape(text).x_advance * size
-    return [_glyph(font, text, (size, 0, 0, size, cx - advance / 2, cy + _CAPTION_BASELINE * r))]
+    x = cx - sum(font.advance(char) for char in text) * size / 2
+    ops = []
+    for char in text:
+        ops.append(font.draw(char, (size, 0, 0, size, x, cy + _CAPTION_BASELINE * r)))
+        x += font.advance(char) * size
+    return ops
+
+
+_appearances: dict[tuple[str, str, str, float, float], tuple[bytes, bytes]] = {}
+_appearances_lock = threading.Lock()
+
+
+def seal_appearance(font_path: str, name: str, caption: str, width: float, height: float) -> tuple[bytes, bytes]:
+    """(content stream, its Flate encoding) of the seal of ``name`` in a ``width`` × ``height``
+    box, built once and kept: the ring, the star and every character as a filled outline."""
+    from fontTools.ttLib import TTFont
+
+    key = (font_path, name, caption, width, height)
+    with _appearances_lock:
+        if key not in _appearances:
+            r = min(width, height) / 2  # a circle, whatever the box
+            cx, cy = width / 2, height / 2
+            ring = _RING_WIDTH * r
+            with TTFont(font_path, lazy=True) as opened:
+                font = _GlyphSource(opened)
+                ops = [b"q q /SealInk gs %g %g %g rg %g %g %g RG" % (*SEAL_RED, *SEAL_RED),
+                       b"%.3f w %s S" % (ring, _circle_path(cx, cy, r - ring / 2 - 0.5)),
+                       _star_path(cx, cy, _STAR_RADIUS * r) + b" f",
+                       *_arc_text(font, name, cx, cy, r),
+                       *_caption(font, caption, cx, cy, r),
+                       b"Q Q"]
+            content = b" ".join(op for op in ops if op)
+            _appearances[key] = (content, zlib.compress(content, 9))
+        return _appearances[key]
 
 
 @functools.cache
 def _seal_style_class():
     """pyHanko's stamp classes for the seal, defined once on first use (pyHanko loads lazily)."""
     from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.content import ResourceType
     from pyhanko.stamp import BaseStamp, BaseStampStyle
 
     class SealStamp(BaseStamp):
-        def _render_inner_content(self) -> list[bytes]:
-            r = min(self.box.width, self.box.height) / 2  # a circle, whatever the box
-            cx, cy = self.box.width / 2, self.box.height / 2
-            font = self.style.font.create_font_engine(self.writer)
-            self.set_resource(ResourceType.FONT, generic.NameObject("/Seal"), font.as_resource())
+        def _appearance(self) -> tuple[bytes, bytes]:
+            return seal_appearance(self.style.font_path, self.style.name, self.style.caption,
+                                   self.box.width, self.box.height)
+
+        def render(self) -> bytes:
+            return self._appearance()[0]
+
+        def as_form_xobject(self):
+            """The kept, already compressed appearance; its only resource is the ink's blending."""
+            content, deflated = self._appearance()
             opacity = generic.FloatObject(SEAL_INK_OPACITY)
-            self.set_resource(ResourceType.EXT_G_STATE, generic.NameObject("/SealInk"), generic.DictionaryObject({
+            ink = generic.DictionaryObject({
                 generic.NameObject("/BM"): generic.NameObject("/Multiply"),
-                generic.NameObject("/ca"): opacity, generic.NameObject("/CA"): opacity}))
-            ring = _RING_WIDTH * r
-            return [b"q /SealInk gs %g %g %g rg %g %g %g RG" % (*SEAL_RED, *SEAL_RED),
-                    b"%.3f w %s S" % (ring, _circle_path(cx, cy, r - ring / 2 - 0.5)),
-                    _star_path(cx, cy, _STAR_RADIUS * r) + b" f",
-                    *_arc_text(font, self.style.name, cx, cy, r),
-                    *_caption(font, self.style.caption, cx, cy, r),
-                    b"Q"]
+                generic.NameObject("/ca"): opacity, generic.NameObject("/CA"): opacity})
+            name = generic.NameObject
+            return generic.StreamObject({
+                name("/Type"): name("/XObject"), name("/Subtype"): name("/Form"),
+                name("/BBox"): generic.ArrayObject([generic.FloatObject(0), generic.FloatObject(0),
+                                                    generic.FloatObject(self.box.width),
+                                                    generic.FloatObject(self.box.height)]),
+                name("/Resources"): generic.DictionaryObject({
+                    name("/ExtGState"): generic.DictionaryObject({name("/SealInk"): ink})}),
+                name("/Filter"): name("/FlateDecode"),
+            }, stream_data=content, encoded_data=deflated)
 
     @dataclass(frozen=True)
     class SealStampStyle(BaseStampStyle):
-        """The round seal of the authority ``name``; ``font`` a pyHanko font engine factory."""
+        """The round seal of the authority ``name``, its characters outlined from ``font_path``."""
         name: str = ""
         caption: str = SEAL_CAPTION
-        font: object = None
+        font_path: str = ""
         border_width: int = 0  # no rectangle around the seal
 
         def create_stamp(self, writer, box, text_params):
@@ -357,12 +411,11 @@ _styles_lock = threading.Lock()
 
 def seal_stamp_style(name: str, caption: str = SEAL_CAPTION):
     """The pyHanko stamp style drawing the round seal of the authority ``name``, built once per
-    name (with its font subset) and kept."""
+    name and kept (its appearance is built at its first signature, then kept too)."""
     key = (current_app.instance_path, name + "\n" + caption)
     with _styles_lock:
         if key not in _styles:
-            font = _font_factory(stamp_font_path(name + caption), 1)
-            _styles[key] = _seal_style_class()(name=name, caption=caption, font=font)
+            _styles[key] = _seal_style_class()(name=name, caption=caption, font_path=stamp_font_path())
         return _styles[key]
 
 

@@ -91,19 +91,63 @@ def test_seal_is_a_red_circle_with_a_star_and_still_validates(signed_zh, world):
     assert signing.validate(signed_zh).valid
 
 
-def test_seal_bears_the_chinese_name_in_an_embedded_sc_font(signed_zh, world, tmp_path):
-    _ap, ops = _appearance(signed_zh)
-    text = _actual_text(ops)
-    assert world.department.name_zh in text and "电子签章" in text
-    # The name runs along the edge: its characters are drawn turned, each at its own angle.
-    angles = {round(math.degrees(math.atan2(float(operands[1]), float(operands[0]))))
-              for operands, op in ops if op == b"Tm"}
-    assert len(angles) >= len(world.department.name_zh) // 2
-    path = tmp_path / "signed.pdf"
-    path.write_bytes(signed_zh)
-    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    seal_fonts = [line.split() for line in out.splitlines() if "NotoSerifCJKsc-Bold" in line]
-    assert seal_fonts and all(row[-5] == "yes" for row in seal_fonts), out  # embedded
+def _glyph_groups(operations) -> list[tuple[str, list]]:
+    """(character, its operations) of each marked glyph drawing: /Span <</ActualText …>> BDC … EMC."""
+    groups, current = [], None
+    for operands, op in operations:
+        if op == b"BDC" and len(operands) > 1 and "/ActualText" in operands[1]:
+            current = (str(operands[1]["/ActualText"]), [])
+        elif op == b"EMC" and current is not None:
+            groups.append(current)
+            current = None
+        elif current is not None:
+            current[1].append((operands, op))
+    return groups
+
+
+def _contours(text: str) -> list[int]:
+    """How many closed outlines each character of ``text`` has in Noto Serif CJK SC Bold."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    counts = []
+    with TTFont(signing.NOTO_SERIF_BOLD_TTC, fontNumber=signing.SC_FACE_INDEX, lazy=True) as font:
+        cmap, glyphs = font.getBestCmap(), font.getGlyphSet()
+        for char in text:
+            pen = RecordingPen()
+            glyphs[cmap[ord(char)]].draw(pen)
+            counts.append(sum(1 for op, _args in pen.value if op == "moveTo"))
+    return counts
+
+
+def test_seal_draws_the_chinese_name_as_filled_glyph_outlines(signed_zh, world):
+    """Each character of the name and of 电子签章 is its Noto Serif CJK SC Bold outline, filled
+    in red inside the ring: the seal is artwork, with no font to embed or subset."""
+    ap, ops = _appearance(signed_zh)
+    x1, y1, x2, y2 = (float(v) for v in ap["/BBox"])
+    cx, cy, half = (x1 + x2) / 2, (y1 + y2) / 2, abs(x2 - x1) / 2
+    name = world.department.name_zh
+    groups = _glyph_groups(ops)
+    assert "".join(char for char, _ops in groups) == name + "电子签章"
+    centres = []
+    for (char, group), contours in zip(groups, _contours(name + "电子签章")):
+        paths = _paths(group)
+        assert len(paths) == 1 and paths[0][1] == b"f", char  # one filled glyph
+        points = paths[0][0]
+        # The glyph's own outline: as many closed contours as the font's glyph for the character.
+        assert sum(1 for _operands, op in group if op == b"m") == contours, char
+        assert all(math.dist(p, (cx, cy)) < 0.95 * half for p in points), char  # inside the ring
+        centres.append((sum(x for x, _y in points) / len(points), sum(y for _x, y in points) / len(points)))
+    # The name runs clockwise along the upper edge, outside the star; the caption lies below it.
+    angles = [math.degrees(math.atan2(y - cy, x - cx)) for x, y in centres[:len(name)]]
+    unwrapped = [a + 360 if a < -90 else a for a in angles]  # the lower left start is past 180°
+    assert all(a > b for a, b in zip(unwrapped, unwrapped[1:])), angles
+    assert unwrapped[0] - unwrapped[-1] > 150
+    assert all(math.dist(c, (cx, cy)) > 0.55 * half for c in centres[:len(name)])
+    assert all(y < cy - 0.3 * half for _x, y in centres[len(name):])
+    # No text and no font: nothing of the seal needs a font resource.
+    assert not {b"BT", b"Tf", b"Tj", b"TJ"} & {op for _operands, op in ops}
+    assert "/Font" not in ap["/Resources"]
 
 
 def test_english_decision_carries_the_same_chinese_seal(world):
