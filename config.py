@@ -68,6 +68,8 @@ class Config:
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
     JOB_RUNNER = os.environ.get("JOB_RUNNER", "thread")  # "thread" (embedded) or "rq"
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    # A signed checkpoint of the audit log once the newest is this old and the log grew; 0: off.
+    CHECKPOINT_INTERVAL_MINUTES = float(os.environ.get("CHECKPOINT_INTERVAL_MINUTES", "60"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     RECONSIDERATION_BODY_ZH = os.environ.get("RECONSIDERATION_BODY_ZH", "杭州市人民政府")
     RECONSIDERATION_BODY_EN = os.environ.get(
@@ -95,6 +97,7 @@ class TestingConfig(Config):
     )
     # Tests hash passwords quickly; production keeps argon2's defaults.
     FAST_PASSWORD_HASH = True
+    CHECKPOINT_INTERVAL_MINUTES = 0.0  # tests that want periodic checkpoints switch them on
     LOGIN_MAX_FAILURES = 5
 
 

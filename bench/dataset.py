@@ -43,6 +43,7 @@ def bench_env(out: Path = DEFAULT_OUT) -> dict[str, str]:
     env.setdefault("DATABASE_URL", f"sqlite:///{out / 'bench.db'}")
     env["SUPERVISION_INSTANCE"] = str(out / "instance")
     env["SUPERVISION_ENV"] = "development"
+    env["CHECKPOINT_INTERVAL_MINUTES"] = "0"  # no timer signing checkpoints in the middle of a run
     return env
 
 

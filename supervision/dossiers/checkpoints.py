@@ -1,14 +1,18 @@
 """Making and reading checkpoints: the signed (size, root) of the whole audit log.
 
-A checkpoint is made periodically (``flask audit checkpoint``) and at each export.  It never
-goes backwards: the new tree must contain the previous checkpoint's tree unchanged (its root is
-recomputed from today's events), so a log rewritten after a checkpoint is refused, not signed.
-The signing key is used for nothing else.
+A checkpoint is made at each export, by ``flask audit checkpoint``, and periodically
+(``due_checkpoint``, every ``CHECKPOINT_INTERVAL_MINUTES`` once the log has grown; run by the
+job runner's timer or by ``rq cron``).  It never goes backwards: the new tree must contain the
+previous checkpoint's tree unchanged (its root is recomputed from today's events), so a log
+rewritten after a checkpoint is refused, not signed.  Writers of checkpoints are serialised in
+the database (an advisory lock on PostgreSQL, the write lock on SQLite), so processes that try
+at once sign each tree size once, in order.  The signing key is used for nothing else.
 """
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import os
 import threading
@@ -92,12 +96,13 @@ def leaf_hashes(size: int | None = None, batch: int = 5000) -> list[bytes]:
     stmt = db.select(AuditEvent.seq, AuditEvent.canonical).order_by(AuditEvent.seq)
     if size is not None:
         stmt = stmt.where(AuditEvent.seq <= size)
-    leaves = []
+    leaves: list[bytes] = []
+    append, sha256 = leaves.append, hashlib.sha256  # merkle.leaf_hash, inlined: the log is long
     with db.session.execute(stmt.execution_options(yield_per=batch)) as rows:  # closes the cursor
         for seq, canonical in rows:
             if seq != len(leaves) + 1:  # leaf i is event i + 1: a gap means a deleted event
                 raise CheckpointRefused(f"event {len(leaves) + 1} is missing from the log")
-            leaves.append(merkle.leaf_hash(canonical.encode("utf-8")))
+            append(sha256(b"\x00" + canonical.encode("utf-8")).digest())
     return leaves
 
 
@@ -110,11 +115,47 @@ def latest() -> Checkpoint | None:
         db.select(Checkpoint).order_by(Checkpoint.tree_size.desc()).limit(1)).scalar()
 
 
-def make_checkpoint(tree: merkle.Tree | None = None) -> tuple[Checkpoint, merkle.Tree]:
+def log_size() -> int:
+    return db.session.execute(db.select(db.func.max(AuditEvent.seq))).scalar() or 0
+
+
+def make_checkpoint() -> tuple[Checkpoint, merkle.Tree]:
     """Sign the current log (or return the newest checkpoint if the log has not grown)."""
+    cp, tree = _signed(None)
+    assert tree is not None
+    return cp, tree
+
+
+def due_checkpoint(interval: dt.timedelta, now: dt.datetime | None = None) -> Checkpoint | None:
+    """The periodic checkpoint: sign the log if it has grown since the newest checkpoint and
+    that one is at least ``interval`` old; None when nothing is due.  Decided again under the
+    writers' lock, so processes calling this at the same moment make one checkpoint."""
+    def due(previous: Checkpoint | None) -> bool:
+        if previous is None:
+            return log_size() > 0
+        return previous.timestamp <= (now or utcnow()) - interval and log_size() > previous.tree_size
+
+    cp, tree = _signed(due)
+    return cp if tree is not None else None
+
+
+def periodic() -> Checkpoint | None:
+    """The periodic task (``jobs.periodic``): a checkpoint once the newest is
+    ``CHECKPOINT_INTERVAL_MINUTES`` old and the log has grown."""
+    minutes = float(current_app.config.get("CHECKPOINT_INTERVAL_MINUTES") or 0)
+    return due_checkpoint(dt.timedelta(minutes=minutes)) if minutes > 0 else None
+
+
+def periodic_check_seconds(app) -> float:
+    """How often the periodic task looks (at most every 5 minutes); 0 when switched off."""
+    minutes = float(app.config.get("CHECKPOINT_INTERVAL_MINUTES") or 0)
+    return min(minutes * 60, 300.0) if minutes > 0 else 0.0
+
+
+def _signed(due) -> tuple[Checkpoint | None, merkle.Tree | None]:
     with _local_lock:
         try:
-            return _make(tree)
+            return _make(due)
         except IntegrityError:  # another process signed the same size at the same moment
             db.session.rollback()
             cp = latest()
@@ -124,11 +165,23 @@ def make_checkpoint(tree: merkle.Tree | None = None) -> tuple[Checkpoint, merkle
             raise
 
 
-def _make(tree: merkle.Tree | None) -> tuple[Checkpoint, merkle.Tree]:
+def _lock_writers() -> None:
+    """Serialise checkpoint writers across processes until this transaction ends, so each one
+    reads the newest checkpoint as it is and signs a larger tree after it."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+    else:  # SQLite: take the database's write lock now (other writers wait on busy_timeout)
+        db.session.commit()
+        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _make(due) -> tuple[Checkpoint | None, merkle.Tree | None]:
+    _lock_writers()
     previous = latest()
-    tree = tree or log_tree()
+    if due is not None and not due(previous):
+        db.session.commit()
+        return previous, None
+    tree = log_tree()
     if tree.size == 0:
         raise CheckpointRefused("the audit log is empty")
     if previous is not None:

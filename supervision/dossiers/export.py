@@ -42,6 +42,11 @@ from workflows.base import N_
 
 KIND = "dossier.export"
 MAX_CONSISTENCY = 500  # earlier checkpoints a dossier carries proofs from
+# What the dossier needs of each event: the hashed bytes and what the PDF prints.
+EVENT_COLUMNS = (AuditEvent.seq, AuditEvent.canonical, AuditEvent.hash, AuditEvent.created_at,
+                 AuditEvent.action, AuditEvent.actor_email, AuditEvent.actor_roles, AuditEvent.workflow,
+                 AuditEvent.trigger, AuditEvent.from_state, AuditEvent.to_state, AuditEvent.reason,
+                 AuditEvent.details)
 
 
 def export_dir() -> Path:
@@ -82,20 +87,22 @@ def build(job: Job, payload: dict[str, Any], progress: jobs.Progress) -> jobs.Jo
 
     progress(5, N_("Signing a checkpoint of the audit log"))
     cp, tree = _checkpoint_covering(case)
-    events = list(db.session.execute(
-        db.select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.seq <= cp.tree_size)
-        .order_by(AuditEvent.seq)).scalars())
+    # Column rows, not ORM objects: the trail is read once and never changed here.
+    events = db.session.execute(
+        db.select(*EVENT_COLUMNS).where(AuditEvent.case_id == case.id, AuditEvent.seq <= cp.tree_size)
+        .order_by(AuditEvent.seq)).all()
     progress(15, N_("Computing inclusion proofs"))
     # Each audit path is one hex string: its 32-byte hashes concatenated, leaf to root.
     proofs = [{"seq": ev.seq, "leaf_index": ev.seq - 1,
                "path": b"".join(tree.inclusion_proof(ev.seq - 1, cp.tree_size)).hex()}
               for ev in events]
     earlier = db.session.execute(
-        db.select(Checkpoint).where(Checkpoint.tree_size < cp.tree_size)
-        .order_by(Checkpoint.tree_size.desc()).limit(MAX_CONSISTENCY)).scalars().all()
+        db.select(Checkpoint.tree_size, Checkpoint.root_hash).where(Checkpoint.tree_size < cp.tree_size)
+        .order_by(Checkpoint.tree_size.desc()).limit(MAX_CONSISTENCY)).all()
     consistency = [{"tree_size": e.tree_size, "root_hash": e.root_hash,
                     "proof": [h.hex() for h in tree.consistency_proof(e.tree_size, cp.tree_size)]}
                    for e in reversed(earlier)]
+    del tree  # the whole log's tree is not needed while the PDF is rendered
     docs, decisions = _documents(case)
     wf = workflows.get(case.case_type)
     exported_at = utcnow()

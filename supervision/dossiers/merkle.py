@@ -2,7 +2,8 @@
 
 Leaf hash = SHA-256(0x00 || event's canonical bytes); interior = SHA-256(0x01 || left || right);
 the empty tree's root is SHA-256("").  Pure functions: ``tools/verify_dossier.py`` carries a copy
-of the two ``verify_*`` functions so that it runs without this application.
+of the ``verify_*`` functions so that it runs without this application (the tests hold both to
+the same vectors).
 """
 from __future__ import annotations
 
@@ -31,9 +32,10 @@ class Tree:
 
     def __init__(self, leaves: Sequence[bytes]):
         self.levels: list[list[bytes]] = [list(leaves)]
-        level = self.levels[0]
+        level, sha256 = self.levels[0], hashlib.sha256  # node_hash, inlined: the log is long
         while len(level) > 1:
-            level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+            level = [sha256(b"\x01" + left + right).digest()
+                     for left, right in zip(level[::2], level[1::2])]
             self.levels.append(level)
 
     @property
@@ -153,64 +155,50 @@ def verify_consistency(size1: int, size2: int, proof: Sequence[bytes], root1: by
     return sn == 0 and fr == root1 and sr == root2
 
 
-def _proof_length(index: int, size: int) -> int:
-    """How many hashes an inclusion proof of ``index`` in a tree of ``size`` has."""
-    fn, sn, n = index, size - 1, 0
-    while sn:
-        if not fn & 1 and fn == sn:
-            while fn and not fn & 1:
-                fn, sn = fn >> 1, sn >> 1
-        n += 1
-        fn, sn = fn >> 1, sn >> 1
-    return n
-
-
-def verify_inclusions(size: int, root: bytes, items: Sequence[tuple[int, bytes, Sequence[bytes]]]) -> list[bool]:
-    """``verify_inclusion`` for many leaves of one tree, sharing work.  Every node a verified
-    proof passed through is remembered (keyed by level and index) with the proof hash used
-    there; a later proof that reaches a known node with the same value only has to match the
-    remembered hashes from there up (no more hashing).  A different value fails at once."""
-    known: dict[tuple[int, int], tuple[bytes, bytes | None, tuple[int, int] | None]] = {}
+def verify_inclusions(size: int, root: bytes, items: Sequence[tuple[int, bytes, Sequence[bytes] | bytes]]) -> list[bool]:
+    """``verify_inclusion`` for many leaves of one tree, sharing work.  A proof is a list of
+    32-byte hashes or those hashes concatenated.  For each level the node where the last
+    verified proof passed is remembered with its value and the rest of that proof; a proof
+    that reaches the same node with the same value and the same rest is verified without more
+    hashing.  (The node is (level, index); every proof in the batch is for the same tree, so the
+    walk from there up is the same.)  Leaves in index order meet the previous one's path within
+    a level or two, so a case's whole trail costs about two hashes an event."""
+    known: list[tuple[int, bytes, bytes, int] | None] = [None] * 65  # level -> (index, value, proof, offset)
+    sha256 = hashlib.sha256
     results = []
     for index, leaf, proof in items:
-        if (not 0 <= index < size or len(leaf) != 32 or len(proof) != _proof_length(index, size)
-                or any(len(p) != 32 for p in proof)):
+        if isinstance(proof, (bytes, bytearray)):
+            raw: bytes | None = bytes(proof)
+        else:
+            raw = b"".join(proof) if all(len(p) == 32 for p in proof) else None
+        if raw is None or len(raw) % 32 or not 0 <= index < size or len(leaf) != 32:
             results.append(False)
             continue
-        fn, sn, r, level, trail, ok = index, size - 1, leaf, 0, [], None
-        for j, p in enumerate(proof):
-            seen = known.get((level, fn))
-            if seen is not None:
-                ok = seen[0] == r and _rest_matches(known, (level, fn), proof[j:])
+        fn, sn, r, level, at, ok = index, size - 1, leaf, 0, 0, False
+        trail = []
+        while True:
+            seen = known[level]
+            if seen is not None and seen[0] == fn:  # a node a verified proof passed through
+                ok = seen[1] == r and raw[at:] == seen[2][seen[3]:]
                 break
-            trail.append(((level, fn), r, p))
+            trail.append((level, fn, r, at))
+            if sn == 0:  # the root: the whole proof must be used
+                ok = at == len(raw) and r == root
+                break
+            if at == len(raw):
+                break
+            p = raw[at:at + 32]
+            at += 32
             if fn & 1 or fn == sn:
-                r = node_hash(p, r)
+                r = sha256(b"\x01" + p + r).digest()
                 if not fn & 1:
                     while fn and not fn & 1:
                         fn, sn, level = fn >> 1, sn >> 1, level + 1
             else:
-                r = node_hash(r, p)
+                r = sha256(b"\x01" + r + p).digest()
             fn, sn, level = fn >> 1, sn >> 1, level + 1
-        if ok is None:
-            seen = known.get((level, fn))
-            ok = (seen[0] == r and seen[1] is None) if seen is not None else (sn == 0 and r == root)
-            if ok:
-                known[(level, fn)] = (r, None, None)
-        if ok:  # (level, fn) is now the node where this proof met the root or a known node
-            nxt = [key for key, _, _ in trail[1:]] + [(level, fn)]
-            for (key, value, p), following in zip(trail, nxt):
-                known[key] = (value, p, following)
+        if ok:
+            for lv, f, value, offset in trail:
+                known[lv] = (f, value, raw, offset)
         results.append(ok)
     return results
-
-
-def _rest_matches(known, key, rest) -> bool:
-    """The remaining proof hashes are those already verified from ``key`` to the root."""
-    for p in rest:
-        entry = known.get(key)
-        if entry is None or entry[1] != p:
-            return False
-        key = entry[2]
-    entry = known.get(key) if key is not None else None
-    return entry is not None and entry[1] is None

@@ -6,6 +6,7 @@ but the work in progress, which a retry redoes.
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from flask import Flask, current_app, has_app_context
@@ -15,7 +16,20 @@ QUEUE_NAME = "supervision"
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["jobs"] = {"executor": None, "futures": set()}
+    app.extensions["jobs"] = {"executor": None, "futures": set(), "lock": threading.Lock(),
+                              "timer": None, "timer_checked": False}
+
+    @app.before_request
+    def _start_periodic_timer() -> None:
+        """The embedded runner's scheduler starts with the first request this process serves
+        (so CLI commands and a preloading gunicorn master never run one)."""
+        state = app.extensions["jobs"]
+        if not state["timer_checked"]:
+            state["timer_checked"] = True
+            if app.config.get("JOB_RUNNER", "thread") == "thread":
+                from supervision.jobs import periodic
+
+                periodic.start_timer(app)
 
 
 def dispatch(job_id: int) -> None:
@@ -55,16 +69,26 @@ def _run_in_app(app: Flask, job_id: int) -> None:
             db.session.remove()
 
 
-def execute(job_id: int) -> None:
-    """The RQ entry point: run the job in a fresh app context (an app is built if the worker
-    process has none, e.g. ``rq worker`` started with ``SUPERVISION_ENV=production``)."""
+def _worker_app() -> Flask:
+    """The app an RQ job runs in: the current one, or one built from the environment (``rq
+    worker`` started with ``SUPERVISION_ENV=production``)."""
     if has_app_context():
-        app = current_app._get_current_object()
-    else:
-        from supervision import create_app
+        return current_app._get_current_object()
+    from supervision import create_app
 
-        app = create_app()
-    _run_in_app(app, job_id)
+    return create_app()
+
+
+def execute(job_id: int) -> None:
+    """The RQ entry point of a job: run it in a fresh app context."""
+    _run_in_app(_worker_app(), job_id)
+
+
+def run_periodic(name: str) -> None:
+    """The RQ entry point of a periodic task (enqueued by ``rq cron``, see ``periodic``)."""
+    from supervision.jobs import periodic
+
+    periodic.run(_worker_app(), name)
 
 
 def drain(app: Flask, timeout: float = 60) -> bool:

@@ -1,10 +1,15 @@
-"""Signed checkpoints: made by the CLI and at each export, never backwards, refused over an
-altered log, and published without login with consistency proofs and the key."""
+"""Signed checkpoints: made by the CLI, at each export and periodically, never backwards (also
+when processes sign at once), refused over an altered log, and published without login with
+consistency proofs and the key."""
 from __future__ import annotations
 
 import base64
+import contextlib
+import datetime as dt
 import os
 import stat
+import threading
+import time
 
 import pytest
 from sqlalchemy import text
@@ -14,6 +19,7 @@ from supervision.audit.services import record_now
 from supervision.dossiers import checkpoints, merkle
 from supervision.dossiers.models import Checkpoint
 from supervision.extensions import db
+from supervision.jobs import periodic
 
 
 def all_checkpoints() -> list[Checkpoint]:
@@ -134,3 +140,122 @@ def test_a_deleted_event_is_refused_not_signed(world, runner, dossier_env):
     result = runner.invoke(args=["audit", "checkpoint"])
     assert result.exit_code == 1 and "checkpoint refused: event 3 is missing from the log" in result.output
     assert all_checkpoints() == []
+
+
+# -- periodic checkpoints ------------------------------------------------------------------------
+
+
+def _age_newest_checkpoint(minutes: float) -> None:
+    """As if the newest checkpoint had been signed ``minutes`` earlier."""
+    newest = checkpoints.latest()
+    newest.timestamp -= dt.timedelta(minutes=minutes)
+    db.session.commit()
+
+
+def test_the_periodic_task_signs_once_the_interval_passed_and_only_if_the_log_grew(app, world, dossier_env, monkeypatch):
+    monkeypatch.setitem(app.config, "CHECKPOINT_INTERVAL_MINUTES", 60)
+    periodic.run(app, "checkpoint")
+    first = all_checkpoints()
+    assert len(first) == 1 and first[0].tree_size == checkpoints.log_size()  # the first one at once
+
+    grow(world, 2)
+    periodic.run(app, "checkpoint")
+    assert len(all_checkpoints()) == 1        # grown, but the newest is not an hour old
+
+    _age_newest_checkpoint(61)
+    periodic.run(app, "checkpoint")
+    one, two = all_checkpoints()
+    assert two.tree_size == one.tree_size + 2 and two.previous_size == one.tree_size
+
+    _age_newest_checkpoint(61)
+    periodic.run(app, "checkpoint")
+    assert len(all_checkpoints()) == 2        # an hour old, but nothing new to sign
+
+    monkeypatch.setitem(app.config, "CHECKPOINT_INTERVAL_MINUTES", 0)
+    grow(world)
+    _age_newest_checkpoint(6000)
+    periodic.run(app, "checkpoint")
+    assert len(all_checkpoints()) == 2        # switched off
+
+
+def test_an_export_counts_as_the_periodic_checkpoint(app, world, dossier_env, monkeypatch):
+    monkeypatch.setitem(app.config, "CHECKPOINT_INTERVAL_MINUTES", 60)
+    grow(world, 3)
+    checkpoints.make_checkpoint()             # what an export does
+    grow(world)
+    periodic.run(app, "checkpoint")
+    assert len(all_checkpoints()) == 1
+
+
+def _in_own_session(app, fn, errors):
+    def target():
+        with app.app_context():
+            try:
+                fn()
+            except BaseException as err:  # reported to the test
+                errors.append(err)
+            finally:
+                db.session.remove()
+    return threading.Thread(target=target)
+
+
+def test_processes_that_check_at_the_same_moment_make_one_checkpoint(app, world, dossier_env, monkeypatch):
+    # Each thread stands for a process (a gunicorn worker): the in-process lock is taken away,
+    # so only the database can keep them apart.
+    monkeypatch.setattr(checkpoints, "_local_lock", contextlib.nullcontext())
+    monkeypatch.setitem(app.config, "CHECKPOINT_INTERVAL_MINUTES", 60)
+    checkpoints.make_checkpoint()
+    grow(world, 5)
+    _age_newest_checkpoint(61)
+    db.session.commit()
+    start, errors = threading.Barrier(4), []
+
+    def check():
+        start.wait(10)
+        periodic.run(app, "checkpoint")
+
+    threads = [_in_own_session(app, check, errors) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    cps = all_checkpoints()
+    assert [c.tree_size - cps[0].tree_size for c in cps] == [0, 5]
+
+
+def test_a_checkpoint_begun_earlier_never_lands_after_a_newer_one(app, world, dossier_env, monkeypatch):
+    """Process A reads the log and is slow to sign; meanwhile the log grows and process B signs.
+    B must wait for A, so sizes and times grow together and each proof links to the one before."""
+    monkeypatch.setattr(checkpoints, "_local_lock", contextlib.nullcontext())
+    grow(world, 3)
+    checkpoints.make_checkpoint()
+    grow(world, 2)
+    db.session.commit()  # no transaction of the test's stays open beside the two "processes"
+    inside, real_tree = threading.Event(), checkpoints.log_tree
+
+    def slow_tree(size=None):
+        tree = real_tree(size)
+        if threading.current_thread().name == "A":
+            inside.set()
+            time.sleep(0.5)
+        return tree
+
+    monkeypatch.setattr(checkpoints, "log_tree", slow_tree)
+    errors: list[BaseException] = []
+    a = _in_own_session(app, checkpoints.make_checkpoint, errors)
+    a.name = "A"
+    a.start()
+    assert inside.wait(10)
+    grow(world)                                # the log grows while A holds its tree
+    db.session.commit()
+    b = _in_own_session(app, checkpoints.make_checkpoint, errors)
+    b.start()
+    a.join(30)
+    b.join(30)
+    assert errors == []
+    cps = sorted(all_checkpoints(), key=lambda c: c.timestamp)
+    assert [c.tree_size for c in cps] == sorted(c.tree_size for c in cps)
+    assert len({c.tree_size for c in cps}) == len(cps) == 3
+    for old, new in zip(cps, cps[1:]):
+        assert new.previous_size == old.tree_size

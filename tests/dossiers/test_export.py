@@ -2,6 +2,7 @@
 contents, crash safety and retry, and who may export."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -209,3 +210,39 @@ def test_bad_requests_change_nothing_and_answer_clearly(app, world, web, dossier
     assert web.get("/cases/999999/dossiers").status_code == 404
     assert web.client.post(f"/cases/{case.id}/dossiers", data={}).status_code == 400
     assert db.session.execute(db.select(db.func.count(Job.id))).scalar() == 1
+
+
+def test_a_long_history_is_printed_in_parts_whole_and_numbered_on(
+        app, world, dossier_env, complete_applications, monkeypatch, tmp_path):
+    from supervision.dossiers import pdf
+
+    monkeypatch.setattr(pdf, "PART_SIZE", 8)  # parts of 8 rows stand for parts of 500
+    case = build_history(world, rounds=10)
+    job = export.start_export(case, actor=world.auditor, lang="en")
+    assert runners.drain(app, 120)
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    with zipfile.ZipFile(job.result_path) as zf:
+        lines = zf.read("data/events.jsonl").splitlines()
+        pdf_path = tmp_path / "dossier.pdf"
+        pdf_path.write_bytes(zf.read("data/dossier.pdf"))
+    events = [json.loads(line) for line in lines]
+    transitions = [e for e in events if e["trigger"]]
+    trail_parts, timeline_parts = -(-len(events) // 8), -(-len(transitions) // 8)
+    assert trail_parts >= 4 and timeline_parts >= 3
+    pages = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf_path), "-"],
+                            capture_output=True, text=True, check=True).stdout
+             for n in range(1, len(PdfReader(str(pdf_path)).pages) + 1)]
+    text = "".join(pages)
+    # Every page carries its number, running on across all the joined parts.
+    assert all(f"—{n}—" in page.replace(" ", "") for n, page in enumerate(pages, start=1))
+    assert f"Audit trail — {case.number} (part {trail_parts} of {trail_parts})" in text
+    assert f"Timeline — {case.number} (part {timeline_parts} of {timeline_parts})" in text
+    # Each event with its hash in the trail; each transition on the timeline, with its reason.
+    for e, line in zip(events, lines):
+        assert f"#{e['seq']} · " in text and hashlib.sha256(line).hexdigest() in text.replace("\n", "")
+    assert text.count("Request clarification") >= 2 * 10   # timeline and trail
+    assert "问题 9" in text and "不符合要求" in text
+    # Regular faces only (each face used costs a copy of its font file while a part is written).
+    fonts = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+    assert "Bold" not in fonts and "Noto-Serif-CJK-SC" in fonts

@@ -195,3 +195,46 @@ def test_batch_verification_accepts_every_genuine_proof_and_rejects_each_corrupt
                 batch = genuine[:i] + [(idx, leaf, proof)] + genuine[i + 1:]
                 result = verify_many(size, root, batch)
                 assert result[i] is False and result.count(False) == 1, (size, i)
+
+
+@pytest.mark.parametrize("impl", ["app", "tool"])
+def test_batch_verification_answers_as_one_by_one_for_any_mix_of_proofs(impl):
+    """Shared work never changes an answer: leaves in any order, repeated, next to corrupted
+    or swapped proofs (as lists of hashes or one concatenated string) are judged exactly as
+    ``verify_inclusion`` judges each alone."""
+    import random
+
+    import tools.verify_dossier as tool
+
+    verify_many = merkle.verify_inclusions if impl == "app" else tool.verify_inclusions
+    rng = random.Random(6962)
+    for size in [1, 2, 3, 5, 8, 13, 64, 100, 257, 1000]:
+        leaves = [merkle.leaf_hash(b"%d" % i) for i in range(size)]
+        tree = merkle.Tree(leaves)
+        root = tree.root()
+        proofs = [tree.inclusion_proof(i) for i in range(size)]
+        for _round in range(20):
+            picks = sorted(rng.sample(range(size), min(size, rng.randint(1, 40))))
+            if rng.random() < 0.3:
+                rng.shuffle(picks)
+            items = []
+            for i in picks + rng.choices(picks, k=2):  # a few leaves twice
+                leaf, proof = leaves[i], list(proofs[i])
+                kind = rng.random()
+                if kind < 0.08 and proof:                      # one bit of one hash
+                    k = rng.randrange(len(proof))
+                    proof[k] = bytes([proof[k][0] ^ 1]) + proof[k][1:]
+                elif kind < 0.12:                              # another leaf's proof
+                    proof = list(proofs[rng.randrange(size)])
+                elif kind < 0.16:                              # another leaf's hash
+                    leaf = leaves[rng.randrange(size)]
+                elif kind < 0.19 and proof:                    # one hash short
+                    proof = proof[:-1]
+                elif kind < 0.22:                              # one hash too many
+                    proof = proof + [root]
+                items.append((i, leaf, b"".join(proof) if rng.random() < 0.5 else proof))
+            expected = [merkle.verify_inclusion(i, size, leaf, [bytes(p[k:k + 32]) for k in range(0, len(p), 32)]
+                                                if isinstance(p, bytes) else p, root)
+                        for i, leaf, p in items]
+            assert verify_many(size, root, items) == expected, (size, picks)
+            assert True in expected
