@@ -6,7 +6,9 @@ temporary PostgreSQL database), never the session's test database.
 """
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -82,8 +84,9 @@ def test_sqlite_upgrade_gives_the_models_schema_and_downgrade_removes_it(tmp_pat
     _round_trip(f"sqlite:///{tmp_path / 'migrations.db'}", tmp_path)
 
 
-@pytest.mark.postgres
-def test_postgres_upgrade_gives_the_models_schema_and_downgrade_removes_it(app, tmp_path):
+@contextlib.contextmanager
+def temporary_postgres_database() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database on the test server, dropped afterwards."""
     name = f"migrations_{uuid.uuid4().hex[:12]}"
     server = make_url(_normalise(database_url()))
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
@@ -91,9 +94,15 @@ def test_postgres_upgrade_gives_the_models_schema_and_downgrade_removes_it(app, 
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         try:
-            _round_trip(server.set(database=name).render_as_string(hide_password=False), tmp_path)
+            yield server.set(database=name).render_as_string(hide_password=False)
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_upgrade_gives_the_models_schema_and_downgrade_removes_it(app, tmp_path):
+    with temporary_postgres_database() as url:
+        _round_trip(url, tmp_path)

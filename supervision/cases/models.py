@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supervision.accounts.models import Organisation, User
@@ -13,6 +13,11 @@ from supervision.extensions import db
 
 class Case(db.Model):
     __tablename__ = "cases"
+    __table_args__ = (
+        # The case list of a department in its default order (due date, then newest) is a range
+        # of this index; it also serves every lookup by department alone.
+        Index("ix_cases_department_due", "department_id", "due_date", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -22,7 +27,7 @@ class Case(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     title: Mapped[str] = mapped_column(String(300))
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    department_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -10,11 +10,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DecimalField, SelectField,
                      StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from supervision.core.forms import MultiCheckboxField, opts
 from supervision.core.i18n import label
-from supervision.registry.models import FORM_FACTORS, INTELLIGENCE_LEVELS, SCENARIO_CLASSES, SCENARIOS
+from supervision.registry.models import FORM_FACTORS, INTELLIGENCE_LEVELS, SCENARIO_CLASSES, SCENARIOS, TIER_LABELS
 
 
 class Finite:
@@ -136,3 +136,36 @@ class ApplyForm(FlaskForm):
     """An empty form: the CSRF token for starting a new application on a model."""
 
 
+SEARCH_MAX = 100
+
+
+def _printable(value: str | None) -> str:
+    """Control characters (a NUL, which PostgreSQL refuses and SQLite's LIKE stops at) count as
+    spaces; then the ends are trimmed."""
+    return "".join(ch if ch.isprintable() else " " for ch in (value or "")).strip()
+
+
+class RegisterSearchForm(FlaskForm):
+    """The public register's search (a GET form): a value it cannot use is left out, with a
+    message saying so, and the register answers without it."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Registration number, model, firm or credit code"),
+                    filters=[_printable], render_kw={"maxlength": SEARCH_MAX},
+                    validators=[
+                        Optional(), Length(max=SEARCH_MAX, message=_l(
+                            "Search for at most %(max)d characters; the search was not applied."))])
+    tier = SelectField(_l("Tier"), validate_choice=False, validators=[
+        Optional(), AnyOf(("1", "2", "3", "4"), message=_l("Unknown tier; showing all tiers."))])
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.tier.choices = opts([("", _l("All tiers"))] + [(str(k), label(v)) for k, v in TIER_LABELS.items()])
+
+    def query_args(self) -> dict:
+        """What to look for (``text``, ``tier``), leaving out any value that did not validate."""
+        self.validate()
+        return {"text": "" if self.q.errors else (self.q.data or ""),
+                "tier": int(self.tier.data) if self.tier.data and not self.tier.errors else None}

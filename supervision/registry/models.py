@@ -192,6 +192,7 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("reg_year", "reg_serial", name="uq_registrations_year_serial"),
         CheckConstraint("(reg_year IS NULL) = (reg_serial IS NULL)", name="number_parts"),
+        CheckConstraint("tier IS NULL OR tier BETWEEN 1 AND 4", name="tier"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -205,6 +206,10 @@ class Registration(db.Model):
     reg_year: Mapped[int | None]
     reg_serial: Mapped[int | None]
     registered_on: Mapped[dt.date | None]
+    # The tier in force: that of the newest classification (None before the first one).  Kept
+    # by registry.services (classify, override_tier) in the same transaction as the
+    # classification, so the public register filters and shows it without a subquery.
+    tier: Mapped[int | None]
 
     case = relationship("Case")
     model: Mapped[RobotModel] = relationship()
@@ -214,10 +219,6 @@ class Registration(db.Model):
         """The classification in force: the newest one made for this registration."""
         return db.session.execute(db.select(Classification).filter_by(registration_id=self.id)
                                   .order_by(Classification.id.desc()).limit(1)).scalar()
-
-    @property
-    def tier(self) -> int | None:
-        return self.classification.tier if self.classification else None
 
     def certificate_missing(self) -> list[str]:
         missing = []

@@ -1,26 +1,36 @@
 """What the registry's pages show: the firm's applications with what it owes, the case panel,
-and the public register (read-only queries in a fixed number of statements)."""
+and the public register (read-only queries in a fixed number of statements).
+
+The register is searched and paged in the database: one statement counts the matching entries
+of every section, one more per section reads a page of it in number order
+(``uq_registrations_year_serial``); the tier in force is read from ``registrations.tier``."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func
+from sqlalchemy import Select, case as sql_case, func, or_
 
 from supervision import policies
 from supervision.accounts.models import Organisation
 from supervision.cases.models import Case
+from supervision.cases.queries import Listing, page_bounds
 from supervision.core.i18n import label
 from supervision.extensions import db
 from supervision.registry import services
 from supervision.registry.forms import CertificateForm, OverrideForm, ReclassifyForm, ReferralForm
-from supervision.registry.models import (FORM_FACTORS, SCENARIOS, TIER_LABELS, Classification, ModelVersion,
-                                         Registration, RobotModel)
+from supervision.registry.models import (FORM_FACTORS, SCENARIOS, TIER_LABELS, ModelVersion, Registration,
+                                         RobotModel)
 
 PUBLIC_REGISTERED = ("registered", "suspension_noticed", "suspension_proposed", "revocation_noticed",
                      "hearing", "revocation_proposed", "rescission_proposed")
 PUBLIC_ENDED = ("suspended", "revoked", "rescinded", "deregistered")
+# The register's sections, in the order the page shows them: name -> case states.
+REGISTER_SECTIONS = {"public_notice": ("public_notice",), "registered": PUBLIC_REGISTERED,
+                     "suspended_or_ended": PUBLIC_ENDED}
+REGISTER_PAGE_SIZE = 50
 
 
 def owed(case: Case, reg: Registration) -> str | None:
@@ -114,23 +124,77 @@ class RegisterEntry:
     notice_until: Any
 
 
-def register_entries(states: tuple[str, ...]) -> list[RegisterEntry]:
-    """Public facts only: number, model, firm, tier, form factor, level, scenario classes."""
-    latest = (db.select(Classification.registration_id, func.max(Classification.id).label("cid"))
-              .group_by(Classification.registration_id).subquery())
-    rows = db.session.execute(
-        db.select(Registration, Case, RobotModel, ModelVersion, Organisation, Classification.tier)
-        .join(Case, Case.id == Registration.case_id)
-        .join(RobotModel, RobotModel.id == Registration.model_id)
-        .join(ModelVersion, ModelVersion.id == Registration.version_id)
-        .join(Organisation, Organisation.id == Case.firm_id)
-        .outerjoin(latest, latest.c.registration_id == Registration.id)
-        .outerjoin(Classification, Classification.id == latest.c.cid)
-        .where(Case.case_type == "registration", Case.state.in_(states))
-        .order_by(Registration.reg_year, Registration.reg_serial, Case.id)).all()
-    return [RegisterEntry(case.id, case.state, reg.registration_number, model.name, firm.name_zh,
-                          firm.name_en, firm.credit_code, tier, version.form_factor,
-                          version.intelligence_level,
-                          sorted({SCENARIOS[s][0] for s in version.scenarios if s in SCENARIOS}),
-                          reg.registered_on, case.due_date if case.state == "public_notice" else None)
-            for reg, case, model, version, firm, tier in rows]
+@dataclass(frozen=True)
+class RegisterQuery:
+    """What a visitor looks for: text in the number, model, firm name or credit code (a plain
+    substring, any case; ``%`` and ``_`` are literal) and a tier (None: any)."""
+
+    text: str = ""
+    tier: int | None = None
+
+
+# The only columns the register reads: public facts, never the certificate or the declaration.
+_PUBLIC_COLUMNS = (Case.id, Case.state, Case.due_date, Registration.registration_number, RobotModel.name,
+                   Organisation.name_zh, Organisation.name_en, Organisation.credit_code, Registration.tier,
+                   ModelVersion.form_factor, ModelVersion.intelligence_level, ModelVersion.scenarios_json,
+                   Registration.registered_on)
+_NUMBER_ORDER = (Registration.reg_year, Registration.reg_serial, Registration.id)
+
+
+def _matching(q: Select, states: tuple[str, ...], query: RegisterQuery) -> Select:
+    """``q`` (over registrations) narrowed to the entries in ``states`` that match ``query``."""
+    q = (q.join(Case, Case.id == Registration.case_id)
+         .where(Case.case_type == "registration", Case.state.in_(states)))
+    if query.tier is not None:
+        q = q.where(Registration.tier == query.tier)
+    if query.text:
+        q = (q.join(RobotModel, RobotModel.id == Registration.model_id)
+             .join(Organisation, Organisation.id == Case.firm_id)
+             .where(or_(*(col.icontains(query.text, autoescape=True) for col in (
+                 Registration.registration_number, RobotModel.name, Organisation.name_zh,
+                 Organisation.name_en, Organisation.credit_code)))))
+    return q
+
+
+def register_totals(query: RegisterQuery = RegisterQuery()) -> dict[str, int]:
+    """How many entries of each section match ``query`` (one statement)."""
+    every = tuple(s for states in REGISTER_SECTIONS.values() for s in states)
+    counts = db.session.execute(_matching(
+        db.select(*(func.count(sql_case((Case.state.in_(states), 1))) for states in REGISTER_SECTIONS.values()))
+        .select_from(Registration), every, query)).one()
+    return dict(zip(REGISTER_SECTIONS, counts))
+
+
+def register_page(section: str, query: RegisterQuery, *, page: int, total: int) -> Listing:
+    """One page of a section's entries matching ``query``, in number order (``total`` from
+    ``register_totals``; ``page`` is clamped).  One statement: the page's ids are chosen on
+    registrations and cases alone, and only those rows are joined to their model and firm."""
+    page, pages = page_bounds(total, page, REGISTER_PAGE_SIZE)
+    ids = (_matching(db.select(Registration.id), REGISTER_SECTIONS[section], query)
+           .order_by(*_NUMBER_ORDER).limit(REGISTER_PAGE_SIZE).offset((page - 1) * REGISTER_PAGE_SIZE))
+    rows = db.session.execute(_entries().where(Registration.id.in_(ids)).order_by(*_NUMBER_ORDER)).all()
+    return Listing(rows=[_entry(r) for r in rows], total=total, page=page, pages=pages,
+                   page_size=REGISTER_PAGE_SIZE)
+
+
+def register_entry(case_id: int, section: str) -> RegisterEntry | None:
+    """The register entry of one case, if the case is in ``section``."""
+    row = db.session.execute(_entries().where(Case.id == case_id,
+                                              Case.state.in_(REGISTER_SECTIONS[section]))).first()
+    return _entry(row) if row else None
+
+
+def _entries() -> Select:
+    return (db.select(*_PUBLIC_COLUMNS).select_from(Registration)
+            .join(Case, Case.id == Registration.case_id)
+            .join(RobotModel, RobotModel.id == Registration.model_id)
+            .join(ModelVersion, ModelVersion.id == Registration.version_id)
+            .join(Organisation, Organisation.id == Case.firm_id))
+
+
+def _entry(row) -> RegisterEntry:
+    (case_id, state, due, number, model, firm_zh, firm_en, code, tier, form_factor, level, scenarios,
+     registered_on) = row
+    return RegisterEntry(case_id, state, number, model, firm_zh, firm_en, code, tier, form_factor, level,
+                         sorted({SCENARIOS[s][0] for s in json.loads(scenarios or "[]") if s in SCENARIOS}),
+                         registered_on, due if state == "public_notice" else None)

@@ -1,46 +1,102 @@
 """The public register (no login, DOMAIN §10): registered models with tier, firm and number;
-models in public notice with the objection form; suspensions and revocations; and JSON."""
+models in public notice with the objection form; suspensions and revocations; and JSON.
+
+Both the page and the JSON are searched (number, model, firm, credit code), filtered by tier
+and paged in the database; every section pages on its own (``notice_page``, ``page``,
+``ended_page`` on the page; ``section`` and ``page`` in the JSON).  A page number out of range
+answers with the nearest page, like the case list."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from supervision import policies
 from supervision.cases import services as cases
 from supervision.cases.models import Case
 from supervision.core.errors import Conflict
+from supervision.core.i18n import label
 from supervision.core.requestctx import client_address
 from supervision.extensions import db
 from supervision.registry import services
-from supervision.registry.forms import ObjectionForm
-from supervision.registry.models import FORM_FACTORS, SCENARIO_CLASSES, TIER_LABELS
-from supervision.registry.presenters import PUBLIC_ENDED, PUBLIC_REGISTERED, register_entries
+from supervision.registry.forms import ObjectionForm, RegisterSearchForm
+from supervision.registry.models import FORM_FACTORS, TIER_LABELS
+from supervision.registry.presenters import (REGISTER_SECTIONS, RegisterEntry, RegisterQuery, register_entry,
+                                             register_page, register_totals)
 
 bp = Blueprint("register", __name__)
+
+# Each section's page-number parameter and its place on the page.
+PAGE_PARAMS = {"public_notice": "notice_page", "registered": "page", "suspended_or_ended": "ended_page"}
+ANCHORS = {"public_notice": "in-notice", "registered": "registered", "suspended_or_ended": "ended"}
+
+
+def _search(form: RegisterSearchForm) -> RegisterQuery:
+    return RegisterQuery(**form.query_args())
+
+
+def _search_args(query: RegisterQuery) -> dict:
+    return {k: v for k, v in (("q", query.text), ("tier", query.tier)) if v}
 
 
 @bp.route("/register")
 @policies.policy(policies.PUBLIC)
 def index():
-    return render_template("public/register.html", registered=register_entries(PUBLIC_REGISTERED),
-                           notices=register_entries(("public_notice",)), ended=register_entries(PUBLIC_ENDED),
-                           tiers=TIER_LABELS, form_factors=FORM_FACTORS, classes=SCENARIO_CLASSES)
+    form = RegisterSearchForm(request.args)
+    query = _search(form)
+    totals = register_totals(query)
+    sections = {name: register_page(name, query, page=request.args.get(PAGE_PARAMS[name], 1, type=int),
+                                    total=totals[name]) for name in REGISTER_SECTIONS}
+    pages = {PAGE_PARAMS[name]: listing.page for name, listing in sections.items() if listing.page > 1}
+
+    def page_url(section: str, page: int) -> str:
+        args = {**_search_args(query), **pages}
+        args.pop(PAGE_PARAMS[section], None)
+        if page > 1:
+            args[PAGE_PARAMS[section]] = page
+        return url_for("register.index", **args, _anchor=ANCHORS[section])
+
+    return render_template("public/register.html", form=form, query=query, sections=sections,
+                           page_url=page_url, json_url=url_for("register.as_json", **_search_args(query)),
+                           # translated once per page, not once per row
+                           tier_names={k: label(v) for k, v in TIER_LABELS.items()},
+                           form_factor_names={k: label(v) for k, v in FORM_FACTORS.items()})
+
+
+def _as_dict(e: RegisterEntry) -> dict:
+    return {"registration_number": e.number, "model": e.model,
+            "firm": {"name_zh": e.firm_zh, "name_en": e.firm_en, "credit_code": e.credit_code},
+            "tier": e.tier, "status": e.state, "form_factor": e.form_factor, "intelligence_level": e.level,
+            "scenario_classes": e.scenario_classes,
+            "registered_on": e.registered_on.isoformat() if e.registered_on else None,
+            "public_notice_until": e.notice_until.isoformat() if e.notice_until else None}
 
 
 @bp.route("/register.json")
 @policies.policy(policies.PUBLIC)
 def as_json():
-    def rows(states):
-        return [{"registration_number": e.number, "model": e.model, "firm": {"name_zh": e.firm_zh,
-                 "name_en": e.firm_en, "credit_code": e.credit_code}, "tier": e.tier, "status": e.state,
-                 "form_factor": e.form_factor, "intelligence_level": e.level,
-                 "scenario_classes": e.scenario_classes,
-                 "registered_on": e.registered_on.isoformat() if e.registered_on else None,
-                 "public_notice_until": e.notice_until.isoformat() if e.notice_until else None}
-                for e in register_entries(states)]
+    """One page of one section (``section``: registered — the default —, public_notice or
+    suspended_or_ended), with ``q``, ``tier`` and ``page`` as on the page, and links to the
+    next and previous pages.  A parameter it cannot use is refused with 400 and the reason."""
+    form = RegisterSearchForm(request.args)
+    query = _search(form)
+    errors = [str(e) for field in (form.q, form.tier) for e in field.errors]
+    section = request.args.get("section", "registered")
+    if section not in REGISTER_SECTIONS:
+        errors.append(_("Unknown section; use one of: %(names)s.", names=", ".join(REGISTER_SECTIONS)))
+    if errors:
+        return jsonify(error=" ".join(errors), status=400), 400
+    listing = register_page(section, query, page=request.args.get("page", 1, type=int),
+                            total=register_totals(query)[section])
 
-    return jsonify(registered=rows(PUBLIC_REGISTERED), public_notice=rows(("public_notice",)),
-                   suspended_or_ended=rows(PUBLIC_ENDED))
+    def link(page: int) -> str | None:
+        if not 1 <= page <= listing.pages or page == listing.page:
+            return None
+        return url_for("register.as_json", section=section, **_search_args(query), page=page, _external=True)
+
+    return jsonify(section=section, query={"q": query.text, "tier": query.tier}, total=listing.total,
+                   page=listing.page, pages=listing.pages, page_size=listing.page_size,
+                   next=link(listing.page + 1), previous=link(listing.page - 1),
+                   entries=[_as_dict(e) for e in listing.rows])
 
 
 def _notice_case(case_id: int) -> Case:
@@ -54,7 +110,9 @@ def _notice_case(case_id: int) -> Case:
 @policies.policy(policies.PUBLIC)
 def notice(case_id: int):
     case = _notice_case(case_id)
-    entry = next(e for e in register_entries(("public_notice",)) if e.case_id == case.id)
+    entry = register_entry(case.id, "public_notice")
+    if entry is None:
+        abort(404)
     form = ObjectionForm()
     status = 200
     if form.validate_on_submit():

@@ -203,6 +203,7 @@ def classify(reg: Registration, *, actor: User | None, ruleset: Ruleset | None =
                        rationale_en=result.rationale_en,
                        created_by_id=actor.id if actor is not None else None)
     db.session.add(c)
+    reg.tier = c.tier  # the newest classification is the one in force
     db.session.flush()
     record(action, actor=actor, case=reg.case, object_type="classification", object_id=c.id,
            reason=reason, details={"ruleset_version": ruleset.version, "score": result.score,
@@ -230,6 +231,7 @@ def override_tier(reg: Registration, *, actor: User, tier: int, reason: str) -> 
         raise RegistryError(N_("An override needs a tier from 1 to 4 and a written reason."))
     before = c.tier
     c.tier, c.override_reason, c.overridden_by_id = tier, reason.strip(), actor.id
+    reg.tier = tier
     db.session.flush()
     record("registry.tier_override", actor=actor, case=reg.case, object_type="classification",
            object_id=c.id, reason=reason.strip(),

@@ -127,9 +127,9 @@ def test_public_register_lists_notice_and_registered_without_confidential_data(w
     reg = _in_notice(world)
     html = client.get("/register").get_data(as_text=True)
     assert "Guide G9" in html and f'data-object="{reg.case_id}"' in html
-    data = client.get("/register.json").get_json()
-    assert [e["model"] for e in data["public_notice"]] == ["Guide G9"]
-    assert data["public_notice"][0]["tier"] == 2
+    data = client.get("/register.json?section=public_notice").get_json()
+    assert [e["model"] for e in data["entries"]] == ["Guide G9"]
+    assert data["entries"][0]["tier"] == 2
     text = html + str(data)
     for secret in ("CR-1", "Cert Centre", "GB 4943.1-2022", "Acme Robotics", "1.4"):
         assert secret not in text

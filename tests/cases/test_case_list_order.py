@@ -1,0 +1,119 @@
+"""The case list's order, read page by page as an officer walks it: overdue cases first (by
+due date), then the rest by due date — a paused clock is not overdue, whatever its due date —,
+then the cases without a due date, newest first; on every page size, including pages that
+straddle two of these groups, and with a case assigned to the officer in another department."""
+from __future__ import annotations
+
+import datetime as dt
+import html as htmllib
+import re
+
+import pytest
+
+from supervision.cases import queries
+from supervision.core.timeutil import local_today
+from supervision.extensions import db
+from tests.cases.conftest import put_in_state, sign_in
+from tests.factories import CaseFactory
+
+NEXT = re.compile(r'<a href="([^"]+)">[^<]*→</a>')
+
+
+def listed(html: str) -> list[int]:
+    return [int(x) for x in re.findall(r'<tr class="[^"]*" data-case="(\d+)"', html)]
+
+
+def walk(web, path: str = "/cases") -> tuple[list[int], int]:
+    """Every case id of the list, following "Next" from page 1; and the number of pages."""
+    ids, pages = [], 0
+    while path:
+        html = web.get(path).get_data(as_text=True)
+        ids += listed(html)
+        pages += 1
+        match = NEXT.search(html)
+        path = htmllib.unescape(match.group(1)) if match else None
+    return ids, pages
+
+
+def dated(world, title: str, due_in_days: int, *, paused: bool = False, **kw):
+    case = kw.pop("case", None) or world.case(title=title, **kw)
+    put_in_state(case, "submitted")
+    if paused:
+        put_in_state(case, "supplement_requested")   # the acceptance clock stops
+        assert case.clock_paused_at is not None
+    case.due_date = local_today() + dt.timedelta(days=due_in_days)
+    db.session.commit()
+    return case
+
+
+@pytest.fixture
+def mixed(world):
+    """Cases in every group, created in this order (a later case is newer)."""
+    c = {}
+    c["no_due_old"] = world.case(title="no due, older")
+    c["soon"] = dated(world, "due in 2 days", 2)
+    c["late_3"] = dated(world, "3 days late", -3)
+    c["paused_20"] = dated(world, "paused, due 20 days ago", -20, paused=True)
+    c["later"] = dated(world, "due in 9 days", 9)
+    c["late_10"] = dated(world, "10 days late", -10)
+    c["soon_newer"] = dated(world, "also due in 2 days", 2)
+    c["paused_1"] = dated(world, "paused, due yesterday", -1, paused=True)
+    c["today"] = dated(world, "due today", 0)
+    c["no_due_new"] = world.case(title="no due, newer")
+    return c
+
+
+EXPECTED = ["late_10", "late_3",                      # overdue, earliest due date first
+            "paused_20", "paused_1",                  # paused: not overdue, by due date
+            "today", "soon_newer", "soon", "later",   # same due date: newest first
+            "no_due_new", "no_due_old"]               # no due date last, newest first
+
+
+@pytest.mark.parametrize("page_size", [50, 3, 4, 1])
+def test_the_list_reads_overdue_then_paused_then_due_then_undated(world, web, mixed, monkeypatch, page_size):
+    monkeypatch.setattr(queries, "PAGE_SIZE", page_size)
+    sign_in(web, "officer@t.test")
+    ids, pages = walk(web)
+    assert ids == [mixed[k].id for k in EXPECTED]
+    assert pages == -(-len(EXPECTED) // page_size)
+    html = web.get("/cases").get_data(as_text=True)
+    assert f'<tr class="overdue" data-case="{mixed["late_10"].id}"' in html
+    assert "10 cases" in html
+
+
+def test_a_case_assigned_to_the_officer_elsewhere_takes_its_place_in_the_order(world, web, mixed, monkeypatch):
+    monkeypatch.setattr(queries, "PAGE_SIZE", 3)
+    elsewhere = CaseFactory(firm=world.firm_a, department=world.other_department, actor=world.applicant_a,
+                            title="assigned across departments")
+    elsewhere.assignee_id = world.officer.id
+    dated(world, "", -5, case=elsewhere)
+    other = CaseFactory(firm=world.firm_b, department=world.other_department, actor=world.applicant_b,
+                        title="not ours")
+    dated(world, "", -4, case=other)
+    order = [mixed[k].id for k in EXPECTED]
+    order.insert(1, elsewhere.id)                     # 5 days late: between 10 and 3 days late
+    sign_in(web, "officer@t.test")
+    assert walk(web)[0] == order
+    # A colleague of the same department does not see it; the other department's officer does.
+    web.client.post("/logout", data={"csrf_token": web.csrf("/cases")})
+    sign_in(web, "officer2@t.test")
+    assert walk(web)[0] == [mixed[k].id for k in EXPECTED]
+    web.client.post("/logout", data={"csrf_token": web.csrf("/cases")})
+    sign_in(web, "other@t.test")
+    assert walk(web)[0] == [elsewhere.id, other.id]
+
+
+def test_filters_keep_the_order(world, web, mixed, monkeypatch):
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    sign_in(web, "officer@t.test")
+    submitted = [k for k in EXPECTED if mixed[k].state == "submitted"]
+    assert walk(web, "/cases?state=submitted")[0] == [mixed[k].id for k in submitted]
+    assert walk(web, "/cases?state=supplement_requested")[0] == [mixed["paused_20"].id, mixed["paused_1"].id]
+
+
+def test_a_page_past_the_end_shows_the_last_page(world, web, mixed, monkeypatch):
+    monkeypatch.setattr(queries, "PAGE_SIZE", 4)
+    sign_in(web, "officer@t.test")
+    html = web.get("/cases?page=9").get_data(as_text=True)
+    assert listed(html) == [mixed[k].id for k in EXPECTED[8:]]
+    assert "Page 3 of 3" in html
