@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, case as sql_case, func, or_
+from sqlalchemy.orm import selectinload
 
 from supervision import policies
 from supervision.accounts.models import Organisation
@@ -61,7 +62,9 @@ class FirmRow:
 
 
 def firm_rows(firm_id: int) -> list[FirmRow]:
+    """Every model of the firm with its latest application, in a fixed number of statements."""
     models = db.session.execute(db.select(RobotModel).where(RobotModel.firm_id == firm_id)
+                                .options(selectinload(RobotModel.versions))
                                 .order_by(RobotModel.id)).scalars().all()
     regs = db.session.execute(
         db.select(Registration, Case).join(Case, Case.id == Registration.case_id)

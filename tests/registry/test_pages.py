@@ -203,3 +203,16 @@ def test_rulesets_admin_creates_a_new_version_only(world, web):
     assert resp.status_code == 303
     html = web.get("/registry/rulesets").get_data(as_text=True)
     assert re.search(r'data-version="2"', html) and re.search(r'data-version="1"', html)
+
+
+def test_firm_page_costs_the_same_statements_however_many_models(world, firm_a):
+    from tests.cases.test_case_list import _statements_for
+
+    for i in range(2):
+        to_review(world, make_registration(world, TIER2, name=f"Robot {i}"))
+    few = _statements_for(firm_a, "/registry/models")
+    for i in range(2, 12):
+        to_review(world, make_registration(world, TIER2, name=f"Robot {i}"))
+    assert _statements_for(firm_a, "/registry/models") == few
+    html = firm_a.get("/registry/models").get_data(as_text=True)
+    assert all(f"Robot {i}<" in html for i in range(12))
