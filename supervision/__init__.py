@@ -89,6 +89,7 @@ def register_request_hooks(app: Flask) -> None:
     from supervision.core import requestctx
 
     app.before_request(requestctx.assign_request_id)
+    app.before_request(requestctx.refuse_nul_in_form)
     app.before_request(policies.enforce_route_policy)
     app.after_request(requestctx.security_headers)
 

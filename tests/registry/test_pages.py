@@ -216,3 +216,25 @@ def test_firm_page_costs_the_same_statements_however_many_models(world, firm_a):
     assert _statements_for(firm_a, "/registry/models") == few
     html = firm_a.get("/registry/models").get_data(as_text=True)
     assert all(f"Robot {i}<" in html for i in range(12))
+
+
+@pytest.mark.parametrize("field", ["text", "objector", "contact"])
+def test_a_nul_character_in_a_form_is_refused_with_a_message_and_nothing_is_stored(world, web, field):
+    """No text a person types holds NUL, and PostgreSQL cannot store it: a clear 400, not a 500."""
+    reg = _in_notice(world)
+    url = f"/register/notice/{reg.case_id}"
+    values = {"text": "It blocks the fire exit.", "objector": "Li", "contact": "li@example.test"}
+    values[field] = values[field][:3] + "\x00" + values[field][3:]
+    resp = web.post(url, values, token_from=url)
+    assert resp.status_code == 400
+    assert "The form contained a character that is not allowed (NUL)." in resp.get_data(as_text=True)
+    assert state(reg.case_id) == "public_notice"
+    assert db.session.execute(db.select(db.func.count(Objection.id))).scalar() == 0
+
+
+def test_a_nul_character_in_a_model_name_is_refused(firm_a):
+    before = counts()
+    resp = firm_a.post("/registry/models/new", {"name": "Robot\x00X", "action": "save"},
+                       token_from="/registry/models/new")
+    assert resp.status_code == 400
+    assert counts() == before
