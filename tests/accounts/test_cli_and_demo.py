@@ -84,6 +84,11 @@ def test_demo_load_twice_changes_nothing_the_second_time(app, runner, client):
     after_first = snapshot()
     events = count(AuditEvent)
     assert count(User) >= 7 and events > 0
+    from supervision.dossiers.models import Checkpoint
+
+    # The demo ends with a signed checkpoint over everything it made (shown on /transparency).
+    checkpoints = db.session.execute(db.select(Checkpoint.tree_size)).scalars().all()
+    assert checkpoints == [events]
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output
     assert "Demo data already present; nothing changed." in second.output
