@@ -152,7 +152,7 @@ def measure(people, case, *, rounds: int, warmup: int, out: Path) -> dict[str, A
     html = services.render_decision_html(case, KIND, number=number, token=secrets.token_urlsafe(24),
                                          language="zh", day=day, facts=facts)
     plain = bare_html(html)
-    stamp = signing.StampText(authority=department.name_zh, line=f"电子签章 {day.isoformat()}")
+    stamp = signing.StampText(authority=department.name_zh)
     signer = bare_signer(department)
     times: dict[str, list[float]] = {k: [] for k in ("app_render", "app_sign", "app_total",
                                                      "bare_render", "bare_sign", "bare_total", "issue")}

@@ -284,7 +284,7 @@ def issue_decision(case: Case, kind_key: str, *, actor, language: str = "zh",
     authority = department.name_en if language == "en" else department.name_zh
     pdf = signing.sign_pdf(
         rendered.pdf, department=department, box=rendered.seal_box,
-        stamp=signing.StampText(authority=authority, line=("Electronic seal " if language == "en" else "电子签章 ") + day.isoformat()),
+        stamp=signing.StampText(authority=authority),
         reason=f"{kind.title_zh} {number}")
     digest = storage.put(pdf)
     document = Document(sha256=digest, filename=f"{number}.pdf", content_type="application/pdf",

@@ -422,7 +422,6 @@ def seal_stamp_style(name: str, caption: str = SEAL_CAPTION):
 @dataclass(frozen=True)
 class StampText:
     authority: str  # the signer's name in the signature dictionary
-    line: str = ""  # e.g. "电子签章 2026-11-24": not drawn, the seal is the same on every decision
 
 
 def _square(box: tuple[int, float, float, float, float]) -> tuple[int, int, int, int, int]:
