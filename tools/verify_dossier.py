@@ -48,6 +48,7 @@ MAX_TOTAL_BYTES = 8 * 1024**3
 MAX_RATIO = 200            # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 HEX64 = re.compile(r"[0-9a-f]{64}")
+HEX64_WORD = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 REQUIRED_PAYLOAD = ("data/case.json", "data/events.jsonl", "data/proofs.json",
                     "data/checkpoint.txt", "data/workflow.json", "data/consistency.json",
                     "data/documents.json", "data/decisions.json")
@@ -312,39 +313,57 @@ def safe_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
             raise Unsafe(f"archive expands to more than {MAX_TOTAL_BYTES} bytes")
         files.append(info)
     # A file may not also be a folder of another entry ("a" and "a/b").
+    folders = {other[:i] for other in seen for i, ch in enumerate(other) if ch == "/"}
     for info in files:
-        if any(other.startswith(info.filename.casefold() + "/") for other in seen):
+        if info.filename.casefold() in folders:
             raise Unsafe(f"entry {info.filename!r}: both a file and a folder")
     return files
 
 
+# Files that are only ever checked by their hash: read from the archive and hashed, not written.
+HASH_ONLY = ("data/attachments/", "data/decisions/")
+
+
 def extract(zf: zipfile.ZipFile, files: list[zipfile.ZipInfo], root: str,
-            digests: dict[str, str] | None = None) -> dict[str, str]:
+            digests: dict[str, str] | None = None, sizes: dict[str, int] | None = None) -> dict[str, str]:
     """Copy regular files into ``root`` (never following links, never outside), checking the
     real size against the declared one.  Returns name -> path; ``digests`` receives each
-    file's SHA-256 (hex), computed while it is copied (so no file is read twice)."""
+    file's SHA-256 (hex), computed while it is copied (so no file is read twice), and ``sizes``
+    its real size in bytes.  With
+    ``digests``, attachments and decisions (``HASH_ONLY``) are hashed but not written: their
+    paths are named, not created."""
     out: dict[str, str] = {}
     real_root = os.path.realpath(root)
     for info in files:
         target = os.path.realpath(os.path.join(real_root, *info.filename.split("/")))
         if os.path.commonpath([target, real_root]) != real_root:
             raise Unsafe(f"entry {info.filename!r}: leaves the folder")
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        dst = None
+        if digests is None or not info.filename.startswith(HASH_ONLY):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            dst = os.fdopen(fd, "wb")
         written, digest = 0, hashlib.sha256()
-        with zf.open(info) as src, os.fdopen(fd, "wb") as dst:
-            while True:
-                chunk = src.read(1 << 20)
-                if not chunk:
-                    break
-                written += len(chunk)
-                if written > info.file_size:
-                    raise Unsafe(f"entry {info.filename!r}: larger than declared")
-                dst.write(chunk)
-                digest.update(chunk)
+        with zf.open(info) as src:
+            try:
+                while True:
+                    chunk = src.read(1 << 20)
+                    if not chunk:
+                        break
+                    written += len(chunk)
+                    if written > info.file_size:
+                        raise Unsafe(f"entry {info.filename!r}: larger than declared")
+                    if dst is not None:
+                        dst.write(chunk)
+                    digest.update(chunk)
+            finally:
+                if dst is not None:
+                    dst.close()
         out[info.filename] = target
         if digests is not None:
             digests[info.filename] = digest.hexdigest()
+        if sizes is not None:
+            sizes[info.filename] = written
     return out
 
 
@@ -388,7 +407,8 @@ def _read_manifest(path: str, res: Result, label: str) -> dict[str, str]:
     return entries
 
 
-def check_bag(files: dict[str, str], res: Result, digests: dict[str, str]) -> None:
+def check_bag(files: dict[str, str], res: Result, digests: dict[str, str],
+              sizes: dict[str, int] | None = None) -> None:
     for tag in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"):
         if tag not in files:
             res.fail(f"bag: {tag} is missing")
@@ -422,7 +442,8 @@ def check_bag(files: dict[str, str], res: Result, digests: dict[str, str]) -> No
     info = bag_info(files)
     oxum = info.get("Payload-Oxum")
     if oxum:
-        octets = sum(os.path.getsize(files[n]) for n in payload)
+        sizes = sizes or {}
+        octets = sum(sizes[n] if n in sizes else os.path.getsize(files[n]) for n in payload)
         if oxum != f"{octets}.{len(payload)}":
             res.fail(f"bag: Payload-Oxum {oxum} does not match the payload ({octets}.{len(payload)})")
 
@@ -594,7 +615,8 @@ def check_replay(files: dict[str, str], events: list[Event], case: dict, res: Re
 
 def check_files(files: dict[str, str], events: list[Event], res: Result,
                 digests: dict[str, str]) -> tuple[int, int]:
-    recorded = "\n".join(str(ev.doc.get("details") or "") for ev in events)
+    # Every SHA-256 the trail mentions, as whole hex words (one pass, not a search per file).
+    recorded = set(HEX64_WORD.findall("\n".join(str(ev.doc.get("details") or "") for ev in events)))
     counts = []
     for listing, folder in (("data/documents.json", "data/attachments/"), ("data/decisions.json", "data/decisions/")):
         entries = _load_json(files, listing, res) or []
@@ -650,10 +672,11 @@ def verify(zip_path: str, vkey: VerifierKey, trusted_note: bytes | None = None) 
             with zipfile.ZipFile(zip_path) as zf:
                 members = safe_members(zf)
                 digests: dict[str, str] = {}
-                files = extract(zf, members, tmp, digests)
+                sizes: dict[str, int] = {}
+                files = extract(zf, members, tmp, digests, sizes)
         except zipfile.BadZipFile as err:
             raise Unsafe(f"not a ZIP archive ({err})") from err
-        check_bag(files, res, digests)
+        check_bag(files, res, digests, sizes)
         missing = [n for n in REQUIRED_PAYLOAD if n not in files]
         for name in missing:
             res.fail(f"{name}: missing")
