@@ -127,6 +127,8 @@ def test_public_register_lists_notice_and_registered_without_confidential_data(w
     reg = _in_notice(world)
     html = client.get("/register").get_data(as_text=True)
     assert "Guide G9" in html and f'data-object="{reg.case_id}"' in html
+    # The signed checkpoints of the audit log are published beside the register.
+    assert 'href="/transparency" id="register-checkpoints"' in html
     data = client.get("/register.json?section=public_notice").get_json()
     assert [e["model"] for e in data["entries"]] == ["Guide G9"]
     assert data["entries"][0]["tier"] == 2
