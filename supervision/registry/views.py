@@ -23,6 +23,7 @@ from supervision.registry.models import INTELLIGENCE_LEVELS, Registration, Robot
 from supervision.registry.presenters import firm_rows
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
+FIRM_PAGE_SIZE = 50
 
 RULESET_READERS = policies.RoutePolicy("ruleset_readers", frozenset({"admin", "officer", "approver", "auditor"}))
 
@@ -52,8 +53,13 @@ def _refused(err: services.RegistryError) -> None:
 @bp.route("/models")
 @policies.policy(policies.APPLICANTS)
 def models():
-    firm_id = current_user.organisation_id
-    return render_template("registry/models.html", rows=firm_rows(firm_id))
+    """The firm's models, those on which it owes something first, in pages."""
+    rows = sorted(firm_rows(current_user.organisation_id), key=lambda r: r.owes is None)
+    pages = max(1, -(-len(rows) // FIRM_PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    start = (page - 1) * FIRM_PAGE_SIZE
+    return render_template("registry/models.html", rows=rows[start:start + FIRM_PAGE_SIZE],
+                           page=page, pages=pages, total=len(rows))
 
 
 @bp.route("/models/new", methods=["GET", "POST"])

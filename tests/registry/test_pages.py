@@ -240,3 +240,22 @@ def test_a_nul_character_in_a_model_name_is_refused(firm_a):
                        token_from="/registry/models/new")
     assert resp.status_code == 400
     assert counts() == before
+
+
+def test_firm_page_pages_its_models_with_what_it_owes_first(world, firm_a, monkeypatch):
+    from supervision.registry import views
+
+    monkeypatch.setattr(views, "FIRM_PAGE_SIZE", 3)
+    regs = [make_registration(world, TIER2, name=f"Robot {i}") for i in range(5)]
+    for reg in regs[:4]:
+        fire(reg, "submit", world.applicant_a)  # the regulator's turn: nothing owed
+    ids = [reg.model_id for reg in regs]
+
+    def shown(page: str) -> list[int]:
+        html = firm_a.get(f"/registry/models{page}").get_data(as_text=True)
+        return [int(i) for i in re.findall(r'data-model-id="(\d+)"', html)]
+
+    assert shown("") == [ids[4], ids[0], ids[1]]  # the draft (complete and submit it) first
+    assert shown("?page=2") == [ids[2], ids[3]]
+    assert shown("?page=99") == [ids[2], ids[3]] and shown("?page=-1") == shown("")
+    assert "Page 1 of 2" in firm_a.get("/registry/models").get_data(as_text=True)
