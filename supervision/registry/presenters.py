@@ -79,6 +79,27 @@ def firm_rows(firm_id: int) -> list[FirmRow]:
     return out
 
 
+FIRM_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FirmPage:
+    rows: list[FirmRow]
+    page: int
+    pages: int
+    total: int
+
+
+def firm_page(firm_id: int, page: int | None) -> FirmPage:
+    """One page of the firm's models, those on which it owes something first; ``page`` is
+    clamped to the pages there are."""
+    rows = sorted(firm_rows(firm_id), key=lambda r: r.owes is None)
+    pages = max(1, -(-len(rows) // FIRM_PAGE_SIZE))
+    page = min(max(page or 1, 1), pages)
+    start = (page - 1) * FIRM_PAGE_SIZE
+    return FirmPage(rows[start:start + FIRM_PAGE_SIZE], page, pages, len(rows))
+
+
 def panel(case: Case, user: Any) -> dict[str, Any]:
     reg = services.registration_of(case)
     if reg is None:

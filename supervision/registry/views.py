@@ -20,10 +20,9 @@ from supervision.registry import services, tiering
 from supervision.registry.forms import (ApplyForm, CertificateForm, ModelForm, OverrideForm, ReclassifyForm,
                                         ReferralForm, RulesetForm)
 from supervision.registry.models import INTELLIGENCE_LEVELS, Registration, RobotModel, Ruleset
-from supervision.registry.presenters import firm_rows
+from supervision.registry.presenters import firm_page
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
-FIRM_PAGE_SIZE = 50
 
 RULESET_READERS = policies.RoutePolicy("ruleset_readers", frozenset({"admin", "officer", "approver", "auditor"}))
 
@@ -53,13 +52,9 @@ def _refused(err: services.RegistryError) -> None:
 @bp.route("/models")
 @policies.policy(policies.APPLICANTS)
 def models():
-    """The firm's models, those on which it owes something first, in pages."""
-    rows = sorted(firm_rows(current_user.organisation_id), key=lambda r: r.owes is None)
-    pages = max(1, -(-len(rows) // FIRM_PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    start = (page - 1) * FIRM_PAGE_SIZE
-    return render_template("registry/models.html", rows=rows[start:start + FIRM_PAGE_SIZE],
-                           page=page, pages=pages, total=len(rows))
+    listing = firm_page(current_user.organisation_id, request.args.get("page", 1, type=int))
+    return render_template("registry/models.html", rows=listing.rows, page=listing.page,
+                           pages=listing.pages, total=listing.total)
 
 
 @bp.route("/models/new", methods=["GET", "POST"])
