@@ -11,10 +11,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import text
 
 from supervision.audit import chain
 from supervision.audit.models import AuditEvent
+from supervision.core.database import lock_for_writing
 from supervision.core.requestctx import client_address, current_request_id
 from supervision.core.timeutil import utcnow
 from supervision.extensions import db
@@ -32,21 +32,8 @@ _WIDTHS = {
 
 
 def _lock_log() -> None:
-    """Serialise appends so sequence numbers stay gap-free and the chain linear.
-
-    PostgreSQL: a transaction-scoped advisory lock, held until the caller commits or rolls back.
-    SQLite: the database's write lock.  The driver opens a transaction only at the first write,
-    so reads before it see whatever is committed at that moment; two connections could then read
-    the same head and both append after it.  ``BEGIN IMMEDIATE`` takes the write lock (waiting
-    up to the busy timeout) before the head is read.  Inside a transaction that has written,
-    the lock is already held."""
-    conn = db.session.connection()
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    elif conn.dialect.name == "sqlite":
-        raw = conn.connection.dbapi_connection
-        if not raw.in_transaction:
-            raw.execute("BEGIN IMMEDIATE")
+    """Serialise appends so sequence numbers stay gap-free and the chain linear."""
+    lock_for_writing(_PG_LOCK_KEY)
 
 
 def _clean(value: str | None, width: int | None = None) -> str | None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from supervision.extensions import db
@@ -30,3 +30,20 @@ def _install(engine: Engine) -> None:
 
 def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+def lock_for_writing(pg_key: int) -> None:
+    """Serialise writers of one kind (e.g. audit appends) until the current transaction ends.
+
+    PostgreSQL: the transaction-scoped advisory lock ``pg_key``.  SQLite: the database's write
+    lock.  The driver opens a transaction only at the first write, so reads before it see
+    whatever is committed at that moment; ``BEGIN IMMEDIATE`` takes the lock (waiting up to the
+    busy timeout) before the caller reads what it will append after.  Inside a transaction that
+    has written, the lock is already held."""
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": pg_key})
+    elif conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if not raw.in_transaction:
+            raw.execute("BEGIN IMMEDIATE")

@@ -16,11 +16,11 @@ from typing import Any, Callable
 import rfc8785
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import text
 
 from supervision.audit import services as audit
 from supervision.audit.services import record
 from supervision.cases.models import Case
+from supervision.core.database import lock_for_writing
 from supervision.core.timeutil import SHANGHAI, utcnow
 from supervision.decisions import kinds as kind_config
 from supervision.decisions import qr, render, signing
@@ -188,8 +188,7 @@ def format_number(prefix: str, year: int, serial: int) -> str:
 
 def _lock_order() -> None:
     """Take the audit log's lock before the counter's, as every writer does (no deadlock)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._PG_LOCK_KEY})
+    lock_for_writing(audit._PG_LOCK_KEY)
 
 
 # -- issuing ---------------------------------------------------------------------------------

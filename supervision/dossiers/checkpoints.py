@@ -24,10 +24,10 @@ from cryptography.hazmat.primitives.serialization import (
     Encoding, NoEncryption, PrivateFormat, load_pem_private_key,
 )
 from flask import current_app
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from supervision.audit.models import AuditEvent
+from supervision.core.database import lock_for_writing
 from supervision.core.timeutil import iso_z, utcnow
 from supervision.dossiers import merkle, notes
 from supervision.dossiers.models import Checkpoint
@@ -168,11 +168,7 @@ def _signed(due) -> tuple[Checkpoint | None, merkle.Tree | None]:
 def _lock_writers() -> None:
     """Serialise checkpoint writers across processes until this transaction ends, so each one
     reads the newest checkpoint as it is and signs a larger tree after it."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    else:  # SQLite: take the database's write lock now (other writers wait on busy_timeout)
-        db.session.commit()
-        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    lock_for_writing(_PG_LOCK_KEY)
 
 
 def _make(due) -> tuple[Checkpoint | None, merkle.Tree | None]:
