@@ -76,11 +76,11 @@ def _ranges(today: dt.date) -> list[tuple[ColumnElement, tuple]]:
     ]
 
 
-def _list_order(today: dt.date) -> tuple:
-    """The same order as one sort key (applied to the ids of one page only)."""
-    overdue = sql_case((and_(Case.due_date < today, Case.clock_paused_at.is_(None)), 0), else_=1)
-    no_due = sql_case((Case.due_date.is_(None), 1), else_=0)
-    return overdue, no_due, Case.due_date, Case.id.desc()
+def _list_order(ranges: list[tuple[ColumnElement, tuple]]) -> tuple:
+    """The same order as one sort key (applied to the ids of one page only): the range a case
+    falls in, then its due date, then newest."""
+    which = sql_case(*((cond, n) for n, (cond, _order) in enumerate(ranges)), else_=len(ranges))
+    return which, Case.due_date, Case.id.desc()
 
 
 def _filtered(q: Select, user, *, case_type: str | None, state: str | None, scope: str) -> Select:
@@ -126,6 +126,6 @@ def case_list(user, *, case_type: str | None = None, state: str | None = None,
     ids = parts[0] if len(parts) == 1 else union_all(*parts)
     rows = db.session.execute(
         db.select(Case).options(joinedload(Case.firm), joinedload(Case.assignee))
-        .where(Case.id.in_(ids)).order_by(*_list_order(today))
+        .where(Case.id.in_(ids)).order_by(*_list_order(ranges))
     ).unique().scalars().all()
     return Listing(rows=list(rows), total=total, page=page, pages=pages, page_size=PAGE_SIZE)

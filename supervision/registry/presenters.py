@@ -94,8 +94,7 @@ def firm_page(firm_id: int, page: int | None) -> FirmPage:
     """One page of the firm's models, those on which it owes something first; ``page`` is
     clamped to the pages there are."""
     rows = sorted(firm_rows(firm_id), key=lambda r: r.owes is None)
-    pages = max(1, -(-len(rows) // FIRM_PAGE_SIZE))
-    page = min(max(page or 1, 1), pages)
+    page, pages = page_bounds(len(rows), page or 1, FIRM_PAGE_SIZE)
     start = (page - 1) * FIRM_PAGE_SIZE
     return FirmPage(rows[start:start + FIRM_PAGE_SIZE], page, pages, len(rows))
 
