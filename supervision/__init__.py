@@ -27,6 +27,7 @@ def create_app(profile: str | None = None, **overrides) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    install_unit_of_work(app)
     register_request_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -82,6 +83,12 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(decisions_bp)
     decisions.init_app(app)
+
+
+def install_unit_of_work(app: Flask) -> None:
+    from supervision.core import uow
+
+    uow.install(app)  # one commit per request, after every blueprint is registered
 
 
 def register_request_hooks(app: Flask) -> None:

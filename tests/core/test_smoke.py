@@ -18,10 +18,9 @@ def test_healthz_503_when_database_unreachable(app, monkeypatch):
     with app.test_request_context():
         monkeypatch.setattr(db.session, "execute", broken)
         resp = app.view_functions["public.healthz"]()
-    body, status = resp
-    assert status == 503
-    assert body.get_json()["status"] == "error"
-    assert "unreachable" in body.get_json()["database"]
+    assert resp.status_code == 503
+    assert resp.get_json()["status"] == "error"
+    assert "unreachable" in resp.get_json()["database"]
 
 
 def test_sign_in_and_out(world, web):

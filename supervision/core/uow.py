@@ -1,0 +1,103 @@
+"""The unit of work: one commit per web request, CLI command and job (Indico's ``RH.process``).
+
+Services change state and flush; they never commit.  The boundary that called them commits
+once when it finished without error and rolls everything back otherwise:
+
+- a web request: ``install`` runs every view inside a unit of work; a response with a status
+  below 400 commits, an error page or an exception rolls back;
+- a CLI command: ``@command`` instead of ``@with_appcontext``;
+- a job or a periodic task: its runner wraps the call in ``unit_of_work()``.
+
+``after_commit(fn)`` queues ``fn`` to run once the commit has succeeded (handing a job to its
+runner, waking the mail sender); a rollback drops it, so nothing leaves the process for a
+change that did not happen.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy.orm.exc import StaleDataError
+
+from supervision.core.errors import Conflict
+from supervision.extensions import db
+
+log = logging.getLogger(__name__)
+_AFTER_COMMIT = "supervision.after_commit"
+
+
+def after_commit(fn: Callable[[], Any]) -> None:
+    """Run ``fn`` after the current unit of work commits (never if it rolls back)."""
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(fn)
+
+
+def commit() -> None:
+    """Commit the session, then run what waited for the commit.  A concurrent change to a
+    versioned row (optimistic lock) surfaces as ``Conflict``."""
+    try:
+        db.session.commit()
+    except StaleDataError as err:
+        rollback()
+        raise Conflict() from err
+    for fn in db.session.info.pop(_AFTER_COMMIT, []):
+        try:
+            fn()
+        except Exception:  # the change is durable; a follow-up that fails is logged, not undone
+            log.exception("after-commit callback %r failed", fn)
+
+
+def rollback() -> None:
+    db.session.info.pop(_AFTER_COMMIT, None)
+    db.session.rollback()
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """Commit what the block did if it finished; roll all of it back if it raised."""
+    try:
+        yield
+    except BaseException:
+        rollback()
+        raise
+    commit()
+
+
+def _in_unit_of_work(view: Callable) -> Callable:
+    @functools.wraps(view)
+    def run(*args: Any, **kwargs: Any):
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        except BaseException:
+            rollback()
+            raise
+        if response.status_code < 400:
+            commit()
+        else:
+            rollback()
+        return response
+
+    return run
+
+
+def install(app: Flask) -> None:
+    """Wrap every view registered so far (call after the blueprints are registered)."""
+    for endpoint, view in list(app.view_functions.items()):
+        if not getattr(view, "_unit_of_work", False):
+            wrapped = _in_unit_of_work(view)
+            wrapped._unit_of_work = True  # type: ignore[attr-defined]
+            app.view_functions[endpoint] = wrapped
+
+
+def command(fn: Callable) -> Callable:
+    """A click command that runs in the app context as one unit of work."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any):
+        with unit_of_work():
+            return fn(*args, **kwargs)
+
+    return with_appcontext(run)
