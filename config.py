@@ -71,6 +71,8 @@ class Config:
     # A signed checkpoint of the audit log once the newest is this old and the log grew; 0: off.
     CHECKPOINT_INTERVAL_MINUTES = float(os.environ.get("CHECKPOINT_INTERVAL_MINUTES", "60"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # The installed case types (dotted ``module:NAME`` of each ``CaseType``), in menu order.
+    CASE_TYPES = ("supervision.registry.case_type:REGISTRATION",)
     RECONSIDERATION_BODY_ZH = os.environ.get("RECONSIDERATION_BODY_ZH", "杭州市人民政府")
     RECONSIDERATION_BODY_EN = os.environ.get(
         "RECONSIDERATION_BODY_EN", "Hangzhou Municipal People's Government"

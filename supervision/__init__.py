@@ -27,6 +27,7 @@ def create_app(profile: str | None = None, **overrides) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_case_types(app)
     install_unit_of_work(app)
     register_request_hooks(app)
     register_errorhandlers(app)
@@ -55,34 +56,31 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from supervision import decisions, dossiers, jobs
     from supervision.accounts.admin_views import bp as admin_bp
     from supervision.accounts.views import bp as accounts_bp
     from supervision.audit.views import bp as audit_bp
     from supervision.cases.views import bp as cases_bp
+    from supervision.decisions.views import bp as decisions_bp
     from supervision.documents.views import bp as documents_bp
-    from supervision.public.views import bp as public_bp
-    from supervision.workdays.views import bp as workdays_bp
-    from supervision import registry
-    from supervision.registry.public_views import bp as register_bp
-    from supervision.registry.views import bp as registry_bp
-
-    for bp in (public_bp, accounts_bp, admin_bp, cases_bp, documents_bp, audit_bp, workdays_bp,
-               registry_bp, register_bp):
-        app.register_blueprint(bp)
-    registry.init_app(app)
-    from supervision import dossiers, jobs
     from supervision.dossiers.transparency_views import bp as transparency_bp
     from supervision.dossiers.views import bp as dossiers_bp
+    from supervision.public.views import bp as public_bp
+    from supervision.workdays.views import bp as workdays_bp
 
-    app.register_blueprint(dossiers_bp)
-    app.register_blueprint(transparency_bp)
+    for bp in (public_bp, accounts_bp, admin_bp, cases_bp, documents_bp, audit_bp, workdays_bp,
+               dossiers_bp, transparency_bp, decisions_bp):
+        app.register_blueprint(bp)
     jobs.init_app(app)
     dossiers.init_app(app)
-    from supervision import decisions
-    from supervision.decisions.views import bp as decisions_bp
-
-    app.register_blueprint(decisions_bp)
     decisions.init_app(app)
+
+
+def register_case_types(app: Flask) -> None:
+    """The case types named in ``CASE_TYPES`` (their pages, commands and engine plug-ins)."""
+    from supervision.cases import types
+
+    types.install(app, app.config["CASE_TYPES"])
 
 
 def install_unit_of_work(app: Flask) -> None:

@@ -96,10 +96,36 @@ def is_firm_user(user) -> bool:
     return user.is_authenticated and user.organisation.is_firm
 
 
-def case_roles(user, case) -> frozenset[str]:
-    """The roles ``user`` holds *on this case*: scope narrows the roles they hold in general."""
+# -- who sees and acts on a case: the one visibility rule ------------------------------------
+#
+# A user's roles on a case come from three places: their firm (the applicant of the firm's own
+# cases), their department (its officers and approvers), their role in general (auditors see
+# every case) and the people attached to the case in a role (``CaseRole`` rows: the assignee,
+# a drawn expert, a presiding officer).  ``case_roles`` applies the rule to one case;
+# ``visible_condition`` is the same rule as SQL for the lists.
+
+
+def _appointed(user, case) -> frozenset[str]:
+    """The roles ``user`` holds on ``case`` by appointment (active ``CaseRole`` rows)."""
+    from flask import g, has_app_context
+
+    from supervision.cases.models import CaseRole
+    from supervision.extensions import db
+
+    key = ("case_roles", user.id, case.id, case.version)
+    cache = g.setdefault("_appointed_roles", {}) if has_app_context() else {}
+    if key not in cache:
+        cache[key] = frozenset(db.session.execute(
+            db.select(CaseRole.role).where(CaseRole.case_id == case.id, CaseRole.user_id == user.id,
+                                           CaseRole.ended_at.is_(None))).scalars())
+    return cache[key]
+
+
+def _standing(user, case) -> frozenset[str]:
+    """The roles ``user`` holds on ``case`` through their firm, department or general role
+    (no query: what the lists can decide row by row)."""
     if user is None or not user.is_authenticated:
-        return frozenset({"public"})
+        return frozenset(getattr(user, "case_roles", None) or {"public"})
     roles = set()
     if "applicant" in user.roles and case.firm_id is not None and case.firm_id == user.organisation_id:
         roles.add("applicant")
@@ -110,8 +136,36 @@ def case_roles(user, case) -> frozenset[str]:
     return frozenset(roles)
 
 
+def case_roles(user, case) -> frozenset[str]:
+    """The roles ``user`` holds *on this case*: scope narrows the roles they hold in general."""
+    roles = _standing(user, case)
+    if user is not None and user.is_authenticated and case.id is not None:
+        roles |= _appointed(user, case)
+    return roles
+
+
+def visible_condition(user):
+    """``case_roles(user, case)`` is not empty, as a SQL condition on ``Case`` (for lists)."""
+    from sqlalchemy import and_, exists, false, or_, true
+
+    from supervision.cases.models import Case, CaseRole
+
+    if not user.is_authenticated:
+        return false()
+    if "auditor" in user.roles:
+        return true()
+    appointed = exists().where(and_(CaseRole.case_id == Case.id, CaseRole.user_id == user.id,
+                                    CaseRole.ended_at.is_(None)))
+    parts = [appointed]
+    if "applicant" in user.roles and user.organisation.is_firm:
+        parts.append(Case.firm_id == user.organisation_id)
+    if user.roles & {"officer", "approver"}:
+        parts.append(Case.department_id == user.organisation_id)
+    return or_(*parts)
+
+
 def can_view_case(user, case) -> bool:
-    return bool(case_roles(user, case) - {"public"})
+    return bool(_standing(user, case) - {"public"}) or bool(case_roles(user, case) - {"public"})
 
 
 def can_act_on_case(user, case) -> bool:
@@ -119,16 +173,16 @@ def can_act_on_case(user, case) -> bool:
 
 
 def can_claim_case(user, case) -> bool:
-    return "officer" in case_roles(user, case) and case.assignee_id is None
+    return "officer" in _standing(user, case) and case.assignee_id is None
 
 
 def can_assign_case(user, case) -> bool:
-    return bool(case_roles(user, case) & {"officer", "approver"})
+    return bool(_standing(user, case) & {"officer", "approver"})
 
 
 def can_export_case(user, case) -> bool:
     """Auditors export any case's dossier; officers those of their own department."""
-    return bool(case_roles(user, case) & {"auditor", "officer"})
+    return bool(_standing(user, case) & {"auditor", "officer"})
 
 
 def can_view_document(user, document) -> bool:

@@ -178,3 +178,30 @@ class World:
 @pytest.fixture
 def world(app):
     return World()
+
+
+def replace_case_type(app, name: str, **changes):
+    """Swap an installed case type for a copy with ``changes`` (e.g. other facts); returns a
+    function that puts the original back."""
+    import dataclasses
+
+    installed = app.extensions["case_types"]
+    original = installed[name]
+    installed[name] = dataclasses.replace(original, **changes)
+
+    def restore() -> None:
+        installed[name] = original
+
+    return restore
+
+
+# Registration cases count as complete and tier 1 (for tests whose cases carry no robot model).
+COMPLETE_TIER_1 = {"missing_fields": [], "supplement_count": 0, "tier": 1, "certificate_missing": []}
+
+
+@pytest.fixture
+def complete_applications(app):
+    """The registry's own facts are not under test: every application is complete, tier 1."""
+    restore = replace_case_type(app, "registration", facts=lambda case, actor: dict(COMPLETE_TIER_1))
+    yield
+    restore()

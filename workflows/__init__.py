@@ -1,12 +1,5 @@
 """Workflows: pure-Python declarative state machines (no Flask, no database).
 
-Each module defines one workflow as a table; ``REGISTRY`` maps names to workflows.
+Each module defines one workflow as a table (states, transitions, guards).  A case type
+(``supervision.cases.types.CaseType``) carries its workflow into the application.
 """
-from workflows.base import Workflow
-from workflows.registration import REGISTRATION
-
-REGISTRY: dict[str, Workflow] = {wf.name: wf for wf in (REGISTRATION,)}
-
-
-def get(name: str) -> Workflow:
-    return REGISTRY[name]

@@ -19,7 +19,39 @@ def N_(text: str) -> str:
     return text
 
 
-INPUT_KINDS = frozenset({"reason", "comment", "document"})
+# What a transition is, beyond where it goes: the engine keeps a proposal on the case from a
+# ``proposal`` row until an ``approval`` or a ``return`` row decides it (four eyes).
+PROPOSAL, APPROVAL, RETURN = "proposal", "approval", "return"
+KINDS = frozenset({PROPOSAL, APPROVAL, RETURN})
+FIELD_TYPES = frozenset({"text", "line", "choice", "document", "date"})
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input a transition takes from the actor (its form field and its server check)."""
+
+    name: str
+    type: str                          # text (several lines), line, choice, document, date
+    label: str                         # N_-marked
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()  # (value, N_-marked label) for a choice
+    max_length: int = 10000
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` is not acceptable for this field (None: it is)."""
+        empty = value is None or (isinstance(value, str) and not value.strip())
+        if empty:
+            if not self.required:
+                return None
+            if self.type == "choice":
+                return N_("Choose one of the listed options.")
+            return REQUIRED_MESSAGES.get(self.type if self.type == "document" else self.name,
+                                         N_("Fill in every required field."))
+        if self.type == "choice" and value not in dict(self.choices):
+            return N_("Choose one of the listed options.")
+        if self.type in ("text", "line") and len(str(value)) > self.max_length:
+            return N_("The text is too long.")
+        return None
 
 
 @dataclass(frozen=True)
@@ -38,6 +70,7 @@ class State:
     clock: Clock | None = None       # the clock that runs in this state (started or resumed)
     pauses: str | None = None        # the clock that stands still in this state
     final: bool = False
+    tags: frozenset[str] = frozenset()  # the groups the state belongs to (e.g. "editable")
 
 
 @dataclass(frozen=True)
@@ -49,8 +82,15 @@ class Transition:
     label: str
     guards: tuple[str, ...] = ()     # named checks that must pass; failures are shown to the user
     when: str | None = None          # routing condition choosing between rows of one trigger
-    requires: frozenset[str] = frozenset()  # inputs the actor must supply
+    fields: tuple[Field, ...] = ()   # the inputs the actor supplies
     danger: bool = False             # shown as a destructive action
+    kind: str | None = None          # PROPOSAL, APPROVAL, RETURN or None
+    proposes: str | None = None      # for a proposal: what is proposed (e.g. "grant")
+    tags: frozenset[str] = frozenset()  # what the action means to others (e.g. "information_request")
+
+    @property
+    def field_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
 
 
 @dataclass(frozen=True)
@@ -77,10 +117,12 @@ class TransitionRefused(Exception):
     a guard that may pass later), so the web layer can answer 403 instead of a hint.
     """
 
-    def __init__(self, reasons: list[str], *, forbidden: bool = False):
+    def __init__(self, reasons: list[str], *, forbidden: bool = False,
+                 params: Mapping[str, Any] | None = None):
         super().__init__("; ".join(reasons))
         self.reasons = reasons
         self.forbidden = forbidden
+        self.params = dict(params or {})  # values for placeholders in the reasons
 
 
 class InvalidTrigger(Exception):
@@ -92,8 +134,8 @@ def t(trigger: str, source: str | Iterable[str], dest: str, roles: Iterable[str]
     """Shorthand for one row of a transition table."""
     src = (source,) if isinstance(source, str) else tuple(source)
     return Transition(trigger, src, dest, frozenset(roles), label,
-                      guards=tuple(kw.pop("guards", ())),
-                      requires=frozenset(kw.pop("requires", ())), **kw)
+                      guards=tuple(kw.pop("guards", ())), fields=tuple(kw.pop("fields", ())),
+                      tags=frozenset(kw.pop("tags", ())), **kw)
 
 
 class Workflow:
@@ -129,7 +171,10 @@ class Workflow:
             for g in tr.guards:
                 assert g in self.guards, f"{self.name}: unknown guard {g!r}"
             assert tr.when is None or tr.when in self.conditions, tr.when
-            assert tr.requires <= INPUT_KINDS, tr.requires
+            assert all(f.type in FIELD_TYPES for f in tr.fields), tr.trigger
+            assert tr.kind is None or tr.kind in KINDS, tr.kind
+            assert (tr.kind == PROPOSAL) == (tr.proposes is not None), \
+                f"{self.name}: {tr.trigger} must name what it proposes (and only a proposal does)"
             assert tr.roles, f"{tr.trigger} has no roles"
         # Rows of one trigger from one state differ only in destination and routing condition:
         # who may fire it, its guards and its inputs are decided before the route is known.
@@ -138,8 +183,8 @@ class Workflow:
                 rows = self.rows(state, trig)
                 first = rows[0]
                 for other in rows[1:]:
-                    assert (other.roles, other.guards, other.requires) == (
-                        first.roles, first.guards, first.requires), \
+                    assert (other.roles, other.guards, other.fields, other.kind) == (
+                        first.roles, first.guards, first.fields, first.kind), \
                         f"{self.name}: rows of {trig!r} from {state!r} disagree"
                 for row in rows[:-1]:
                     assert row.when is not None, \
@@ -190,11 +235,10 @@ class Workflow:
             why = self.guards[g](ctx)
             if why:
                 reasons.append(why)
-        for kind in sorted(first.requires):
-            if kind != "document" and not str(ctx.inputs.get(kind) or "").strip():
-                reasons.append(REQUIRED_MESSAGES[kind])
-            if kind == "document" and not ctx.inputs.get("document"):
-                reasons.append(REQUIRED_MESSAGES[kind])
+        for f in first.fields:
+            why = f.problem(ctx.inputs.get(f.name))
+            if why and why not in reasons:
+                reasons.append(why)
         if not reasons and self.route(state, trigger, ctx) is None:
             reasons.append(N_("This action does not apply to this case."))
         return reasons
@@ -212,11 +256,11 @@ class Workflow:
         Inputs are not yet supplied when buttons are drawn, so required inputs don't count.
         """
         out = []
-        probe = Context(ctx.actor_id, ctx.actor_roles, ctx.facts,
-                        {k: "x" for k in INPUT_KINDS})
         for trig in self.triggers(state):
             row = self.rows(state, trig)[0]
             if row.roles & ctx.actor_roles:
+                probe = Context(ctx.actor_id, ctx.actor_roles, ctx.facts,
+                                {f.name: _sample(f) for f in row.fields})
                 out.append((row, self.refusals(state, trig, probe)))
         return out
 
@@ -240,12 +284,29 @@ class Workflow:
     def state_label(self, name: str) -> str:
         return self.states[name].label if name in self.states else name
 
+    def tagged(self, tag: str) -> tuple[str, ...]:
+        """The states carrying ``tag``, in table order (a state group has one home: the table)."""
+        return tuple(s.name for s in self.states.values() if tag in s.tags)
+
+    def row_of(self, trigger: str) -> Transition | None:
+        """The first row of ``trigger`` (for its label and fields wherever it is fired from)."""
+        return next((tr for tr in self.transitions if tr.trigger == trigger), None)
+
+
+def _sample(field: Field) -> Any:
+    """A value that satisfies ``field`` (buttons are drawn before the actor types anything)."""
+    return field.choices[0][0] if field.type == "choice" and field.choices else "x"
+
 
 REQUIRED_MESSAGES = {
     "reason": N_("Give the reasons for this action."),
     "comment": N_("Write a comment for this action."),
     "document": N_("Attach the supporting document."),
 }
+# The inputs most actions take.
+REASON = Field("reason", "text", N_("Reasons"))
+COMMENT = Field("comment", "text", N_("Comment"))
+DOCUMENT = Field("document", "document", N_("Document"))
 
 
 def four_eyes(ctx: Context) -> str | None:

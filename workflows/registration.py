@@ -5,9 +5,28 @@ named guards, with which inputs, and which statutory clock runs in each state.
 """
 from __future__ import annotations
 
-from workflows.base import Clock, Context, N_, State, Workflow, four_eyes, t
+from workflows.base import (APPROVAL, COMMENT, DOCUMENT, PROPOSAL, REASON, RETURN, Clock, Context, Field, N_,
+                            State, Workflow, four_eyes, t)
 
 APPLICANT, OFFICER, APPROVER = "applicant", "officer", "approver"
+
+# The grounds of deregistration (注销): the form's choices, the guard and the decision's text.
+DEREGISTRATION_GROUNDS: tuple[tuple[str, str], ...] = (
+    ("expired", N_("the registration has expired and was not renewed")),
+    ("firm_withdrawal", N_("the firm applied for deregistration")),
+    ("units_scrapped", N_("all units of the model have been scrapped")),
+)
+GROUND = Field("ground", "choice", N_("Ground"), choices=DEREGISTRATION_GROUNDS)
+RECORD = Field("document", "document", N_("Hearing record"))
+
+# State groups (tags), read by the registry's services and pages:
+EDITABLE = "editable"        # the firm may still change what it declared
+CERTIFICATE = "certificate"  # the firm may still declare its certificate
+REVIEW = "review"            # the tier may still be reviewed
+OPEN = "open"                # an application in progress (one per model)
+BEFORE_DECISION = "before_decision"  # the firm may still withdraw
+ON_REGISTER = "on_register"  # listed among registered models
+ENDED = "ended"              # listed among suspended or ended registrations
 
 ACCEPTANCE = Clock("acceptance", 5, N_("Acceptance decision"))
 DECISION = Clock("decision", 20, N_("Licensing decision"))
@@ -15,112 +34,120 @@ PUBLIC_NOTICE = Clock("public_notice", 5, N_("Public notice period"))
 DEFENCE = Clock("defence", 5, N_("Period to state a defence"))
 ACTION = Clock("action", 10, N_("Decision on the intended action"))
 
+def _tags(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
 STATES = (
-    State("draft", N_("Draft")),
-    State("submitted", N_("Submitted"), clock=ACCEPTANCE),
-    State("supplement_requested", N_("Supplement requested"), pauses="acceptance"),
+    State("draft", N_("Draft"), tags=_tags(EDITABLE, CERTIFICATE, OPEN, BEFORE_DECISION)),
+    State("submitted", N_("Submitted"), clock=ACCEPTANCE, tags=_tags(CERTIFICATE, OPEN, BEFORE_DECISION)),
+    State("supplement_requested", N_("Supplement requested"), pauses="acceptance",
+          tags=_tags(EDITABLE, CERTIFICATE, OPEN, BEFORE_DECISION)),
     State("not_accepted", N_("Not accepted"), final=True),
-    State("accepted", N_("Accepted"), clock=DECISION),
-    State("classification_review", N_("Classification review"), clock=DECISION),
-    State("clarification_requested", N_("Clarification requested"), pauses="decision"),
-    State("decision_proposed", N_("Decision proposed"), clock=DECISION),
-    State("public_notice", N_("Public notice"), clock=PUBLIC_NOTICE),
-    State("registered", N_("Registered")),
+    State("accepted", N_("Accepted"), clock=DECISION, tags=_tags(CERTIFICATE, REVIEW, OPEN, BEFORE_DECISION)),
+    State("classification_review", N_("Classification review"), clock=DECISION,
+          tags=_tags(CERTIFICATE, REVIEW, OPEN, BEFORE_DECISION)),
+    State("clarification_requested", N_("Clarification requested"), pauses="decision",
+          tags=_tags(EDITABLE, CERTIFICATE, REVIEW, OPEN, BEFORE_DECISION)),
+    State("decision_proposed", N_("Decision proposed"), clock=DECISION, tags=_tags(OPEN, BEFORE_DECISION)),
+    State("public_notice", N_("Public notice"), clock=PUBLIC_NOTICE, tags=_tags(OPEN)),
+    State("registered", N_("Registered"), tags=_tags(ON_REGISTER)),
     State("refused", N_("Refused"), final=True),
     State("withdrawn", N_("Withdrawn"), final=True),
-    State("suspension_noticed", N_("Suspension notified"), clock=DEFENCE),
-    State("suspension_proposed", N_("Suspension proposed"), clock=ACTION),
-    State("suspended", N_("Suspended")),
-    State("revocation_noticed", N_("Revocation notified"), clock=DEFENCE),
-    State("hearing", N_("Hearing"), pauses="defence"),
-    State("revocation_proposed", N_("Revocation proposed"), clock=ACTION),
-    State("revoked", N_("Revoked"), final=True),
-    State("rescission_proposed", N_("Rescission proposed"), clock=ACTION),
-    State("rescinded", N_("Rescinded"), final=True),
-    State("deregistered", N_("Deregistered"), final=True),
+    State("suspension_noticed", N_("Suspension notified"), clock=DEFENCE, tags=_tags(ON_REGISTER)),
+    State("suspension_proposed", N_("Suspension proposed"), clock=ACTION, tags=_tags(ON_REGISTER)),
+    State("suspended", N_("Suspended"), tags=_tags(ENDED)),
+    State("revocation_noticed", N_("Revocation notified"), clock=DEFENCE, tags=_tags(ON_REGISTER)),
+    State("hearing", N_("Hearing"), pauses="defence", tags=_tags(ON_REGISTER)),
+    State("revocation_proposed", N_("Revocation proposed"), clock=ACTION, tags=_tags(ON_REGISTER)),
+    State("revoked", N_("Revoked"), final=True, tags=_tags(ENDED)),
+    State("rescission_proposed", N_("Rescission proposed"), clock=ACTION, tags=_tags(ON_REGISTER)),
+    State("rescinded", N_("Rescinded"), final=True, tags=_tags(ENDED)),
+    State("deregistered", N_("Deregistered"), final=True, tags=_tags(ENDED)),
 )
 
-BEFORE_DECISION = ("draft", "submitted", "supplement_requested", "accepted",
-                   "classification_review", "clarification_requested", "decision_proposed")
+WITHDRAWABLE = tuple(st.name for st in STATES if BEFORE_DECISION in st.tags)
+INFO, ANSWER, DECIDED, NOTICE = "information_request", "answer", "decision", "notice"
 
 TRANSITIONS = (
     t("submit", "draft", "submitted", [APPLICANT], N_("Submit application"),
-      guards=["application_complete"]),
-    t("withdraw", BEFORE_DECISION, "withdrawn", [APPLICANT], N_("Withdraw application"),
-      requires=["reason"], danger=True),
+      guards=["application_complete"], tags=["submission"]),
+    t("withdraw", WITHDRAWABLE, "withdrawn", [APPLICANT], N_("Withdraw application"),
+      fields=[REASON], danger=True, tags=["submission"]),
     # Acceptance (行政许可法 Art. 32): accept, refuse to accept, or one supplement notice.
-    t("accept", "submitted", "accepted", [OFFICER], N_("Accept")),
+    t("accept", "submitted", "accepted", [OFFICER], N_("Accept"), tags=[DECIDED]),
     t("not_accept", "submitted", "not_accepted", [OFFICER], N_("Do not accept"),
-      requires=["reason"], danger=True),
+      fields=[REASON], danger=True, tags=[DECIDED]),
     t("request_supplement", "submitted", "supplement_requested", [OFFICER],
-      N_("Send supplement notice"), guards=["no_previous_supplement"], requires=["comment"]),
+      N_("Send supplement notice"), guards=["no_previous_supplement"], fields=[COMMENT], tags=[INFO]),
     t("supplement", "supplement_requested", "submitted", [APPLICANT],
-      N_("Submit supplement"), requires=["comment"]),
+      N_("Submit supplement"), fields=[COMMENT], tags=[ANSWER]),
     # Review and the four-eyes decision.
     t("start_review", "accepted", "classification_review", [OFFICER], N_("Start review")),
     t("request_clarification", "classification_review", "clarification_requested", [OFFICER],
-      N_("Request clarification"), requires=["comment"]),
+      N_("Request clarification"), fields=[COMMENT], tags=[INFO]),
     t("answer_clarification", "clarification_requested", "classification_review", [APPLICANT],
-      N_("Answer clarification"), requires=["comment"]),
+      N_("Answer clarification"), fields=[COMMENT], tags=[ANSWER]),
     t("propose_grant", "classification_review", "decision_proposed", [OFFICER],
-      N_("Propose grant"), guards=["classified", "certificate_if_required"]),
+      N_("Propose grant"), guards=["classified", "certificate_if_required"], kind=PROPOSAL, proposes="grant"),
     t("propose_refusal", "classification_review", "decision_proposed", [OFFICER],
-      N_("Propose refusal"), requires=["reason"]),
+      N_("Propose refusal"), fields=[REASON], kind=PROPOSAL, proposes="refusal"),
     t("approve", "decision_proposed", "public_notice", [APPROVER], N_("Approve"),
-      guards=["four_eyes"], when="grant_needs_notice"),
+      guards=["four_eyes"], when="grant_needs_notice", kind=APPROVAL, tags=[DECIDED]),
     t("approve", "decision_proposed", "registered", [APPROVER], N_("Approve"),
-      guards=["four_eyes"], when="grant_without_notice"),
+      guards=["four_eyes"], when="grant_without_notice", kind=APPROVAL, tags=[DECIDED]),
     t("approve", "decision_proposed", "refused", [APPROVER], N_("Approve"),
-      guards=["four_eyes"], when="refusal"),
+      guards=["four_eyes"], when="refusal", kind=APPROVAL, tags=[DECIDED]),
     t("return", "decision_proposed", "classification_review", [APPROVER],
-      N_("Return to officer"), guards=["four_eyes"], requires=["comment"]),
+      N_("Return to officer"), guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
     # Public notice (公示): an objection returns the case to review.
     t("object", "public_notice", "classification_review", ["public", OFFICER],
-      N_("Record objection"), requires=["comment"]),
+      N_("Record objection"), fields=[COMMENT]),
     t("conclude_notice", "public_notice", "registered", [OFFICER], N_("Conclude public notice"),
-      guards=["notice_period_over"]),
+      guards=["notice_period_over"], tags=[DECIDED]),
     # Suspension with prior notice and the right to state a defence (行政处罚法 Arts. 44-45).
     t("notice_suspension", "registered", "suspension_noticed", [OFFICER],
-      N_("Notify intended suspension"), requires=["reason"], danger=True),
+      N_("Notify intended suspension"), fields=[REASON], danger=True, tags=[NOTICE]),
     # A statement of defence keeps the case where it is.
     t("file_statement", "suspension_noticed", "suspension_noticed", [APPLICANT],
-      N_("File statement of defence"), requires=["comment"]),
+      N_("File statement of defence"), fields=[COMMENT], tags=[ANSWER]),
     t("propose_suspension", "suspension_noticed", "suspension_proposed", [OFFICER],
-      N_("Propose suspension"), guards=["defence_closed"], requires=["reason"]),
+      N_("Propose suspension"), guards=["defence_closed"], fields=[REASON], kind=PROPOSAL,
+      proposes="suspension"),
     t("drop_action", ("suspension_noticed", "revocation_noticed"), "registered", [OFFICER],
-      N_("Drop the intended action"), requires=["reason"]),
+      N_("Drop the intended action"), fields=[REASON], tags=[DECIDED]),
     t("approve_suspension", "suspension_proposed", "suspended", [APPROVER],
-      N_("Approve suspension"), guards=["four_eyes"], danger=True),
+      N_("Approve suspension"), guards=["four_eyes"], danger=True, kind=APPROVAL, tags=[DECIDED]),
     t("return_proposal", "suspension_proposed", "suspension_noticed", [APPROVER],
-      N_("Return to officer"), guards=["four_eyes"], requires=["comment"]),
+      N_("Return to officer"), guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
     t("lift_suspension", "suspended", "registered", [APPROVER], N_("Lift suspension"),
-      requires=["reason"]),
+      fields=[REASON], tags=[DECIDED]),
     # Revocation (吊销) with defence and a hearing on request (行政处罚法 Art. 63).
     t("notice_revocation", "registered", "revocation_noticed", [OFFICER],
-      N_("Notify intended revocation"), requires=["reason"], danger=True),
+      N_("Notify intended revocation"), fields=[REASON], danger=True, tags=[NOTICE]),
     t("file_statement", "revocation_noticed", "revocation_noticed", [APPLICANT],
-      N_("File statement of defence"), requires=["comment"]),
+      N_("File statement of defence"), fields=[COMMENT], tags=[ANSWER]),
     t("request_hearing", "revocation_noticed", "hearing", [APPLICANT], N_("Request a hearing"),
-      guards=["hearing_not_yet_requested"]),
+      guards=["hearing_not_yet_requested"], tags=[ANSWER]),
     t("record_hearing", "hearing", "revocation_noticed", [OFFICER], N_("Record hearing"),
-      requires=["comment", "document"]),
+      fields=[COMMENT, RECORD]),
     t("propose_revocation", "revocation_noticed", "revocation_proposed", [OFFICER],
-      N_("Propose revocation"), guards=["defence_closed"], requires=["reason"]),
+      N_("Propose revocation"), guards=["defence_closed"], fields=[REASON], kind=PROPOSAL,
+      proposes="revocation"),
     t("approve_revocation", "revocation_proposed", "revoked", [APPROVER],
-      N_("Approve revocation"), guards=["four_eyes"], danger=True),
+      N_("Approve revocation"), guards=["four_eyes"], danger=True, kind=APPROVAL, tags=[DECIDED]),
     t("return_proposal", "revocation_proposed", "revocation_noticed", [APPROVER],
-      N_("Return to officer"), guards=["four_eyes"], requires=["comment"]),
+      N_("Return to officer"), guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
     # Rescission (撤销) of an unlawful grant and deregistration (注销).
     t("propose_rescission", ("registered", "suspended"), "rescission_proposed", [OFFICER],
-      N_("Propose rescission"), requires=["reason"], danger=True),
+      N_("Propose rescission"), fields=[REASON], danger=True, kind=PROPOSAL, proposes="rescission"),
     t("approve_rescission", "rescission_proposed", "rescinded", [APPROVER],
-      N_("Approve rescission"), guards=["four_eyes"], danger=True),
+      N_("Approve rescission"), guards=["four_eyes"], danger=True, kind=APPROVAL, tags=[DECIDED]),
     t("return_proposal", "rescission_proposed", "registered", [APPROVER],
-      N_("Return to officer"), guards=["four_eyes"], requires=["comment"]),
+      N_("Return to officer"), guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
     t("deregister", ("registered", "suspended"), "deregistered", [OFFICER], N_("Deregister"),
-      guards=["deregistration_ground"], requires=["reason"], danger=True),
+      fields=[GROUND, REASON], danger=True, tags=[DECIDED]),
 )
-
 
 
 def _missing(ctx: Context) -> str | None:
@@ -169,12 +196,6 @@ def _hearing_once(ctx: Context) -> str | None:
     return None
 
 
-def _deregistration_ground(ctx: Context) -> str | None:
-    if ctx.inputs.get("ground") not in {"expired", "firm_withdrawal", "units_scrapped"}:
-        return N_("Choose the ground for deregistration.")
-    return None
-
-
 def _grant_needs_notice(ctx: Context) -> str | None:
     return None if ctx.facts.get("proposal") == "grant" and (ctx.facts.get("tier") or 0) >= 2 else "no"
 
@@ -203,7 +224,6 @@ REGISTRATION = Workflow(
         "notice_period_over": _notice_over,
         "defence_closed": _defence_closed,
         "hearing_not_yet_requested": _hearing_once,
-        "deregistration_ground": _deregistration_ground,
     },
     conditions={
         "grant_needs_notice": _grant_needs_notice,

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import workflows
+from flask import current_app
+
 from supervision.core.i18n import label
 from workflows.base import N_
 
@@ -39,13 +40,22 @@ ACTION_LABELS = {
     "export.download": N_("Export downloaded"),
     "job.retry": N_("Job retried"),
     "decision.issue": N_("Decision issued"),
+    "case.role_add": N_("Person attached to the case"),
+    "case.role_end": N_("Person's role on the case ended"),
+    "case.link": N_("Cases linked"),
 }
 
 
-def register_action_labels(labels: dict[str, str]) -> None:
-    """Name a domain's audit actions (labels marked with ``N_``) on every page that shows them:
-    the audit log and the case timeline."""
-    ACTION_LABELS.update(labels)
+
+
+def _installed_labels() -> dict[str, str]:
+    """The audit actions the installed case types name (their ``CaseType.labels``)."""
+    return current_app.extensions.get("action_labels", {})
+
+
+def _workflow(name: str | None):
+    ct = current_app.extensions.get("case_types", {}).get(name) if name else None
+    return ct.workflow if ct is not None else None
 
 ROLE_LABELS = {
     "applicant": N_("Applicant"), "officer": N_("Officer"), "approver": N_("Approver"),
@@ -64,12 +74,13 @@ class EventText:
 
 def action_label(action: str) -> str:
     """The readable name of an action; an action without a label shows its machine name."""
-    return label(ACTION_LABELS[action]) if action in ACTION_LABELS else action
+    text = ACTION_LABELS.get(action) or _installed_labels().get(action)
+    return label(text) if text else action
 
 
 def describe(event: Any) -> EventText:
     """The translated text of one event (a row with the audit event's columns)."""
-    wf = workflows.REGISTRY.get(event.workflow) if event.workflow else None
+    wf = _workflow(event.workflow)
     transition = None
     if event.trigger:
         rows = wf.rows(event.from_state or "", event.trigger) if wf is not None else []

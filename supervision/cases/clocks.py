@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import workflows
+from supervision.cases import types
 from supervision.audit.services import record
 from supervision.cases.models import Case, ClockPause
 from supervision.core.timeutil import local_date, local_today, utcnow
@@ -81,7 +81,7 @@ def recompute_deadline(case: Case, cal: WorkCalendar) -> Deadline | None:
     pause since it started, each pause re-measured (its row is updated)."""
     if case.clock_name is None or case.clock_started_on is None:
         return None
-    clock = _clock_of(workflows.get(case.case_type), case.clock_name)
+    clock = _clock_of(types.workflow(case.case_type), case.clock_name)
     if clock is None:
         return None
     lost = 0

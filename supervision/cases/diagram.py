@@ -16,9 +16,9 @@ def svg(wf: Workflow) -> str:
 
 @lru_cache(maxsize=16)
 def _svg(name: str, version: int, language: str) -> str:
-    import workflows
+    from supervision.cases import types
 
-    wf = workflows.get(name)
+    wf = types.workflow(name)
     g = graphviz.Digraph(name, graph_attr={"rankdir": "LR", "fontname": "Noto Sans CJK SC",
                                            "nodesep": "0.3", "ranksep": "0.45"},
                          node_attr={"shape": "box", "style": "rounded", "fontname": "Noto Sans CJK SC", "fontsize": "11"},

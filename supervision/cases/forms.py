@@ -3,26 +3,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from supervision.core.forms import opts
 
 
 class ActionForm(FlaskForm):
+    """The envelope of an action: which trigger, on which version of the case.  The inputs are
+    the fields the transition declares (``Transition.fields``), read and checked by the engine."""
+
     trigger = HiddenField(validators=[DataRequired(), Length(max=48)])
     version = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)])
-    reason = TextAreaField(_l("Reasons"), validators=[Optional(), Length(max=10000)])
-    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=10000)])
-    ground = SelectField(_l("Ground"), choices=opts([
-        ("", "—"), ("expired", _l("Registration expired (3 years)")),
-        ("firm_withdrawal", _l("Withdrawn by the firm")),
-        ("units_scrapped", _l("All units scrapped"))]), validators=[Optional()])
-    document = FileField(_l("Document"))
-    classification = SelectField(_l("Classification"), choices=opts([
-        ("internal", _l("Internal (内部)")), ("confidential", _l("Confidential (敏感)")),
-        ("public", _l("Public (公开)"))]), default="internal", validators=[Optional()])
+
+
+# The classifications a document given with an action may carry.
+DOCUMENT_CLASSIFICATIONS = (("internal", _l("Internal (内部)")), ("confidential", _l("Confidential (敏感)")),
+                            ("public", _l("Public (公开)")))
 
 
 class VersionForm(FlaskForm):

@@ -18,12 +18,9 @@ from supervision.workdays.calendar import WorkCalendar
 from workflows.base import N_
 
 # Who may fire a transition and what they must supply, as the help page names them.
-ROLE_LABELS: dict[str, str] = {**_ACCOUNT_ROLE_LABELS, "public": N_("Anyone (public)")}
-INPUT_LABELS: dict[str, str] = {
-    "reason": N_("Reasons"),
-    "comment": N_("Comment"),
-    "document": N_("Document"),
-}
+ROLE_LABELS: dict[str, str] = {**_ACCOUNT_ROLE_LABELS, "public": N_("Anyone (public)"),
+                               "system": N_("The system (a deadline)"), "assignee": N_("Handled by"),
+                               "presiding_officer": N_("Presiding officer")}
 
 
 @dataclass

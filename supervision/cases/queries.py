@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case as sql_case, false, func, or_, union_all
+from sqlalchemy import ColumnElement, Select, and_, case as sql_case, func, union_all
 from sqlalchemy.orm import joinedload
 
 from supervision.cases.models import Case
@@ -46,23 +46,16 @@ def page_bounds(total: int, page: int, page_size: int) -> tuple[int, int]:
 
 
 def visible_cases(user, *, own_department_only: bool = False) -> Select:
-    """Cases ``user`` may list: a firm its own, regulators their department's (and the cases
-    assigned to them), auditors all, anybody else none.
+    """Cases ``user`` may list (``policies.visible_condition``: a firm its own, regulators their
+    department's and those they are attached to, auditors all, anybody else none).
 
-    ``own_department_only`` leaves out a regulator's cases assigned to them in another
-    department; the list uses it when it has counted that there are none."""
-    q = db.select(Case)
-    if user.has_role("auditor"):
-        return q
-    if user.organisation.is_firm:
-        if user.has_role("applicant"):
-            return q.where(Case.firm_id == user.organisation_id)
-        return q.where(false())
-    if user.has_role("officer", "approver"):
-        if own_department_only:
-            return q.where(Case.department_id == user.organisation_id)
-        return q.where(or_(Case.department_id == user.organisation_id, Case.assignee_id == user.id))
-    return q.where(false())
+    ``own_department_only`` keeps a regulator's own department only; the list uses it when it
+    has counted that nothing else is visible to them, so the query is one index range."""
+    from supervision import policies
+
+    if own_department_only:
+        return db.select(Case).where(Case.department_id == user.organisation_id)
+    return db.select(Case).where(policies.visible_condition(user))
 
 
 def _ranges(today: dt.date) -> list[tuple[ColumnElement, tuple]]:

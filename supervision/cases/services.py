@@ -1,45 +1,39 @@
-"""The case engine: the only code that changes a case's state.
+"""The case engine: the only code that changes a case's state, its people and its links.
 
-``fire`` checks permission and guards, changes the state, runs the clock rule and the
-workflow's effects, writes one audit event, queues notifications and commits once.  Any
-failure rolls all of it back.  Workflow domains plug in through ``register_facts`` (what the
-guards need to know) and ``register_effect`` (what else a trigger changes).
+``fire`` checks the table (role, guards, inputs) and who handles the case, changes the state,
+runs the clock rule, the case type's effects and the decisions the transition issues, writes one
+audit event and emits one notification event — all inside the caller's unit of work (it
+flushes; the request, command or job commits once, or rolls all of it back).  Case types plug in
+through their ``CaseType`` (``supervision.cases.types``); nothing here names one.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
 
-import workflows
 from supervision import policies
 from supervision.audit.services import record
-from supervision.cases import clocks
-from supervision.cases.models import Case, Notification
+from supervision.cases import clocks, types
+from supervision.cases.models import LINK_RELATIONS, Case, CaseLink, CaseRole, Notification
 from supervision.core.errors import Conflict
 from supervision.core.timeutil import utcnow
 from supervision.extensions import db
-from workflows.base import N_, Context, InvalidTrigger, TransitionRefused, Workflow
+from workflows.base import (APPROVAL, N_, PROPOSAL, RETURN, ROLE_REFUSED, Context, InvalidTrigger, Transition,
+                            TransitionRefused, Workflow)
 
-FactProvider = Callable[[Case, Any], dict[str, Any]]
-Effect = Callable[[Case, Any, dict[str, Any]], None]
-_facts: dict[str, list[FactProvider]] = {}
-_effects: dict[tuple[str, str], list[Effect]] = {}
+__all__ = ["fire", "create_case", "claim", "assign", "may_claim", "is_closed", "context_for", "link_cases",
+           "workflow_of", "case_type_of", "Conflict", "InvalidTrigger", "TransitionRefused"]
 
-__all__ = ["fire", "create_case", "claim", "assign", "may_claim", "is_closed", "context_for", "register_facts",
-           "register_effect", "Conflict", "InvalidTrigger", "TransitionRefused"]
+ASSIGNEE = "assignee"
 
 
-def register_facts(workflow_name: str, provider: FactProvider) -> None:
-    _facts.setdefault(workflow_name, []).append(provider)
-
-
-def register_effect(workflow_name: str, trigger: str, effect: Effect) -> None:
-    _effects.setdefault((workflow_name, trigger), []).append(effect)
+def case_type_of(case: Case) -> types.CaseType:
+    return types.get(case.case_type)
 
 
 def workflow_of(case: Case) -> Workflow:
-    wf = workflows.get(case.case_type)
+    wf = case_type_of(case).workflow
     if wf.version != case.workflow_version:  # pragma: no cover - one version per workflow so far
         raise InvalidTrigger(f"{case.case_type} v{case.workflow_version} is no longer served")
     return wf
@@ -77,7 +71,8 @@ def context_for(case: Case, actor, inputs: dict[str, Any] | None = None) -> Cont
         "proposal": case.proposal,
         "clock_expired": clocks.is_expired(case),
     }
-    for provider in _facts.get(case.case_type, []):
+    provider = case_type_of(case).facts
+    if provider is not None:
         facts.update(provider(case, actor))
     roles = policies.case_roles(actor, case)
     actor_id = actor.id if actor is not None and actor.is_authenticated else None
@@ -85,73 +80,149 @@ def context_for(case: Case, actor, inputs: dict[str, Any] | None = None) -> Cont
 
 
 def create_case(*, case_type: str, title: str, department_id: int, actor,
-                firm_id: int | None = None, commit: bool = True) -> Case:
-    wf = workflows.get(case_type)
+                firm_id: int | None = None) -> Case:
+    ct = types.get(case_type)
+    if ct.has_firm and firm_id is None:
+        raise ValueError(f"a {case_type} case belongs to a firm")
+    wf = ct.workflow
     case = Case(case_type=case_type, workflow_version=wf.version, state=wf.initial, title=title,
                 department_id=department_id, firm_id=firm_id, created_by_id=actor.id)
     db.session.add(case)
     db.session.flush()
-    case.number = f"{case_type[:3].upper()}-{case.created_at:%Y}-{case.id:06d}"
+    case.number = f"{ct.number_prefix}-{case.created_at:%Y}-{case.id:06d}"
     clocks.on_enter(case, wf, wf.initial)
     record("case.create", actor=actor, case=case, object_type="case", object_id=case.id,
            workflow=wf.name, workflow_version=wf.version, to_state=case.state)
-    if commit:
-        db.session.commit()
     return case
+
+
+# -- firing ----------------------------------------------------------------------------------
+
+
+def _acting_role(row: Transition, roles: frozenset[str]) -> str | None:
+    """The case role the actor fires ``row`` in, when it is only as the case's officer."""
+    usable = row.roles & roles
+    return "officer" if usable == {"officer"} else None
+
+
+def _handler_refusal(case: Case, actor, row: Transition, roles: frozenset[str]) -> str | None:
+    """An officer acts on a case assigned to them (or claims an unassigned one by acting)."""
+    if _acting_role(row, roles) and case.assignee_id not in (None, actor.id):
+        return N_("This case is handled by %(name)s: ask them, or have it reassigned to you.")
+    return None
+
+
+def refusals(case: Case, trigger: str, actor, ctx: Context) -> list[str]:
+    """Why ``actor`` may not fire ``trigger`` now (empty: they may); table and handler rules."""
+    wf = workflow_of(case)
+    reasons = wf.refusals(case.state, trigger, ctx)
+    row = wf.rows(case.state, trigger)[0]
+    why = _handler_refusal(case, actor, row, ctx.actor_roles) if actor is not None and \
+        getattr(actor, "is_authenticated", False) else None
+    if why:
+        reasons.append(why)
+    return reasons
 
 
 def fire(case: Case, trigger: str, *, actor, expected_version: int | None = None,
-         reason: str | None = None, comment: str | None = None, document: Any = None,
-         **extra: Any) -> Case:
-    """Fire ``trigger`` on ``case`` for ``actor`` (``None``: a member of the public)."""
+         **inputs: Any) -> Case:
+    """Fire ``trigger`` on ``case`` for ``actor`` (``None``: a member of the public) with the
+    inputs the transition declares.  Flushes; the caller's unit of work commits."""
+    ct = case_type_of(case)
     wf = workflow_of(case)
+    if expected_version is not None and expected_version != case.version:
+        raise Conflict()
+    rows = wf.rows(case.state, trigger)
+    if not rows:  # before gathering facts: nothing to weigh
+        raise InvalidTrigger(f"{wf.name}: no {trigger!r} from {case.state!r}")
+    undeclared = set(inputs) - rows[0].field_names
+    if undeclared:
+        raise TypeError(f"{wf.name}.{trigger} takes no input {sorted(undeclared)}")
+    inputs = {k: v for k, v in inputs.items() if v is not None}
+    ctx = context_for(case, actor, inputs)
+    reasons = refusals(case, trigger, actor, ctx)
+    if reasons:
+        raise TransitionRefused(reasons, forbidden=reasons == [ROLE_REFUSED],
+                                params={"name": case.assignee.name if case.assignee else ""})
     try:
-        if expected_version is not None and expected_version != case.version:
-            raise Conflict()
-        if not wf.rows(case.state, trigger):  # before gathering facts: nothing to weigh
-            raise InvalidTrigger(f"{wf.name}: no {trigger!r} from {case.state!r}")
-        inputs = {"reason": reason, "comment": comment, "document": document, **extra}
-        ctx = context_for(case, actor, inputs)
-        from_state = case.state
-        row = wf.fire(case, trigger, ctx)
-        # Every firing updates the case row, even one that stays in its state (a statement of
-        # defence): that bumps the version, so the UPDATE takes the optimistic lock.
-        case.updated_at = utcnow()
-        # A proposal lives from ``propose_*`` until the approver decides or returns it.
-        if trigger.startswith("propose_"):
-            case.proposed_by_id, case.proposal = actor.id, trigger.removeprefix("propose_")
-        elif from_state.endswith("_proposed"):
-            case.proposed_by_id = case.proposal = None
-        if row.dest != from_state:
-            clocks.on_enter(case, wf, row.dest)
-        for effect in _effects.get((wf.name, trigger), []):
-            effect(case, actor, inputs)
-        db.session.flush()  # the case row (optimistic lock) before the audit log's lock
-        record(
-            "case.transition", actor=actor, case=case, object_type="case", object_id=case.id,
-            workflow=wf.name, workflow_version=case.workflow_version, trigger=trigger,
-            from_state=from_state, to_state=case.state, reason=(reason or comment),
-            details=_details(inputs),
-        )
-        _notify(case, trigger, actor)
-        db.session.commit()
-    except StaleDataError as err:
-        db.session.rollback()
+        _apply(case, ct, wf, trigger, actor, rows[0], ctx, inputs)
+    except StaleDataError as err:  # the case row changed underneath (optimistic lock)
         raise Conflict() from err
-    except BaseException:
-        db.session.rollback()
-        raise
     return case
+
+
+def _apply(case: Case, ct: types.CaseType, wf: Workflow, trigger: str, actor, first: Transition,
+           ctx: Context, inputs: dict[str, Any]) -> None:
+    """The changes of an allowed firing, in order; ``fire`` has checked everything before."""
+    inputs = _store_uploads(case, actor, first, inputs)
+    ctx = Context(ctx.actor_id, ctx.actor_roles, ctx.facts, inputs)
+    if _acting_role(first, ctx.actor_roles) and case.assignee_id is None:
+        _set_assignee(case, actor, actor, "case.claim", source="claim")
+    from_state = case.state
+    row = wf.fire(case, trigger, ctx)
+    # Every firing updates the case row, even one that stays in its state (a statement of
+    # defence): that bumps the version, so the UPDATE takes the optimistic lock.
+    case.updated_at = utcnow()
+    if row.kind == PROPOSAL:
+        case.proposed_by_id, case.proposal = actor.id, row.proposes
+    elif row.kind in (APPROVAL, RETURN):
+        case.proposed_by_id = case.proposal = None
+    if row.dest != from_state:
+        clocks.on_enter(case, wf, row.dest)
+    firing = types.Firing(trigger, from_state, case.state, inputs, ctx.facts)
+    for effect in ct.effects.get(trigger, ()):
+        effect(case, actor, firing)
+    _issue_decisions(case, ct, actor, firing)
+    db.session.flush()  # the case row (optimistic lock) before the audit log's lock
+    record(
+        "case.transition", actor=actor, case=case, object_type="case", object_id=case.id,
+        workflow=wf.name, workflow_version=case.workflow_version, trigger=trigger,
+        from_state=from_state, to_state=case.state,
+        reason=inputs.get("reason") or inputs.get("comment"), details=_details(inputs),
+    )
+    _notify(case, trigger, actor)
+
+
+
+def _store_uploads(case: Case, actor, row: Transition, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Uploaded files given for document fields are stored now that the firing is allowed."""
+    from supervision.documents.services import add_document
+    from supervision.documents.uploads import Upload
+
+    out = dict(inputs)
+    for f in row.fields:
+        value = out.get(f.name)
+        if f.type == "document" and isinstance(value, Upload):
+            out[f.name] = add_document(
+                data=value.data, filename=value.filename, classification=value.classification,
+                actor=actor, case=case,
+                firm_id=case.firm_id if getattr(actor, "organisation_id", None) == case.firm_id else None,
+                commit=False)
+    return out
+
+
+def _issue_decisions(case: Case, ct: types.CaseType, actor, firing: types.Firing) -> None:
+    """The decisions and notices this transition issues (the case type's decision kinds)."""
+    kinds = [k for k in ct.decision_kinds if k.issued_by(firing.trigger, firing.to_state)]
+    if not kinds:
+        return
+    from flask import current_app
+
+    from supervision.decisions.services import document_facts, issue_decision
+
+    for kind in kinds:
+        issue_decision(case, kind.key, actor=actor, facts=document_facts(kind, case, firing),
+                       language=current_app.config.get("DECISION_LANGUAGE", "zh"))
 
 
 def _details(inputs: dict[str, Any]) -> dict[str, Any] | None:
     out = {}
     for key, value in inputs.items():
-        if value is None or key in ("reason",):
+        if value is None or key == "reason":
             continue
-        if key == "document":
-            out["document_sha256"] = getattr(value, "sha256", str(value))
-            out["document_id"] = getattr(value, "id", None)
+        if hasattr(value, "sha256"):  # a stored document
+            out[f"{key}_sha256"] = value.sha256
+            out[f"{key}_id"] = getattr(value, "id", None)
         elif key == "comment":
             out["comment"] = str(value)
         else:
@@ -168,14 +239,18 @@ def _notify(case: Case, trigger: str, actor) -> None:
         db.session.add(Notification(case_id=case.id, user_id=case.assignee_id, kind=trigger))
 
 
+# -- people on the case ------------------------------------------------------------------------
+
+
 def claim(case: Case, *, actor, expected_version: int | None = None) -> Case:
     """``actor`` (an officer of the case's department) takes an unassigned case."""
+    _check_version(case, expected_version)  # a stale page first: someone else acted meanwhile
     if not policies.can_claim_case(actor, case):
         raise TransitionRefused([N_("Only an officer of the case's department may claim an unassigned case.")],
                                 forbidden=True)
     if is_closed(case):
         raise TransitionRefused([N_("This case is closed.")])
-    return _set_assignee(case, actor, actor, expected_version, "case.claim")
+    return _set_assignee(case, actor, actor, "case.claim", source="claim")
 
 
 def assign(case: Case, *, actor, assignee, expected_version: int | None = None) -> Case:
@@ -184,25 +259,96 @@ def assign(case: Case, *, actor, assignee, expected_version: int | None = None) 
         raise TransitionRefused([N_("Only the case's department may assign it.")], forbidden=True)
     if assignee is None or not assignee.active or "officer" not in policies.case_roles(assignee, case):
         raise TransitionRefused([N_("Choose an officer of the case's department.")])
-    return _set_assignee(case, actor, assignee, expected_version, "case.assign")
+    _check_version(case, expected_version)
+    return _set_assignee(case, actor, assignee, "case.assign", source="assign")
 
 
-def _set_assignee(case: Case, actor, assignee, expected_version: int | None, action: str) -> Case:
+def _check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != case.version:
+        raise Conflict()
+
+
+def add_role(case: Case, *, user, role: str, actor, source: str, source_ref: str | None = None,
+             reason: str | None = None) -> CaseRole:
+    """Attach ``user`` to ``case`` in ``role`` (audited); one active row per person and role."""
+    if role == ASSIGNEE:
+        raise ValueError("the assignee changes through claim or assign")
+    row = CaseRole(case_id=case.id, user_id=user.id, role=role, source=source, source_ref=source_ref,
+                   assigned_by_id=getattr(actor, "id", None))
+    db.session.add(row)
+    db.session.flush()
+    record("case.role_add", actor=actor, case=case, object_type="case_role", object_id=row.id,
+           reason=reason, details={"user_id": user.id, "role": role, "source": source, "source_ref": source_ref})
+    return row
+
+
+def end_role(row: CaseRole, *, actor, reason: str) -> CaseRole:
+    """End a person's role on a case (the row stays on record)."""
+    if row.ended_at is not None:
+        return row
+    row.ended_at, row.end_reason = utcnow(), reason
+    db.session.flush()
+    record("case.role_end", actor=actor, case=db.session.get(Case, row.case_id), object_type="case_role",
+           object_id=row.id, reason=reason, details={"user_id": row.user_id, "role": row.role})
+    return row
+
+
+def roles_on(case: Case, *, role: str | None = None, active: bool = True) -> list[CaseRole]:
+    q = db.select(CaseRole).where(CaseRole.case_id == case.id)
+    if role is not None:
+        q = q.where(CaseRole.role == role)
+    if active:
+        q = q.where(CaseRole.ended_at.is_(None))
+    return list(db.session.execute(q.order_by(CaseRole.id)).scalars())
+
+
+def _set_assignee(case: Case, actor, assignee, action: str, *, source: str) -> Case:
+    before = case.assignee_id
+    now = utcnow()
+    for row in roles_on(case, role=ASSIGNEE):
+        row.ended_at, row.end_reason = now, source
+    if assignee is not None:
+        db.session.add(CaseRole(case_id=case.id, user_id=assignee.id, role=ASSIGNEE, source=source,
+                                assigned_by_id=actor.id, started_at=now))
+    case.assignee_id = assignee.id if assignee is not None else None
+    case.updated_at = now
     try:
-        if expected_version is not None and expected_version != case.version:
-            raise Conflict()
-        before = case.assignee_id
-        case.assignee_id = assignee.id if assignee is not None else None
-        case.updated_at = utcnow()
         db.session.flush()
-        record(action, actor=actor, case=case, object_type="case", object_id=case.id,
-               workflow=case.case_type, workflow_version=case.workflow_version,
-               details={"from_assignee": before, "to_assignee": case.assignee_id})
-        db.session.commit()
     except StaleDataError as err:
-        db.session.rollback()
         raise Conflict() from err
-    except BaseException:
-        db.session.rollback()
-        raise
+    record(action, actor=actor, case=case, object_type="case", object_id=case.id,
+           workflow=case.case_type, workflow_version=case.workflow_version,
+           details={"from_assignee": before, "to_assignee": case.assignee_id})
     return case
+
+
+# -- links between cases -----------------------------------------------------------------------
+
+
+def link_cases(case: Case, other: Case, *, relation: str, actor, reason: str | None = None) -> CaseLink:
+    """Record that ``case`` ``relation`` ``other`` (e.g. an incident suspends a registration):
+    one audit event on ``case``'s chain naming the other; shown on both case pages."""
+    if relation not in LINK_RELATIONS:
+        raise ValueError(f"unknown case relation {relation!r}")
+    if case.id == other.id:
+        raise ValueError("a case cannot be linked to itself")
+    link = CaseLink(case_id=case.id, other_case_id=other.id, relation=relation, reason=reason,
+                    created_by_id=getattr(actor, "id", None))
+    db.session.add(link)
+    db.session.flush()
+    details = {"relation": relation, "case": case.number, "other_case": other.number}
+    record("case.link", actor=actor, case=case, object_type="case_link", object_id=link.id,
+           reason=reason, details=details)
+    return link
+
+
+def links_of(case: Case) -> list[tuple[str, Case]]:
+    """(N_-marked relation label as read from ``case``, the other case), oldest first."""
+    rows = db.session.execute(
+        db.select(CaseLink).where((CaseLink.case_id == case.id) | (CaseLink.other_case_id == case.id))
+        .order_by(CaseLink.id)).scalars().all()
+    out = []
+    for link in rows:
+        forward, backward = LINK_RELATIONS[link.relation]
+        out.append((forward, link.other) if link.case_id == case.id else (backward, link.case))
+    return out

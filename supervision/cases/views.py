@@ -5,21 +5,33 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-import workflows
 from supervision import policies
 from supervision.accounts.models import User
-from supervision.cases import presenters, queries, services
-from supervision.cases.forms import ActionForm, AssignForm, FilterForm, VersionForm
+from supervision.cases import presenters, queries, services, types
+from supervision.cases.forms import DOCUMENT_CLASSIFICATIONS, ActionForm, AssignForm, FilterForm, VersionForm
 from supervision.cases.models import Case
 from supervision.core.errors import Conflict, render_error
 from supervision.core.forms import opts
 from supervision.core.i18n import label
 from supervision.core.timeutil import local_today
-from supervision.documents.services import UploadRejected, add_document
+from supervision.core.navigation import case_panels
+from supervision.documents.services import UploadRejected
+from supervision.documents.uploads import Upload
 from supervision.extensions import db
 from supervision.workdays.services import current_calendar
 
 bp = Blueprint("cases", __name__)
+
+
+@bp.app_template_global()
+def role_label(role: str) -> str:
+    """The N_-marked name of a role someone holds on a case."""
+    return presenters.ROLE_LABELS.get(role, role)
+
+
+@bp.app_template_global()
+def document_classifications():
+    return DOCUMENT_CLASSIFICATIONS
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers; anything larger cannot name a case
 
@@ -44,11 +56,11 @@ def home():
 @policies.policy(policies.CASE_WORKERS)
 def index():
     form = FilterForm(request.args)
-    form.case_type.choices = opts([("", _("All types"))]
-                                  + [(wf.name, label(wf.label)) for wf in workflows.REGISTRY.values()])
+    installed = types.installed().values()
+    form.case_type.choices = opts([("", _("All types"))] + [(ct.name, label(ct.label)) for ct in installed])
     states: dict[str, str] = {}
-    for wf in workflows.REGISTRY.values():
-        for st in wf.states.values():
+    for ct in installed:
+        for st in ct.workflow.states.values():
             states.setdefault(st.name, label(st.label))
     form.state.choices = opts([("", _("All states"))] + list(states.items()))
     if not form.validate():
@@ -63,7 +75,7 @@ def index():
     return render_template("cases/index.html", listing=listing, rows=listing.rows, form=form,
                            days_left=lambda c: presenters.days_left_text(c, cal),
                            may_claim=lambda c: services.may_claim(current_user, c),
-                           wf=workflows.get, today=local_today(),
+                           wf=types.workflow, today=local_today(),
                            pager_args={k: v for k, v in request.args.items() if k != "page"})
 
 
@@ -84,18 +96,14 @@ def show(case_id: int):
         days_left=presenters.days_left_text(case, cal), action_form=ActionForm(),
         version_form=VersionForm(), assign_form=assign_form,
         can_claim=services.may_claim(current_user, case),
-        can_assign=bool(officers), extra=_extra_panels(case))
+        can_assign=bool(officers), extra=case_panels(services.case_type_of(case)),
+        links=services.links_of(case), people=services.roles_on(case))
 
 
 def _timeline_before() -> int | None:
     """``?before=<seq>`` pages the timeline back; anything else shows the latest events."""
     value = request.args.get("before", type=int)
     return value if value is not None and 0 < value < 2**53 else None
-
-
-def _extra_panels(case: Case) -> list[str]:
-    """Templates that domains contribute to the case page (e.g. the robot model of a registration)."""
-    return current_app.extensions.get("case_panels", {}).get(case.case_type, [])
 
 
 @bp.route("/cases/<int:case_id>/act", methods=["POST"])
@@ -113,31 +121,37 @@ def act(case_id: int):
     if not rows:
         return render_error(400, _("This action is not possible in the case's current state."))
     action_label = label(rows[0].label)
-    document = None
-    upload = form.document.data
     try:
-        if upload is not None and getattr(upload, "filename", ""):
-            document = add_document(data=upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1),
-                                    filename=upload.filename, classification=form.classification.data,
-                                    actor=current_user, case=case,
-                                    firm_id=case.firm_id if current_user.organisation_id == case.firm_id else None,
-                                    commit=False)
         services.fire(case, form.trigger.data, actor=current_user, expected_version=form.version.data,
-                      reason=form.reason.data or None, comment=form.comment.data or None,
-                      document=document, ground=form.ground.data or None)
+                      **_inputs(rows[0]))
     except UploadRejected as err:
-        db.session.rollback()
         flash(_(err.message, mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)), "error")
     except services.TransitionRefused as refused:
         if refused.forbidden:
             policies.deny(case, status=403)
         for reason in refused.reasons:
-            flash(label(reason), "error")
+            flash(label(reason, **refused.params), "error")
     except Conflict:
         return render_error(409)
     else:
         flash(_("Done: %(action)s.", action=action_label), "success")
     return redirect(url_for("cases.show", case_id=case.id)), 303
+
+
+def _inputs(row) -> dict:
+    """The inputs the transition declares, read from the form (a file as an unstored Upload)."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    out: dict = {}
+    for f in row.fields:
+        if f.type == "document":
+            upload = request.files.get(f.name)
+            if upload is not None and upload.filename:
+                classification = request.form.get(f"{f.name}_classification") or "internal"
+                out[f.name] = Upload(upload.read(limit + 1), upload.filename, classification)
+        else:
+            value = (request.form.get(f.name) or "").strip()
+            out[f.name] = value or None
+    return out
 
 
 @bp.route("/cases/<int:case_id>/claim", methods=["POST"])
@@ -196,10 +210,11 @@ def _officers_of(case: Case) -> list[User]:
 @bp.route("/help/workflows/<name>")
 @policies.policy(policies.SIGNED_IN)
 def workflow_help(name: str):
-    wf = workflows.REGISTRY.get(name)
-    if wf is None:
+    ct = types.installed().get(name)
+    if ct is None:
         abort(404)
+    wf = ct.workflow
     from supervision.cases.diagram import svg
 
     return render_template("cases/workflow_help.html", wf=wf, diagram=svg(wf),
-                           role_labels=presenters.ROLE_LABELS, input_labels=presenters.INPUT_LABELS)
+                           role_labels=presenters.ROLE_LABELS)

@@ -30,9 +30,10 @@ def lang() -> str:
     return str(get_locale() or "zh")[:2]
 
 
-def label(text: str) -> str:
-    """Translate a label that was marked with the no-op ``N_`` marker outside Flask."""
-    return gettext(text) if text else ""
+def label(text: str, **params) -> str:
+    """Translate a label that was marked with the no-op ``N_`` marker outside Flask (with the
+    values of its ``%(name)s`` placeholders, if any)."""
+    return gettext(text, **params) if text else ""
 
 
 def pick(zh: str | None, en: str | None) -> str:

@@ -1,4 +1,6 @@
-"""Navigation entries that domains contribute (so the base layout needs no edits per domain)."""
+"""Navigation entries and case-page panels that domains contribute, so the base layout and the
+case page need no edit per domain.  Case types declare theirs on their ``CaseType``; shared
+domains (decisions, dossiers, accounts …) add theirs here when the factory wires them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,9 +26,14 @@ def add_public_link(app: Flask, item: NavItem) -> None:
     app.extensions.setdefault("public_links", []).append(item)
 
 
-def add_case_panel(app: Flask, case_type: str, template: str) -> None:
-    """A template included on the case page of ``case_type`` (receives ``case``)."""
-    app.extensions.setdefault("case_panels", {}).setdefault(case_type, []).append(template)
+def add_case_panel(app: Flask, template: str) -> None:
+    """A template included on every case page, whatever its type (receives ``case``)."""
+    app.extensions.setdefault("case_panels", []).append(template)
+
+
+def case_panels(case_type) -> list[str]:
+    """The panels of a case page: the case type's own first, then the shared ones."""
+    return [*case_type.case_panels, *current_app.extensions.get("case_panels", [])]
 
 
 def install(app: Flask) -> None:

@@ -43,6 +43,9 @@ def commit() -> None:
     except StaleDataError as err:
         rollback()
         raise Conflict() from err
+    except BaseException:
+        rollback()
+        raise
     for fn in db.session.info.pop(_AFTER_COMMIT, []):
         try:
             fn()

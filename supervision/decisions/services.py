@@ -1,14 +1,13 @@
 """Issuing decisions: gap-free numbers, the snapshot hash, render → sign → store, and checks.
 
 ``issue_decision`` is the only code that creates a ``Decision``.  It runs inside the caller's
-transaction (the case engine's ``fire``) and commits only when asked to.  An issued decision
+unit of work (the case engine's ``fire``) and only flushes.  An issued decision
 is never regenerated: a correction is a new decision with a new number.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import secrets
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -18,7 +17,9 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from supervision.audit import services as audit
+from supervision.audit.models import AuditEvent
 from supervision.audit.services import record
+from supervision.cases import types
 from supervision.cases.models import Case
 from supervision.core.database import lock_for_writing
 from supervision.core.timeutil import SHANGHAI, utcnow
@@ -28,31 +29,6 @@ from supervision.decisions.models import Decision, DecisionStatus, DocumentCount
 from supervision.documents import storage
 from supervision.documents.models import Document
 from supervision.extensions import db
-
-TIER_LABELS = {
-    1: ("第一级（基础监管）", "Tier 1 (basic supervision)"),
-    2: ("第二级（一般监管）", "Tier 2 (general supervision)"),
-    3: ("第三级（重点监管）", "Tier 3 (focused supervision)"),
-    4: ("第四级（审慎监管）", "Tier 4 (prudential supervision)"),
-}
-# What each tier obliges a registered firm to do (DOMAIN §4, default ruleset v1); printed as the
-# grant's conditions when the registry offers none of its own.
-TIER_OBLIGATIONS = {
-    1: [("对产品单机进行编码并报送注册备案信息。", "Code each unit and file the registration information.")],
-    2: [("取得并保持有效的认证证书。", "Obtain and keep a valid certificate."),
-        ("注册信息依法公告。", "The registration is publicly announced."),
-        ("每年报送年度报告。", "Submit an annual report every year.")],
-    3: [("在批准的电子围栏范围内运行。", "Operate only within the approved electronic fence."),
-        ("发生事件后24小时内报告。", "Report any incident within 24 hours."),
-        ("每季度报送运行报告。", "Submit a quarterly operating report."),
-        ("投保相应保险并保持有效。", "Hold and maintain the required insurance.")],
-}
-DEREGISTRATION_GROUNDS = {
-    "expired": ("注册有效期届满未延续", "the registration has expired and was not renewed"),
-    "firm_withdrawal": ("你单位申请注销", "you have applied for deregistration"),
-    "units_scrapped": ("该型号全部单机已报废", "all units of this model have been scrapped"),
-}
-
 
 class DecisionError(Exception):
     """A decision cannot be issued (message is N_-marked)."""
@@ -71,7 +47,7 @@ def legal_basis(kind_key: str, language: str) -> str:
 
 def set_legal_basis(kind_key: str, *, text_zh: str, text_en: str, actor) -> LegalBasis:
     """Replace the wording of a kind's legal basis; later decisions print it."""
-    if kind_key not in kind_config.KINDS:
+    if kind_key not in kind_config.installed():
         raise DecisionError("Unknown decision kind.")
     text_zh, text_en = (text_zh or "").strip(), (text_en or "").strip()
     if not text_zh or not text_en:
@@ -86,24 +62,10 @@ def set_legal_basis(kind_key: str, *, text_zh: str, text_en: str, actor) -> Lega
     db.session.flush()
     record("decision.legal_basis", actor=actor, object_type="decision_kind", object_id=kind_key,
            details={"before_zh": before, "text_zh": text_zh, "text_en": text_en})
-    db.session.commit()
     return row
 
 
 # -- snapshot of what was decided on ---------------------------------------------------------
-
-
-def _registry_snapshot() -> Callable[[Case], dict] | None:
-    """The registry's ``snapshot(case)`` if that domain offers one."""
-    for name in ("supervision.registry", "supervision.registry.snapshot", "supervision.registry.services"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        fn = getattr(module, "snapshot", None)
-        if callable(fn):
-            return fn
-    return None
 
 
 def facts_snapshot(case: Case) -> dict[str, Any]:
@@ -112,7 +74,7 @@ def facts_snapshot(case: Case) -> dict[str, Any]:
         db.select(Document.id, Document.sha256)
         .where(Document.case_id == case.id, Document.kind != "decision").order_by(Document.id)
     ).all()
-    provider = _registry_snapshot() if case.case_type == "registration" else None
+    provider = types.get(case.case_type).snapshot
     subject = provider(case) if provider is not None else {"title": case.title, "firm_id": case.firm_id}
     return {"subject": subject, "documents": [{"id": d.id, "sha256": d.sha256} for d in docs]}
 
@@ -194,7 +156,7 @@ def _lock_order() -> None:
 # -- issuing ---------------------------------------------------------------------------------
 
 
-def _date_text(day: dt.date, language: str) -> str:
+def date_text(day: dt.date, language: str) -> str:
     return f"{day.day} {day:%B} {day.year}" if language == "en" else f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -214,36 +176,41 @@ def verify_url(token: str) -> str:
     return f"{base}/verify/{token}"
 
 
+def document_facts(kind: kind_config.DecisionKind, case: Case, firing) -> dict[str, Any]:
+    """What a decision issued by ``firing`` states: the reasons given (or, for a kind that acts
+    on an earlier proposal or notice, the reasons recorded then) and the kind's own facts."""
+    reason = firing.inputs.get("reason") or firing.inputs.get("comment")
+    if not reason and kind.reason_from:
+        reason = db.session.execute(
+            db.select(AuditEvent.reason)
+            .where(AuditEvent.case_id == case.id, AuditEvent.trigger.in_(kind.reason_from),
+                   AuditEvent.reason.is_not(None))
+            .order_by(AuditEvent.seq.desc()).limit(1)).scalar()
+    facts: dict[str, Any] = {"reason": reason}
+    if kind.facts is not None:
+        facts.update(kind.facts(case, firing))
+    return facts
+
+
 def _context(case: Case, kind: kind_config.DecisionKind, *, number: str, token: str, language: str,
              day: dt.date, facts: dict[str, Any]) -> dict[str, Any]:
+    """The template's values: what every decision prints, then the kind's own facts."""
     en = language == "en"
     department, firm = case.department, case.firm
     basis = legal_basis(kind.key, language).rstrip("。.；; ")
-    tier = facts.get("tier")
-    conditions = facts.get("conditions")
-    if conditions is None and kind.key == "grant" and tier:
-        conditions = [pair[1 if en else 0] for t in range(1, min(int(tier), 3) + 1)
-                      for pair in TIER_OBLIGATIONS[t]]
-    ground = DEREGISTRATION_GROUNDS.get(facts.get("ground") or "", ("注册依法应予注销", "the registration must be deregistered"))
-    notice_day = facts.get("notice_date")
     reason_lines = _lines(facts.get("reason"))
     url = verify_url(token)
     return {
+        **facts,
         "kind": kind, "language": language, "number": number,
         "authority": department.name_en if en else department.name_zh,
         "addressee": (firm.name_en if en else firm.name_zh) if firm else "",
         "subject": facts.get("subject") or case.title, "case_number": case.number,
         "legal_basis": basis + ("," if en else "，"),
         "reason_lines": reason_lines, "items": _lines(facts.get("items")) or reason_lines,
-        "conditions": conditions or [],
-        "tier": tier, "tier_label_zh": TIER_LABELS.get(tier, ("", ""))[0],
-        "tier_label_en": TIER_LABELS.get(tier, ("", ""))[1],
-        "ground_zh": ground[0], "ground_en": ground[1],
-        "notice_date_zh": _date_text(notice_day, "zh") if notice_day else "此前",
-        "notice_date_en": _date_text(notice_day, "en") if notice_day else "an earlier date",
-        "defence_days": 5, "defence_days_zh": "五",
+        "conditions": facts.get("conditions") or [],
         "reconsideration_body": current_app.config["RECONSIDERATION_BODY_EN" if en else "RECONSIDERATION_BODY_ZH"],
-        "date_text": _date_text(day, language), "verify_url": url, "qr_svg": qr.qr_svg(url),
+        "date_text": date_text(day, language), "verify_url": url, "qr_svg": qr.qr_svg(url),
         "t": (lambda zh, en_text: en_text if en else zh),
     }
 
@@ -258,10 +225,9 @@ def render_decision_html(case: Case, kind_key: str, *, number: str, token: str, 
 
 
 def issue_decision(case: Case, kind_key: str, *, actor, language: str = "zh",
-                   facts: dict[str, Any] | None = None, pdf_variant: str | None = None,
-                   commit: bool = False) -> Decision:
+                   facts: dict[str, Any] | None = None, pdf_variant: str | None = None) -> Decision:
     """Number, render, sign and store a decision of ``kind_key`` on ``case``; one audit event."""
-    if kind_key not in kind_config.KINDS:
+    if kind_key not in kind_config.installed():
         raise DecisionError("Unknown decision kind.")
     if language not in ("zh", "en"):
         raise DecisionError("Unknown language.")
@@ -303,8 +269,6 @@ def issue_decision(case: Case, kind_key: str, *, actor, language: str = "zh",
            details={"number": number, "kind": kind.key, "pdf_sha256": digest, "document_id": document.id,
                     "snapshot_sha256": decision.snapshot_sha256, "language": language,
                     "ended": ", ".join(ended) if ended else None})
-    if commit:
-        db.session.commit()
     return decision
 
 

@@ -23,7 +23,7 @@ def case_decisions(case):
 
 @bp.app_template_global()
 def decision_kind_title(key: str) -> str:
-    kind = kind_config.KINDS.get(key)
+    kind = kind_config.installed().get(key)
     if kind is None:
         return key
     from supervision.core.i18n import lang
@@ -86,7 +86,7 @@ def legal_bases():
     form = LegalBasisForm()
     status = 200
     if request.method == "POST":
-        if form.kind.data not in kind_config.KINDS:
+        if form.kind.data not in kind_config.installed():
             abort(404)
         if form.validate_on_submit():
             services.set_legal_basis(form.kind.data, text_zh=form.text_zh.data, text_en=form.text_en.data,
@@ -95,5 +95,5 @@ def legal_bases():
             return redirect(url_for("decisions.legal_bases")), 303
         status = 422
     rows = [(kind, services.legal_basis(kind.key, "zh"), services.legal_basis(kind.key, "en"))
-            for kind in kind_config.KINDS.values()]
+            for kind in kind_config.installed().values()]
     return render_template("decisions/legal_bases.html", rows=rows, form=form), status

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from supervision.accounts import services as accounts
 from supervision.accounts.models import Organisation
+from supervision.cases import types
+from supervision.dossiers import checkpoints
 from supervision.extensions import db
 
 PASSWORD = "demo-password-2026"
@@ -22,10 +24,6 @@ LOGINS = (
     ("applicant@example.com", "applicant, firm A"),
     ("applicant-b@example.com", "applicant, firm B"),
 )
-
-# Hooks that later domains add to (e.g. registration cases), called after the base data.
-EXTRA_LOADERS: list = []
-
 
 def load_demo() -> bool:
     """Create the demo data unless present; return whether anything was created."""
@@ -64,6 +62,9 @@ def load_demo() -> bool:
         users[email] = accounts.create_user(email=email, name=name, password=PASSWORD,
                                             organisation=org, roles=roles, commit=False)
     db.session.commit()
-    for loader in EXTRA_LOADERS:
-        loader(users=users, bureau=bureau, market=market, firm_a=firm_a, firm_b=firm_b)
+    for case_type in types.installed().values():
+        if case_type.demo is not None:
+            case_type.demo(users=users, bureau=bureau, market=market, firm_a=firm_a, firm_b=firm_b)
+    # The demo ends with a signed checkpoint over everything it made (shown on /transparency).
+    checkpoints.make_checkpoint()
     return True

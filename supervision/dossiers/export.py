@@ -24,7 +24,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 
-import workflows
+from supervision.cases import types
 from supervision.accounts.models import User
 from supervision.audit.models import AuditEvent
 from supervision.audit.services import record
@@ -104,7 +104,7 @@ def build(job: Job, payload: dict[str, Any], progress: jobs.Progress) -> jobs.Jo
                    for e in reversed(earlier)]
     del tree  # the whole log's tree is not needed while the PDF is rendered
     docs, decisions = _documents(case)
-    wf = workflows.get(case.case_type)
+    wf = types.workflow(case.case_type)
     exported_at = utcnow()
     summary = _case_json(case, job, cp, exported_at, actor)
 

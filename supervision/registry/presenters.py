@@ -22,12 +22,12 @@ from supervision.core.i18n import label
 from supervision.extensions import db
 from supervision.registry import services
 from supervision.registry.forms import CertificateForm, OverrideForm, ReclassifyForm, ReferralForm
+from workflows.registration import ENDED, ON_REGISTER, REGISTRATION
 from supervision.registry.models import (FORM_FACTORS, SCENARIOS, TIER_LABELS, ModelVersion, Registration,
                                          RobotModel)
 
-PUBLIC_REGISTERED = ("registered", "suspension_noticed", "suspension_proposed", "revocation_noticed",
-                     "hearing", "revocation_proposed", "rescission_proposed")
-PUBLIC_ENDED = ("suspended", "revoked", "rescinded", "deregistered")
+PUBLIC_REGISTERED = REGISTRATION.tagged(ON_REGISTER)
+PUBLIC_ENDED = REGISTRATION.tagged(ENDED)
 # The register's sections, in the order the page shows them: name -> case states.
 REGISTER_SECTIONS = {"public_notice": ("public_notice",), "registered": PUBLIC_REGISTERED,
                      "suspended_or_ended": PUBLIC_ENDED}

@@ -22,15 +22,13 @@ from supervision.registry import tiering
 from supervision.registry.models import (SCENARIOS, Classification, ModelVersion, Objection, Registration,
                                          RobotModel, Ruleset, SandboxReferral)
 from workflows.base import N_
+from workflows.registration import CERTIFICATE, EDITABLE, OPEN, REGISTRATION, REVIEW
 
-# States in which the firm may still change what it declared (before or at a request of the regulator).
-EDITABLE_STATES = ("draft", "supplement_requested", "clarification_requested")
-# States in which the firm may declare its certificate.
-CERTIFICATE_STATES = ("draft", "submitted", "supplement_requested", "accepted",
-                      "classification_review", "clarification_requested")
-REVIEW_STATES = ("accepted", "classification_review", "clarification_requested")
-OPEN_STATES = (*EDITABLE_STATES, "submitted", "accepted", "classification_review",
-               "decision_proposed", "public_notice")
+# State groups, named by tags in the workflow table.
+EDITABLE_STATES = REGISTRATION.tagged(EDITABLE)   # the firm may still change what it declared
+CERTIFICATE_STATES = REGISTRATION.tagged(CERTIFICATE)  # the firm may declare its certificate
+REVIEW_STATES = REGISTRATION.tagged(REVIEW)
+OPEN_STATES = REGISTRATION.tagged(OPEN)
 NUMBER_PREFIX = "杭具身注"
 OBJECTIONS_PER_HOUR = 5
 VERSION_FIELDS = ("manufacturer", "form_factor", "intelligence_level", "scenarios", "mass_kg",
@@ -87,7 +85,7 @@ def create_model(*, firm: Organisation, actor: User, name: str, values: dict[str
 def _open_registration(model: RobotModel, version: ModelVersion, actor: User) -> Registration:
     case = cases.create_case(case_type="registration", title=model.name,
                              department_id=lead_department().id, firm_id=model.firm_id,
-                             actor=actor, commit=False)
+                             actor=actor)
     reg = Registration(case_id=case.id, model_id=model.id, version_id=version.id)
     db.session.add(reg)
     db.session.flush()
@@ -295,7 +293,7 @@ def file_objection(case: Case, *, text_: str, objector: str | None, contact: str
     db.session.add(Objection(case_id=case.id, objector=(objector or "").strip() or None,
                              contact=(contact or "").strip() or None, text=text_.strip(),
                              client_address=client_address))
-    return cases.fire(case, "object", actor=None, comment=text_.strip(), filed_publicly=True)
+    return cases.fire(case, "object", actor=None, comment=text_.strip())
 
 
 def objections_of(case: Case) -> list[Objection]:

@@ -9,15 +9,14 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
-import workflows
-from supervision.cases import clocks
+from supervision.cases import clocks, types
 from supervision.extensions import db
 
 
 def put_in_state(case, state: str) -> None:
     """Test set-up: place the case in ``state`` with that state's clock (not a service path)."""
     case.state = state
-    clocks.on_enter(case, workflows.get(case.case_type), state)
+    clocks.on_enter(case, types.workflow(case.case_type), state)
     db.session.commit()
 
 

@@ -22,14 +22,6 @@ def at(y: int, m: int, d: int, hour: int = 10):
     return time_machine.travel(dt.datetime(y, m, d, hour, tzinfo=SHANGHAI), tick=False)
 
 
-@pytest.fixture(autouse=True)
-def complete_applications(monkeypatch):
-    """These cases carry no robot model; tell the guards the application is complete."""
-    providers = [*services._facts.get("registration", []),
-                 lambda case, actor: {"missing_fields": []}]
-    monkeypatch.setitem(services._facts, "registration", providers)
-
-
 @pytest.fixture
 def calendar_restored(app):
     forget_years_after(LAST_OFFICIAL_YEAR)

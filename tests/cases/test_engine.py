@@ -1,5 +1,6 @@
-"""``fire``: the only way a case changes state — permission, guards, state, audit, notifications,
-one commit, and all of it undone when anything fails."""
+"""``fire``: the only way a case changes state — permission, guards, who handles the case, state,
+audit, notifications, decisions — inside one unit of work that commits once, and all of it undone
+when anything fails."""
 from __future__ import annotations
 
 import json
@@ -9,8 +10,10 @@ import pytest
 from supervision.audit.models import AuditEvent
 from supervision.cases import services
 from supervision.cases.models import Case, ClockPause, Notification
+from supervision.core import uow
 from supervision.extensions import db
 from tests.cases.conftest import put_in_state
+from tests.conftest import replace_case_type
 
 
 def count(model, *where) -> int:
@@ -28,37 +31,70 @@ def transitions_of(case_id: int) -> list[tuple[str, str, str]]:
 def in_review(world):
     """A firm A case under classification review, handled by officer2."""
     case = world.case()
-    case.assignee_id = world.officer2.id
+    services.claim(case, actor=world.officer2)
     put_in_state(case, "classification_review")
     return case
 
 
-def test_a_firing_changes_state_writes_one_event_and_notifies_once_committed(world, in_review, monkeypatch):
+def test_a_firing_changes_state_writes_one_event_and_notifies_and_never_commits(world, in_review, monkeypatch):
     commits = []
     real_commit = db.session.commit
     monkeypatch.setattr(db.session, "commit", lambda: (commits.append(1), real_commit())[1])
     version = in_review.version
-    services.fire(in_review, "propose_refusal", actor=world.officer, reason="Outside the scope of Art. 3.")
+    services.fire(in_review, "propose_refusal", actor=world.officer2, reason="Outside the scope of Art. 3.")
+    assert commits == []  # the engine flushes; the request (or command, or job) commits once
+    with uow.unit_of_work():
+        pass
     monkeypatch.undo()
     assert len(commits) == 1
     db.session.expire_all()
     case = db.session.get(Case, in_review.id)
     assert case.state == "decision_proposed"
     assert case.version == version + 1
-    assert (case.proposal, case.proposed_by_id) == ("refusal", world.officer.id)
+    assert (case.proposal, case.proposed_by_id) == ("refusal", world.officer2.id)
     assert transitions_of(case.id) == [("propose_refusal", "classification_review", "decision_proposed")]
     event = db.session.execute(db.select(AuditEvent).where(AuditEvent.trigger == "propose_refusal")).scalar_one()
     assert (event.actor_email, event.workflow, event.workflow_version, event.reason) == (
-        "officer@t.test", "registration", 1, "Outside the scope of Art. 3.")
+        "officer2@t.test", "registration", 1, "Outside the scope of Art. 3.")
     notes = db.session.execute(db.select(Notification.organisation_id, Notification.user_id, Notification.kind)).all()
-    assert sorted(notes, key=str) == sorted([(world.firm_a.id, None, "propose_refusal"),
-                                             (None, world.officer2.id, "propose_refusal")], key=str)
+    assert notes == [(world.firm_a.id, None, "propose_refusal")]
 
 
 def test_the_firms_own_action_notifies_the_assignee_not_the_firm(world, in_review):
     services.fire(in_review, "withdraw", actor=world.applicant_a, reason="We withdraw the model.")
     notes = db.session.execute(db.select(Notification.organisation_id, Notification.user_id)).all()
     assert notes == [(None, world.officer2.id)]
+
+
+def test_acting_on_an_unassigned_case_claims_it_in_the_same_transaction(world):
+    case = world.case()
+    put_in_state(case, "submitted")
+    services.fire(case, "accept", actor=world.officer)
+    assert case.assignee_id == world.officer.id
+    actions = db.session.execute(
+        db.select(AuditEvent.action, AuditEvent.trigger).where(AuditEvent.case_id == case.id,
+                                                               AuditEvent.action != "case.create")
+        .order_by(AuditEvent.seq)).all()
+    assert [tuple(a) for a in actions][:1] == [("case.claim", None)]
+    assert ("case.transition", "accept") in [tuple(a) for a in actions]
+    people = services.roles_on(case, role="assignee")
+    assert [(p.user_id, p.source) for p in people] == [(world.officer.id, "claim")]
+
+
+def test_acting_on_another_officers_case_is_refused_naming_the_assignee(world, in_review):
+    with pytest.raises(services.TransitionRefused) as err:
+        services.fire(in_review, "propose_refusal", actor=world.officer, reason="Mine now.")
+    assert not err.value.forbidden
+    assert err.value.reasons == ["This case is handled by %(name)s: ask them, or have it reassigned to you."]
+    assert err.value.params == {"name": world.officer2.name}
+    assert in_review.state == "classification_review"
+    assert transitions_of(in_review.id) == []
+
+
+def test_an_input_the_transition_does_not_declare_is_a_programming_error(world, in_review):
+    with pytest.raises(TypeError):
+        services.fire(in_review, "propose_refusal", actor=world.officer2, reason="r", ground="expired")
+    assert in_review.state == "classification_review"
 
 
 def _boom(*args, **kwargs):
@@ -72,26 +108,37 @@ def _after(real):
     return wrapper
 
 
-@pytest.mark.parametrize("where", ["effect", "audit_record", "after_notifications", "commit"])
-def test_a_failure_anywhere_after_the_state_change_rolls_everything_back(world, in_review, monkeypatch, where):
+@pytest.mark.parametrize("where", ["guard", "effect", "audit_record", "after_notifications", "commit"])
+def test_a_failure_anywhere_in_a_transition_rolls_everything_back(app, world, in_review, monkeypatch, where):
+    from workflows.registration import REGISTRATION
+
+    restore = None
+    if where == "guard":
+        monkeypatch.setitem(REGISTRATION.guards, "classified", _boom)
+        trigger, inputs = "propose_grant", {}
+    else:
+        trigger, inputs = "propose_refusal", {"reason": "Out of scope."}
     if where == "effect":
-        monkeypatch.setitem(services._effects, ("registration", "propose_refusal"), [_boom])
+        restore = replace_case_type(app, "registration", effects={"propose_refusal": (_boom,)})
     elif where == "audit_record":
         monkeypatch.setattr(services, "record", _after(services.record))
     elif where == "after_notifications":
         monkeypatch.setattr(services, "_notify", _after(services._notify))
-    else:
-        real_commit = db.session.commit
-
+    elif where == "commit":
         def failing_commit():
             db.session.flush()  # everything reached the database, then the commit fails
             raise RuntimeError("injected failure")
         monkeypatch.setattr(db.session, "commit", failing_commit)
     case_id, version, due = in_review.id, in_review.version, in_review.due_date
     events, notes = count(AuditEvent), count(Notification)
-    with pytest.raises(RuntimeError, match="injected failure"):
-        services.fire(in_review, "propose_refusal", actor=world.officer, reason="Out of scope.")
-    monkeypatch.undo()
+    try:
+        with pytest.raises(RuntimeError, match="injected failure"):
+            with uow.unit_of_work():
+                services.fire(in_review, trigger, actor=world.officer2, **inputs)
+    finally:
+        monkeypatch.undo()
+        if restore:
+            restore()
     db.session.expire_all()
     case = db.session.get(Case, case_id)
     assert (case.state, case.version, case.due_date) == ("classification_review", version, due)
@@ -101,12 +148,32 @@ def test_a_failure_anywhere_after_the_state_change_rolls_everything_back(world, 
     assert transitions_of(case_id) == []
 
 
+def test_a_failure_while_rendering_the_decision_leaves_no_decision_and_no_state_change(world, in_review, monkeypatch):
+    from supervision.decisions import render
+    from supervision.decisions.models import Decision
+    from supervision.documents.models import Document
+
+    services.fire(in_review, "propose_refusal", actor=world.officer2, reason="Out of scope.")
+    with uow.unit_of_work():
+        pass
+    events = count(AuditEvent)
+    monkeypatch.setattr(render, "render_pdf", _boom)
+    with pytest.raises(RuntimeError, match="injected failure"):
+        with uow.unit_of_work():
+            services.fire(in_review, "approve", actor=world.approver)
+    monkeypatch.undo()
+    db.session.expire_all()
+    assert db.session.get(Case, in_review.id).state == "decision_proposed"
+    assert (count(Decision), count(Document), count(AuditEvent)) == (0, 0, events)
+
+
 def test_a_failure_rolls_back_a_clock_pause_too(world, monkeypatch):
     case = world.case()
     put_in_state(case, "submitted")
     monkeypatch.setattr(services, "record", _after(services.record))
     with pytest.raises(RuntimeError):
-        services.fire(case, "request_supplement", actor=world.officer, comment="Send the test report.")
+        with uow.unit_of_work():
+            services.fire(case, "request_supplement", actor=world.officer, comment="Send the test report.")
     monkeypatch.undo()
     db.session.expire_all()
     case = db.session.get(Case, case.id)
@@ -117,7 +184,7 @@ def test_a_failure_rolls_back_a_clock_pause_too(world, monkeypatch):
 def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(world, in_review):
     version = in_review.version
     with pytest.raises(services.Conflict):
-        services.fire(in_review, "propose_refusal", actor=world.officer, reason="r",
+        services.fire(in_review, "propose_refusal", actor=world.officer2, reason="r",
                       expected_version=version - 1)
     db.session.expire_all()
     assert db.session.get(Case, in_review.id).state == "classification_review"
@@ -126,11 +193,13 @@ def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(world, in_re
 
 def test_a_row_changed_underneath_is_a_conflict(world, in_review):
     """The version column guards the UPDATE itself (SQLAlchemy's version_id_col)."""
+    db.session.commit()
     with db.engine.begin() as other:  # another connection changes the row and commits
         other.execute(db.update(Case).where(Case.id == in_review.id).values(version=Case.version + 1))
     # The session still holds the old version: its UPDATE matches no row.
     with pytest.raises(services.Conflict):
-        services.fire(in_review, "propose_refusal", actor=world.officer, reason="r")
+        with uow.unit_of_work():
+            services.fire(in_review, "propose_refusal", actor=world.officer2, reason="r")
     db.session.expire_all()
     assert db.session.get(Case, in_review.id).state == "classification_review"
     assert transitions_of(in_review.id) == []
@@ -157,7 +226,7 @@ def test_an_invalid_trigger_raises_and_changes_nothing(world):
 
 def test_a_missing_input_is_refused_with_its_reason(world, in_review):
     with pytest.raises(services.TransitionRefused) as err:
-        services.fire(in_review, "propose_refusal", actor=world.officer, reason="  ")
+        services.fire(in_review, "propose_refusal", actor=world.officer2, reason="  ")
     assert err.value.reasons == ["Give the reasons for this action."]
     assert in_review.state == "classification_review"
 
@@ -175,6 +244,7 @@ FOUR_EYES = "You proposed this decision; another approver must decide it (four e
 
 
 def test_four_eyes_refuses_the_proposer_holding_both_roles(world, in_review):
+    services.assign(in_review, actor=world.approver, assignee=world.dual)
     services.fire(in_review, "propose_refusal", actor=world.dual, reason="Outside Art. 3.")
     for trigger, inputs in (("approve", {}), ("return", {"comment": "again"})):
         with pytest.raises(services.TransitionRefused) as err:
@@ -187,7 +257,7 @@ def test_four_eyes_refuses_the_proposer_holding_both_roles(world, in_review):
 
 
 def test_four_eyes_lets_the_dual_role_user_approve_someone_elses_proposal(world, in_review):
-    services.fire(in_review, "propose_refusal", actor=world.officer, reason="Outside Art. 3.")
+    services.fire(in_review, "propose_refusal", actor=world.officer2, reason="Outside Art. 3.")
     services.fire(in_review, "approve", actor=world.dual)
     assert in_review.state == "refused"
     assert (in_review.proposal, in_review.proposed_by_id) == (None, None)
@@ -196,9 +266,10 @@ def test_four_eyes_lets_the_dual_role_user_approve_someone_elses_proposal(world,
 
 
 def test_a_returned_proposal_may_be_proposed_again_by_the_approver_of_before(world, in_review):
-    services.fire(in_review, "propose_refusal", actor=world.officer, reason="r1")
+    services.fire(in_review, "propose_refusal", actor=world.officer2, reason="r1")
     services.fire(in_review, "return", actor=world.dual, comment="Give the facts.")
     assert in_review.state == "classification_review"
+    services.assign(in_review, actor=world.dual, assignee=world.dual)
     services.fire(in_review, "propose_refusal", actor=world.dual, reason="r2")
     with pytest.raises(services.TransitionRefused):
         services.fire(in_review, "approve", actor=world.dual)

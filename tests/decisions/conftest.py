@@ -8,6 +8,7 @@ import tempfile
 import pytest
 
 from supervision.decisions import services
+from supervision.extensions import db
 from tests.cases.conftest import put_in_state  # noqa: F401  (re-exported for the tests)
 
 _KEYS = tempfile.mkdtemp(prefix="decision-keys-")
@@ -44,6 +45,9 @@ def weasyprint_log():
 
 
 def issue(world, kind: str = "grant", *, language: str = "zh", facts=None, case=None, **kw):
+    """Issue a decision directly and commit it (as the request that issued it would)."""
     case = case or world.case()
-    return services.issue_decision(case, kind, actor=world.approver, language=language,
-                                   facts=facts or {"reason": "测试理由。"}, commit=True, **kw)
+    decision = services.issue_decision(case, kind, actor=world.approver, language=language,
+                                       facts=facts or {"reason": "测试理由。"}, **kw)
+    db.session.commit()
+    return decision

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from supervision.cases import services as cases
+from supervision.core import uow
 from supervision.decisions import services
 from supervision.decisions.models import Decision
 from supervision.documents.services import add_document
@@ -53,7 +54,8 @@ def test_a_failed_decision_rolls_back_the_transition(world, monkeypatch):
     put_in_state(case, "submitted")
     monkeypatch.setattr(signing, "sign_pdf", lambda *a, **kw: (_ for _ in ()).throw(RuntimeError("no key")))
     try:
-        cases.fire(case, "accept", actor=world.officer)
+        with uow.unit_of_work():
+            cases.fire(case, "accept", actor=world.officer)
     except RuntimeError:
         pass
     db.session.expire_all()

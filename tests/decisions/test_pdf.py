@@ -158,7 +158,7 @@ def test_the_seal_page_always_carries_body_text(world, tmp_path, language):
     department = case.department
     authority = department.name_en if language == "en" else department.name_zh
     day = dt.date(2026, 11, 25)
-    for key in kinds.KINDS:
+    for key in kinds.installed():
         html = services.render_decision_html(case, key, number="杭经信〔2026〕1号", token="t0k3n",
                                              language=language, day=day,
                                              facts={"reason": reason, "items": reason, "tier": 3})

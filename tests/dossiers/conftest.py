@@ -24,13 +24,6 @@ def dossier_env(app, tmp_path, monkeypatch):
     assert runners.drain(app, 120)
 
 
-@pytest.fixture
-def complete_applications(monkeypatch):
-    """Registration cases count as complete (the registry's own facts are not under test here)."""
-    monkeypatch.setitem(cases._facts, "registration", [lambda case, actor: {
-        "missing_fields": [], "supplement_count": 0, "tier": 1, "certificate_missing": []}])
-
-
 def build_history(world, *, rounds: int = 2, refuse: bool = True):
     """A registration case submitted, accepted, reviewed with ``rounds`` clarification rounds,
     with two documents, and (``refuse``) refused by the approver."""

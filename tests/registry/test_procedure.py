@@ -140,6 +140,7 @@ def test_tier_4_referral_is_recorded(world):
 
 def test_four_eyes_with_a_user_holding_both_roles(world, reg_a):
     to_review(world, reg_a)
+    cases.assign(reg_a.case, actor=world.approver, assignee=world.dual)
     fire(reg_a, "propose_grant", world.dual)
     with pytest.raises(cases.TransitionRefused) as refused:
         fire(reg_a, "approve", world.dual)

@@ -18,7 +18,7 @@ from supervision.dossiers import checkpoints, export
 from supervision.extensions import db
 from supervision.jobs import runners
 from supervision.jobs.models import Job
-from tests.conftest import World, empty_tables
+from tests.conftest import COMPLETE_TIER_1, World, empty_tables, replace_case_type
 from tests.dossiers.conftest import build_history
 
 
@@ -39,9 +39,7 @@ def pristine(app, tmp_path_factory) -> Pristine:
     saved = {k: app.config.get(k) for k in ("CHECKPOINT_KEY_PATH", "EXPORT_DIR", "CHECKPOINT_ORIGIN", "JOB_RUNNER")}
     app.config.update(CHECKPOINT_KEY_PATH=str(folder / "checkpoint.pem"), EXPORT_DIR=str(folder / "exports"),
                       CHECKPOINT_ORIGIN="supervision.test/audit-log", JOB_RUNNER="thread")
-    saved_facts = cases._facts.get("registration")
-    cases._facts["registration"] = [lambda case, actor: {
-        "missing_fields": [], "supplement_count": 0, "tier": 1, "certificate_missing": []}]
+    restore = replace_case_type(app, "registration", facts=lambda case, actor: dict(COMPLETE_TIER_1))
     try:
         with app.app_context():
             world = World()
@@ -66,10 +64,7 @@ def pristine(app, tmp_path_factory) -> Pristine:
             empty_tables()
     finally:
         app.config.update(saved)
-        if saved_facts is None:
-            cases._facts.pop("registration", None)
-        else:
-            cases._facts["registration"] = saved_facts
+        restore()
     return result
 
 

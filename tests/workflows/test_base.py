@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.base import (N_, Context, InvalidTrigger, State, TransitionRefused, Workflow,
+from workflows.base import (N_, REASON, Context, InvalidTrigger, State, TransitionRefused, Workflow,
                             four_eyes, t)
 
 
@@ -28,7 +28,7 @@ def make() -> Workflow:
             t("ask", "draft", "asked", ["clerk"], "Ask", guards=["budget"]),
             t("decide", "asked", "board", ["boss"], "Decide", guards=["four_eyes"], when="big"),
             t("decide", "asked", "bought", ["boss"], "Decide", guards=["four_eyes"], when="small"),
-            t("drop", ("draft", "asked"), "dropped", ["clerk"], "Drop", requires=["reason"]),
+            t("drop", ("draft", "asked"), "dropped", ["clerk"], "Drop", fields=[REASON]),
         ],
         guards={"budget": _needs_budget, "four_eyes": four_eyes},
         conditions={"big": _big, "small": _small},

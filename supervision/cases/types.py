@@ -1,0 +1,148 @@
+"""Case types as plug-ins: one typed object per case type, installed from configuration.
+
+A case type (registration, sandbox, incident …) is declared once, in its own package, as a
+``CaseType``: its workflow table and everything the shared engine needs to serve it (the facts
+its guards read, the effects of its triggers, its decision kinds, what a decision is taken on,
+its dossier sections, case-page panels, public-register sections, navigation, queue columns,
+statistics, notification rules, audit labels and demo data).  ``CASE_TYPES`` in the
+configuration lists the installed case types by dotted name (``package.module:NAME``); the
+factory calls ``install`` with that list and nothing else names a case type.  The shared
+packages read the installed types through ``get`` / ``installed`` and never import one.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from flask import Blueprint, Flask, current_app
+
+from supervision.core.navigation import NavItem, add_nav, add_public_link
+from workflows.base import Workflow
+
+Facts = Callable[[Any, Any], dict[str, Any]]          # (case, actor) -> facts for the guards
+Effect = Callable[[Any, Any, "Firing"], None]          # (case, actor, firing) -> None
+
+
+@dataclass(frozen=True)
+class Firing:
+    """What an effect is told about the transition being made (the facts are gathered once,
+    before the state changed)."""
+
+    trigger: str
+    from_state: str
+    to_state: str
+    inputs: Mapping[str, Any]
+    facts: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RegisterSection:
+    """A section of the public register (``/register``) contributed by a case type."""
+
+    name: str                        # the ``section`` parameter of /register.json
+    label: str                       # N_-marked
+    entries: Callable[..., Any]      # (q=…, page=…, **filters) -> a page of public entries
+
+
+@dataclass(frozen=True)
+class QueueColumn:
+    """A column a case type adds to the regulators' queue: ``value(case)`` -> text."""
+
+    name: str
+    label: str
+    value: Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """A figure a case type contributes to the dashboard: ``compute()`` -> rows of (label, n)."""
+
+    name: str
+    label: str
+    compute: Callable[[], Sequence[tuple[str, int]]]
+
+
+@dataclass(frozen=True)
+class CaseType:
+    workflow: Workflow
+    number_prefix: str                                  # case numbers: PREFIX-2026-000123
+    has_firm: bool = True                               # False: the case belongs to a department
+    facts: Facts | None = None
+    effects: Mapping[str, Sequence[Effect]] = field(default_factory=dict)  # trigger -> effects
+    decision_kinds: Sequence[Any] = ()                  # decisions.kinds.DecisionKind rows
+    snapshot: Callable[[Any], dict[str, Any]] | None = None  # what a decision is taken on
+    dossier_sections: Sequence[Callable[[Any], list[tuple[str, str]]]] = ()
+    case_panels: Sequence[str] = ()                     # templates included on the case page
+    register_sections: Sequence[RegisterSection] = ()
+    navigation: Sequence[NavItem] = ()
+    public_links: Sequence[NavItem] = ()
+    queue_columns: Sequence[QueueColumn] = ()
+    statistics: Sequence[Statistic] = ()
+    notification_rules: Sequence[Any] = ()              # notifications.rules.Rule rows
+    labels: Mapping[str, str] = field(default_factory=dict)  # audit action -> N_-marked label
+    demo: Callable[..., None] | None = None             # demo(people) after the base demo data
+    blueprints: Sequence[Blueprint] = ()
+    commands: Sequence[Any] = ()                        # click commands or groups
+    template_globals: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.workflow.name
+
+    @property
+    def label(self) -> str:
+        return self.workflow.label
+
+
+def load(dotted: str) -> CaseType:
+    """``package.module:NAME`` -> the CaseType object it names."""
+    module_name, _, attr = dotted.partition(":")
+    obj = getattr(importlib.import_module(module_name), attr or "CASE_TYPE")
+    if not isinstance(obj, CaseType):
+        raise TypeError(f"{dotted} is not a CaseType")
+    return obj
+
+
+def install(app: Flask, names: Sequence[str | CaseType]) -> None:
+    """Install the case types named in configuration (in order) into ``app``."""
+    types: dict[str, CaseType] = {}
+    for entry in names:
+        ct = entry if isinstance(entry, CaseType) else load(entry)
+        if ct.name in types:
+            raise ValueError(f"case type {ct.name!r} installed twice")
+        types[ct.name] = ct
+    app.extensions["case_types"] = types
+    labels = app.extensions.setdefault("action_labels", {})
+    for ct in types.values():
+        labels.update(ct.labels)
+        for item in ct.navigation:
+            add_nav(app, item)
+        for item in ct.public_links:
+            add_public_link(app, item)
+        for bp in ct.blueprints:
+            if bp.name not in app.blueprints:
+                app.register_blueprint(bp)
+        for cmd in ct.commands:
+            app.cli.add_command(cmd)
+        app.jinja_env.globals.update(ct.template_globals)
+
+
+def installed() -> dict[str, CaseType]:
+    return current_app.extensions.get("case_types", {})
+
+
+def get(name: str) -> CaseType:
+    try:
+        return installed()[name]
+    except KeyError:
+        raise LookupError(f"no installed case type {name!r}") from None
+
+
+def workflow(name: str) -> Workflow:
+    return get(name).workflow
+
+
+def all_of(attribute: str) -> list[Any]:
+    """Every installed case type's entries of a sequence ``attribute``, in installation order."""
+    return [item for ct in installed().values() for item in getattr(ct, attribute)]
