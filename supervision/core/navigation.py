@@ -19,11 +19,15 @@ class NavItem:
 
 
 def add_nav(app: Flask, item: NavItem) -> None:
-    app.extensions.setdefault("nav_items", []).append(item)
+    items = app.extensions.setdefault("nav_items", [])
+    if item not in items:
+        items.append(item)
 
 
 def add_public_link(app: Flask, item: NavItem) -> None:
-    app.extensions.setdefault("public_links", []).append(item)
+    items = app.extensions.setdefault("public_links", [])
+    if item not in items:
+        items.append(item)
 
 
 def add_case_panel(app: Flask, template: str) -> None:
