@@ -83,6 +83,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(decisions_bp)
     decisions.init_app(app)
+    from supervision import notifications
+
+    notifications.init_app(app)
 
 
 def install_unit_of_work(app: Flask) -> None:
