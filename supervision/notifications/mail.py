@@ -45,7 +45,7 @@ def build_message(*, to: str, subject: str, body: str, message_id: str, sender: 
     msg["Date"] = email.utils.format_datetime(dt.datetime.now(dt.timezone.utc))
     msg["Message-ID"] = message_id
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
-    msg.set_content(body)
+    msg.set_content(body, cte="base64")  # 7-bit safe for any server, whatever the script
     return msg
 
 

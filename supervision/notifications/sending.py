@@ -35,7 +35,10 @@ BATCH = 200  # at most this many rows per run; the next run takes the rest
 
 
 def send_due(*, limit: int = BATCH) -> int:
-    """Send the queued e-mails whose time has come; returns how many were sent."""
+    """Send the queued e-mails whose time has come; returns how many were sent.
+
+    A boundary of its own: call it outside any unit of work (it commits and rolls back the
+    session it runs in)."""
     config = current_app.config
     transport = mail.transport_from_config(config)
     sent = 0

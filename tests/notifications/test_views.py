@@ -10,7 +10,6 @@ from sqlalchemy import event
 from supervision.audit.models import AuditEvent
 from supervision.core import uow
 from supervision.extensions import db
-from supervision.jobs import runners
 from supervision.notifications import sending
 from supervision.notifications.models import InboxItem
 from supervision.notifications.rules import Event, Rule
