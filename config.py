@@ -22,6 +22,13 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 def _dev_secret_key(instance_dir: str | Path) -> str:
     """A random key created once per installation and kept in ``instance/`` (mode 0600)."""
     folder = Path(instance_dir)
@@ -73,6 +80,27 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # The installed case types (dotted ``module:NAME`` of each ``CaseType``), in menu order.
     CASE_TYPES = ("supervision.registry.case_type:REGISTRATION",)
+    # E-mail (notifications.mail): "file" writes one .eml per message into MAIL_DIR (development,
+    # tests); "smtp" hands them to MAIL_SERVER.  MAIL_USE_TLS: implicit TLS (SMTPS, port 465);
+    # MAIL_USE_STARTTLS: upgrade a plain connection (port 587).
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "file")
+    MAIL_DIR = os.environ.get("MAIL_DIR", str(_INSTANCE / "mail"))
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_USE_STARTTLS = _env_bool("MAIL_USE_STARTTLS")
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
+    # The sender looks for due messages this often (besides the wake-up after each commit); 0: off.
+    MAIL_SEND_INTERVAL_SECONDS = float(os.environ.get("MAIL_SEND_INTERVAL_SECONDS", "30"))
+    # After a failed attempt n the message waits MAIL_RETRY_BASE_SECONDS * 2**(n-1); after
+    # MAIL_MAX_ATTEMPTS attempts it is marked failed for an administrator to look at.
+    MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    # A message "sending" for longer than this: its sender died mid-send; an administrator decides.
+    MAIL_STUCK_AFTER_SECONDS = float(os.environ.get("MAIL_STUCK_AFTER_SECONDS", "600"))
     RECONSIDERATION_BODY_ZH = os.environ.get("RECONSIDERATION_BODY_ZH", "杭州市人民政府")
     RECONSIDERATION_BODY_EN = os.environ.get(
         "RECONSIDERATION_BODY_EN", "Hangzhou Municipal People's Government"
@@ -100,6 +128,8 @@ class TestingConfig(Config):
     # Tests hash passwords quickly; production keeps argon2's defaults.
     FAST_PASSWORD_HASH = True
     CHECKPOINT_INTERVAL_MINUTES = 0.0  # tests that want periodic checkpoints switch them on
+    MAIL_TRANSPORT = "file"
+    MAIL_SEND_INTERVAL_SECONDS = 0.0  # tests that want the periodic sender switch it on
     LOGIN_MAX_FAILURES = 5
 
 
@@ -108,6 +138,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     JOB_RUNNER = os.environ.get("JOB_RUNNER", "rq")
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "smtp")
 
     @classmethod
     def check(cls) -> None:

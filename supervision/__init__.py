@@ -74,6 +74,9 @@ def register_blueprints(app: Flask) -> None:
     jobs.init_app(app)
     dossiers.init_app(app)
     decisions.init_app(app)
+    from supervision import notifications
+
+    notifications.init_app(app)
 
 
 def register_case_types(app: Flask) -> None:

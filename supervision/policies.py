@@ -37,7 +37,7 @@ PUBLIC = RoutePolicy("public", public=True)
 # Signing in and choosing the language: open to everyone, and among an auditor's few POSTs.
 SIGN_IN = RoutePolicy("sign_in", public=True, auditor_may_post=True)
 SIGNED_IN = RoutePolicy("signed_in")
-SELF_SERVICE = RoutePolicy("self_service", auditor_may_post=True)  # sign out, own password
+SELF_SERVICE = RoutePolicy("self_service", auditor_may_post=True)  # sign out, own password, own inbox
 # Experts see no case until expert assignments exist (they will read only the cases assigned to them).
 CASE_WORKERS = RoutePolicy("case_workers", frozenset({"applicant", "officer", "approver", "auditor"}))
 REGULATORS = RoutePolicy("regulators", frozenset({"officer", "approver"}))

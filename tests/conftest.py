@@ -44,7 +44,8 @@ def app():
     from flask_migrate import upgrade
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=_normalise(database_url()),
-                     DOCUMENT_STORE=os.path.join(_TMP, "documents"), SERVER_NAME=None)
+                     DOCUMENT_STORE=os.path.join(_TMP, "documents"), SERVER_NAME=None,
+                     MAIL_DIR=os.path.join(_TMP, "mail"))
     if is_postgres_run():
         _reset_postgres_schema(app)
     with app.app_context():

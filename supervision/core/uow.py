@@ -30,9 +30,12 @@ log = logging.getLogger(__name__)
 _AFTER_COMMIT = "supervision.after_commit"
 
 
-def after_commit(fn: Callable[[], Any]) -> None:
-    """Run ``fn`` after the current unit of work commits (never if it rolls back)."""
-    db.session.info.setdefault(_AFTER_COMMIT, []).append(fn)
+def after_commit(fn: Callable[[], Any], *, once: bool = False) -> None:
+    """Run ``fn`` after the current unit of work commits (never if it rolls back).  ``once``:
+    not again if ``fn`` already waits for this commit (a wake-up that one call is enough for)."""
+    waiting = db.session.info.setdefault(_AFTER_COMMIT, [])
+    if not (once and fn in waiting):
+        waiting.append(fn)
 
 
 def commit() -> None:

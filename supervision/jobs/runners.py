@@ -39,15 +39,44 @@ def dispatch(job_id: int) -> None:
         rq_queue(app).enqueue("supervision.jobs.runners.execute", job_id,
                               job_timeout=app.config.get("JOB_TIMEOUT", 3600))
     elif runner == "thread":
-        state = app.extensions["jobs"]
+        _submit(app, _run_in_app, app, job_id)
+    else:
+        raise RuntimeError(f"unknown JOB_RUNNER {runner!r}")
+
+
+def run_task_soon(name: str) -> None:
+    """Run the periodic task ``name`` once, soon, besides its schedule: a wake-up, such as the
+    mail sender's after a commit that queued e-mails.  The task must be safe to run twice at
+    once (every periodic task is)."""
+    app = current_app._get_current_object()
+    runner = app.config.get("JOB_RUNNER", "thread")
+    if runner == "rq":
+        rq_queue(app).enqueue("supervision.jobs.runners.run_periodic", name,
+                              job_timeout=app.config.get("JOB_TIMEOUT", 3600))
+    elif runner == "thread":
+        _submit(app, _run_task, app, name)
+    else:
+        raise RuntimeError(f"unknown JOB_RUNNER {runner!r}")
+
+
+def _submit(app: Flask, fn, *args) -> None:
+    state = app.extensions["jobs"]
+    with state["lock"]:
         if state["executor"] is None:
             state["executor"] = ThreadPoolExecutor(max_workers=app.config.get("JOB_THREADS", 2),
                                                    thread_name_prefix="job")
-        future = state["executor"].submit(_run_in_app, app, job_id)
-        state["futures"].add(future)
-        future.add_done_callback(state["futures"].discard)
-    else:
-        raise RuntimeError(f"unknown JOB_RUNNER {runner!r}")
+    future = state["executor"].submit(fn, *args)
+    state["futures"].add(future)
+    future.add_done_callback(state["futures"].discard)
+
+
+def _run_task(app: Flask, name: str) -> None:
+    from supervision.jobs import periodic
+
+    try:
+        periodic.run(app, name)
+    except Exception:  # logged; the task's schedule tries again
+        log.exception("task %s failed", name)
 
 
 def rq_queue(app: Flask):

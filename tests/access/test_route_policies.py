@@ -8,8 +8,10 @@ from supervision.extensions import db
 from tests.access.urlmap import example_url, routes
 from tests.core.dbstate import audit_actions_except_denials, snapshot
 
-# DOMAIN §2: an auditor's only POSTs are sign in/out, own password and language, starting an export.
-AUDITOR_POSTS = {"accounts.login", "accounts.logout", "accounts.change_password", "accounts.set_language"}
+# DOMAIN §2: an auditor's only POSTs are sign in/out, own password and language, starting an
+# export, marking their own notifications read.
+AUDITOR_POSTS = {"accounts.login", "accounts.logout", "accounts.change_password", "accounts.set_language",
+                 "notifications.mark_read", "notifications.mark_all_read"}
 
 
 def test_every_route_declares_a_policy(app):

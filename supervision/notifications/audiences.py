@@ -1,0 +1,52 @@
+"""Who an audience is, for one case: the named resolvers ``Rule.audience`` refers to.
+
+A resolver turns a case into a query for users; ``services.emit`` keeps the active ones and
+leaves out the actor.  A new audience (say, the people holding a role on the case) is one more
+entry in ``AUDIENCES``.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy import Select, false
+
+from supervision.accounts.models import User, UserRole
+from supervision.cases.models import Case
+from supervision.extensions import db
+
+Resolver = Callable[[Case], Select]
+
+
+def _with_role(organisation_id: int | None, role: str) -> Select:
+    if organisation_id is None:
+        return db.select(User).where(false())
+    return db.select(User).where(User.organisation_id == organisation_id,
+                                 User.role_rows.any(UserRole.role == role))
+
+
+def firm(case: Case) -> Select:
+    """The applicant users of the case's firm."""
+    return _with_role(case.firm_id, "applicant")
+
+
+def assignee(case: Case) -> Select:
+    """The officer the case is assigned to."""
+    if case.assignee_id is None:
+        return db.select(User).where(false())
+    return db.select(User).where(User.id == case.assignee_id)
+
+
+def department_officers(case: Case) -> Select:
+    return _with_role(case.department_id, "officer")
+
+
+def department_approvers(case: Case) -> Select:
+    return _with_role(case.department_id, "approver")
+
+
+AUDIENCES: dict[str, Resolver] = {
+    "firm": firm,
+    "assignee": assignee,
+    "department_officers": department_officers,
+    "department_approvers": department_approvers,
+}
