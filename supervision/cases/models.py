@@ -71,21 +71,6 @@ class ClockPause(db.Model):
     case: Mapped[Case] = relationship(back_populates="pauses")
 
 
-class Notification(db.Model):
-    """A message to an organisation (a firm) or a user, queued with the change that caused it."""
-
-    __tablename__ = "notifications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(48))
-    body: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    read_at: Mapped[dt.datetime | None]
-
-
 class CaseRole(db.Model):
     """A person attached to a case in a role (assignee, drawn expert, presiding officer …) and
     what put them there.  A row is never deleted: ending the role sets ``ended_at``.  The

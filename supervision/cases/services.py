@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from supervision import policies
 from supervision.audit.services import record
 from supervision.cases import clocks, types
-from supervision.cases.models import LINK_RELATIONS, Case, CaseLink, CaseRole, Notification
+from supervision.cases.models import LINK_RELATIONS, Case, CaseLink, CaseRole
 from supervision.core.errors import Conflict
 from supervision.core.timeutil import utcnow
 from supervision.extensions import db
@@ -180,7 +180,9 @@ def _apply(case: Case, ct: types.CaseType, wf: Workflow, trigger: str, actor, fi
         from_state=from_state, to_state=case.state,
         reason=inputs.get("reason") or inputs.get("comment"), details=_details(inputs),
     )
-    _notify(case, trigger, actor)
+    _notify(case, ct, "case.transition", actor, trigger=trigger, from_state=from_state,
+            to_state=case.state, tags=row.tags | ({row.kind} if row.kind else set()),
+            action_label=row.label, state_label=wf.state_label(case.state))
 
 
 
@@ -230,13 +232,16 @@ def _details(inputs: dict[str, Any]) -> dict[str, Any] | None:
     return out or None
 
 
-def _notify(case: Case, trigger: str, actor) -> None:
-    """Tell the other side: the firm when the regulator acts, the assignee when the firm does."""
-    acting_firm = actor is not None and actor.is_authenticated and actor.organisation_id == case.firm_id
-    if not acting_firm and case.firm_id is not None:
-        db.session.add(Notification(case_id=case.id, organisation_id=case.firm_id, kind=trigger))
-    if case.assignee_id is not None and (actor is None or actor.id != case.assignee_id):
-        db.session.add(Notification(case_id=case.id, user_id=case.assignee_id, kind=trigger))
+def _notify(case: Case, ct: types.CaseType, name: str, actor, *, action_label: str | None = None,
+            state_label: str | None = None, **event: Any) -> None:
+    """One notification event per change: the case type's rules turn it into inbox and outbox
+    rows in the same transaction."""
+    from supervision.notifications.rules import Event
+    from supervision.notifications.services import emit
+
+    actor_id = actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None
+    emit(Event(name=name, case_id=case.id, actor_id=actor_id, **event), ct.notification_rules,
+         action_label=action_label, state_label=state_label)
 
 
 # -- people on the case ------------------------------------------------------------------------
@@ -319,6 +324,7 @@ def _set_assignee(case: Case, actor, assignee, action: str, *, source: str) -> C
     record(action, actor=actor, case=case, object_type="case", object_id=case.id,
            workflow=case.case_type, workflow_version=case.workflow_version,
            details={"from_assignee": before, "to_assignee": case.assignee_id})
+    _notify(case, case_type_of(case), action, actor)
     return case
 
 

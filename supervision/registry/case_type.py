@@ -10,6 +10,7 @@ from supervision.core.navigation import NavItem
 from supervision.extensions import db
 from supervision.registry import demo, facts
 from supervision.registry.decision_kinds import KINDS
+from supervision.registry.notifications import RULES
 from supervision.registry.public_views import bp as register_bp
 from supervision.registry.views import bp as registry_bp, case_panel
 from workflows.base import N_
@@ -89,6 +90,7 @@ REGISTRATION = CaseType(
         NavItem("registry.rulesets", N_("Rulesets"), frozenset({"admin", "officer", "approver"})),
     ),
     public_links=(NavItem("register.index", N_("Public register of robot models")),),
+    notification_rules=RULES,
     labels=ACTION_LABELS,
     demo=demo.load,
     blueprints=(registry_bp, register_bp),

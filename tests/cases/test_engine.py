@@ -9,7 +9,8 @@ import pytest
 
 from supervision.audit.models import AuditEvent
 from supervision.cases import services
-from supervision.cases.models import Case, ClockPause, Notification
+from supervision.cases.models import Case, ClockPause
+from supervision.notifications.models import InboxItem, OutboxMessage
 from supervision.core import uow
 from supervision.extensions import db
 from tests.cases.conftest import put_in_state
@@ -56,14 +57,18 @@ def test_a_firing_changes_state_writes_one_event_and_notifies_and_never_commits(
     event = db.session.execute(db.select(AuditEvent).where(AuditEvent.trigger == "propose_refusal")).scalar_one()
     assert (event.actor_email, event.workflow, event.workflow_version, event.reason) == (
         "officer2@t.test", "registration", 1, "Outside the scope of Art. 3.")
-    notes = db.session.execute(db.select(Notification.organisation_id, Notification.user_id, Notification.kind)).all()
-    assert notes == [(world.firm_a.id, None, "propose_refusal")]
+    # A proposal goes to the department's approvers (the approver and the dual-role user).
+    notes = db.session.execute(db.select(InboxItem.user_id, InboxItem.rule).order_by(InboxItem.user_id)).all()
+    assert [tuple(n) for n in notes] == [(world.approver.id, "proposal"), (world.dual.id, "proposal")]
+    assert count(OutboxMessage) == 2
 
 
-def test_the_firms_own_action_notifies_the_assignee_not_the_firm(world, in_review):
-    services.fire(in_review, "withdraw", actor=world.applicant_a, reason="We withdraw the model.")
-    notes = db.session.execute(db.select(Notification.organisation_id, Notification.user_id)).all()
-    assert notes == [(None, world.officer2.id)]
+def test_the_firms_answer_notifies_the_assignee_and_a_request_notifies_the_firm(world, in_review):
+    services.fire(in_review, "request_clarification", actor=world.officer2, comment="Which sensors?")
+    services.fire(in_review, "answer_clarification", actor=world.applicant_a, comment="Lidar and cameras.")
+    notes = db.session.execute(db.select(InboxItem.user_id, InboxItem.rule).order_by(InboxItem.id)).all()
+    assert [tuple(n) for n in notes] == [(world.applicant_a.id, "information_request"),
+                                         (world.officer2.id, "answer")]
 
 
 def test_acting_on_an_unassigned_case_claims_it_in_the_same_transaction(world):
@@ -123,14 +128,15 @@ def test_a_failure_anywhere_in_a_transition_rolls_everything_back(app, world, in
     elif where == "audit_record":
         monkeypatch.setattr(services, "record", _after(services.record))
     elif where == "after_notifications":
-        monkeypatch.setattr(services, "_notify", _after(services._notify))
+        from supervision.notifications import services as notifications
+        monkeypatch.setattr(notifications, "emit", _after(notifications.emit))
     elif where == "commit":
         def failing_commit():
             db.session.flush()  # everything reached the database, then the commit fails
             raise RuntimeError("injected failure")
         monkeypatch.setattr(db.session, "commit", failing_commit)
     case_id, version, due = in_review.id, in_review.version, in_review.due_date
-    events, notes = count(AuditEvent), count(Notification)
+    events, notes, mails = count(AuditEvent), count(InboxItem), count(OutboxMessage)
     try:
         with pytest.raises(RuntimeError, match="injected failure"):
             with uow.unit_of_work():
@@ -144,7 +150,7 @@ def test_a_failure_anywhere_in_a_transition_rolls_everything_back(app, world, in
     assert (case.state, case.version, case.due_date) == ("classification_review", version, due)
     assert (case.proposal, case.proposed_by_id) == (None, None)
     assert count(AuditEvent) == events
-    assert count(Notification) == notes
+    assert (count(InboxItem), count(OutboxMessage)) == (notes, mails)
     assert transitions_of(case_id) == []
 
 

@@ -114,6 +114,7 @@ def test_email_is_rendered_in_each_recipients_language_with_a_link_to_the_case(
 
 def test_a_rolled_back_change_leaves_no_row_and_sends_no_mail(app, world, mailbox):
     case = world.case()
+    db.session.commit()  # the case exists before the change that fails
     case_id, title = case.id, case.title
     with pytest.raises(RuntimeError):
         with uow.unit_of_work():
