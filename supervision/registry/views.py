@@ -12,7 +12,7 @@ from flask_login import current_user
 from supervision import policies
 from supervision.cases import services as cases
 from supervision.cases.models import Case
-from supervision.cases.views import load_case
+from supervision.cases.loaders import load_case
 from supervision.core.i18n import label
 from supervision.documents.services import UploadRejected, add_document
 from supervision.extensions import db
