@@ -177,4 +177,6 @@ class World:
 
 @pytest.fixture
 def world(app):
-    return World()
+    world = World()
+    db.session.commit()  # set-up: the services only flush; threads and other connections see it
+    return world
