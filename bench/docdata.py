@@ -37,23 +37,23 @@ def setup(app) -> People:
     from supervision.accounts import services as accounts
 
     dept = accounts.create_organisation(kind="department", name_zh=DEPARTMENT_ZH, name_en=MARKER_EN,
-                                        doc_prefix="杭经信", commit=False)
+                                        doc_prefix="杭经信")
     firm = accounts.create_organisation(kind="firm", name_zh="杭州基准测试机器人有限公司",
                                         name_en="Hangzhou Bench Robotics Co., Ltd.",
-                                        credit_code=_credit_code(4711), commit=False)
+                                        credit_code=_credit_code(4711))
 
     def user(email: str, name: str, org, roles: list[str]):
         return accounts.create_user(email=email, name=name, password=PASSWORD, organisation=org,
-                                    roles=roles, commit=False)
+                                    roles=roles)
 
     officers = [user(f"doc-officer{i}@bench.test", f"经办人{i}", dept, ["officer"]) for i in (1, 2, 3)]
     people = People(dept, firm, user("doc-applicant@bench.test", "申请人", firm, ["applicant"]), officers,
                     user("doc-approver@bench.test", "审批人", dept, ["approver"]),
                     user("doc-auditor@bench.test", "审计员", dept, ["auditor"]))
     people.regulators = [*officers, people.approver, people.auditor]
-    from supervision.extensions import db
+    from supervision.core import uow
 
-    db.session.commit()
+    uow.commit()
     init_keys(app)
     return people
 
@@ -66,6 +66,21 @@ def init_keys(app) -> str:
     return result.output.strip()
 
 
+def unit(fn):
+    """Each action of the bench is one unit of work, as it is one request in the app."""
+    import functools
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        from supervision.core import uow
+
+        with uow.unit_of_work():
+            return fn(*args, **kwargs)
+
+    return run
+
+
+@unit
 def new_case(people: People, title: str):
     """A draft registration case of a tier-1 model, opened by the applicant."""
     from supervision.registry import services as registry
@@ -79,7 +94,7 @@ def submitted_case(people: People, title: str):
     from supervision.cases import services as cases
 
     case = new_case(people, title)
-    cases.fire(case, "submit", actor=people.applicant)
+    unit(cases.fire)(case, "submit", actor=people.applicant)
     return case
 
 
@@ -107,11 +122,13 @@ class CaseHistory:
         return db.session.execute(db.select(db.func.count()).select_from(AuditEvent)
                                   .where(AuditEvent.case_id == self.case.id)).scalar_one()
 
+    @unit
     def fire(self, trigger: str, actor, **inputs) -> None:
         from supervision.cases import services as cases
 
         cases.fire(self.case, trigger, actor=actor, **inputs)
 
+    @unit
     def upload(self) -> None:
         from supervision.documents.services import add_case_document
 
@@ -121,6 +138,7 @@ class CaseHistory:
                                 actor=self.people.applicant)
         self.docs.append(doc.id)
 
+    @unit
     def download(self) -> None:
         from supervision.documents.models import Document
         from supervision.documents.services import record_download
@@ -130,6 +148,7 @@ class CaseHistory:
         actor = self.rng.choice(self.people.regulators + [self.people.applicant])
         record_download(doc, actor=actor)
 
+    @unit
     def reassign(self) -> None:
         from supervision.cases import services as cases
 
@@ -157,7 +176,7 @@ def case_with_events(people: People, events: int, *, seed: int = 2026, title: st
     history.fire("accept", officer)              # + the signed acceptance notice
     from supervision.cases import services as cases
 
-    cases.claim(history.case, actor=officer)
+    unit(cases.claim)(history.case, actor=officer)
     history.fire("start_review", officer)
     history.upload()
     tail = 3 + 5   # propose_grant, approve and its decision; then at least a few reads

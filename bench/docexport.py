@@ -59,6 +59,7 @@ def main(argv: list[str]) -> int:
     from supervision import create_app
     from supervision.accounts.models import User
     from supervision.cases.models import Case
+    from supervision.core import uow
     from supervision.dossiers import checkpoints, export
     from supervision.extensions import db
     from supervision.jobs import runners
@@ -73,7 +74,8 @@ def main(argv: list[str]) -> int:
         before = status_kib("VmRSS")
         reset = reset_peak()
         started = time.perf_counter()
-        job = export.start_export(case, actor=actor)
+        with uow.unit_of_work():  # the job reaches the runner once it is committed
+            job = export.start_export(case, actor=actor)
         finished = runners.drain(app, timeout=3 * 3600)
         seconds = time.perf_counter() - started
         peak = status_kib("VmHWM")

@@ -141,6 +141,7 @@ def measure(people, case, *, rounds: int, warmup: int, out: Path) -> dict[str, A
 
     from weasyprint import HTML
 
+    from supervision.core import uow
     from supervision.core.timeutil import SHANGHAI
     from supervision.decisions import effects, kinds, render, services, signing
 
@@ -177,7 +178,8 @@ def measure(people, case, *, rounds: int, warmup: int, out: Path) -> dict[str, A
 
     def issue() -> list[float]:
         t0 = time.perf_counter()
-        decision = services.issue_decision(case, KIND, actor=officer, facts=facts, commit=True)
+        with uow.unit_of_work():
+            decision = services.issue_decision(case, KIND, actor=officer, facts=facts)
         elapsed = time.perf_counter() - t0
         samples["issue_id"] = decision.id
         return [elapsed]

@@ -103,9 +103,11 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from supervision.audit import denials
     from supervision.core import errors
 
     errors.register(app)
+    denials.install(app)  # every access.denied is recorded, after the request rolled back
 
 
 def register_commands(app: Flask) -> None:

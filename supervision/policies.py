@@ -3,15 +3,18 @@
 Route level: ``@policy(...)`` names who may reach a view at all (checked before the view runs,
 for every request, by ``enforce_route_policy``).  Object level: views call ``authorize`` with a
 ``can_<verb>`` predicate; a firm user is answered 404 for anything outside their firm (its
-existence is not disclosed), other users 403.  Every refusal is an audit event.
+existence is not disclosed), other users 403.  A refusal raises ``AccessDenied`` with what was
+refused; the audit package records every one of them (``supervision.audit.denials``), after
+the request's unit of work has rolled back.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 from flask import abort, current_app, request
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from supervision.accounts.models import Role
 
@@ -212,20 +215,19 @@ def authorize(allowed: bool, obj: Any = None, *, object_type: str | None = None)
     deny(obj, status=404 if is_firm_user(current_user) else 403, object_type=object_type)
 
 
-def deny(obj: Any, *, status: int, object_type: str | None = None) -> None:
-    from supervision.audit.services import record_now
+class AccessDenied(HTTPException):
+    """A refused access: answered with ``code`` (403, or 404 to a firm user) and recorded as an
+    ``access.denied`` event of ``object_type`` / ``object_id`` by the audit package."""
 
-    user = current_user if current_user.is_authenticated else None
-    try:
-        record_now(
-            "access.denied",
-            actor=user,
-            object_type=object_type or (type(obj).__name__.lower() if obj is not None else "route"),
-            object_id=getattr(obj, "id", None) if obj is not None else request.endpoint,
-            details={"method": request.method, "path": request.path[:200], "status": status},
-        )
-    except Exception:  # the refusal stands even if the log write fails; the log is retried next time
-        current_app.logger.exception("could not record denied access")
-    abort(status)
+    def __init__(self, status: int, object_type: str, object_id: Any):
+        super().__init__()
+        self.code = status
+        self.object_type, self.object_id = object_type, object_id
 
 
+def deny(obj: Any, *, status: int, object_type: str | None = None) -> NoReturn:
+    raise AccessDenied(
+        status,
+        object_type or (type(obj).__name__.lower() if obj is not None else "route"),
+        getattr(obj, "id", None) if obj is not None else request.endpoint,
+    )

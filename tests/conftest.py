@@ -178,7 +178,9 @@ class World:
 
 @pytest.fixture
 def world(app):
-    return World()
+    world = World()
+    db.session.commit()  # set-up: the services only flush; threads and other connections see it
+    return world
 
 
 def replace_case_type(app, name: str, **changes):

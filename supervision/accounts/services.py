@@ -1,4 +1,8 @@
-"""Account operations: organisations, users, roles, sign-in with throttling, passwords."""
+"""Account operations: organisations, users, roles, sign-in with throttling, passwords.
+
+Each operation checks before it writes, writes its audit event and flushes; the unit of work
+of the request or command commits.  A refused sign-in is the exception: its throttle and its
+event are committed at once (``record_now``), since the request answers with an error."""
 from __future__ import annotations
 
 import datetime as dt
@@ -48,8 +52,7 @@ def normalise_credit_code(code: str) -> str:
 
 
 def create_organisation(*, kind: str, name_zh: str, name_en: str, actor=None,
-                        credit_code: str | None = None, doc_prefix: str | None = None,
-                        commit: bool = True) -> Organisation:
+                        credit_code: str | None = None, doc_prefix: str | None = None) -> Organisation:
     if kind not in {k.value for k in OrgKind}:
         raise AccountError(N_("Unknown kind of organisation."), field="kind")
     name_zh, name_en = (name_zh or "").strip(), (name_en or "").strip()
@@ -74,8 +77,6 @@ def create_organisation(*, kind: str, name_zh: str, name_en: str, actor=None,
     db.session.flush()
     record("organisation.create", actor=actor, object_type="organisation", object_id=org.id,
            details={"kind": kind, "name_zh": org.name_zh, "credit_code": code})
-    if commit:
-        db.session.commit()
     return org
 
 
@@ -102,7 +103,7 @@ def _check_password(password: str | None, field: str) -> None:
 
 
 def create_user(*, email: str, name: str, password: str, organisation: Organisation | None,
-                roles: Iterable[str], actor=None, commit: bool = True) -> User:
+                roles: Iterable[str], actor=None) -> User:
     email = (email or "").strip().lower()
     local, _, domain = email.partition("@")
     if not local or "." not in domain or len(email) > 254 or any(c.isspace() for c in email):
@@ -124,8 +125,6 @@ def create_user(*, email: str, name: str, password: str, organisation: Organisat
     db.session.flush()
     record("user.create", actor=actor, object_type="user", object_id=user.id,
            details={"email": email, "organisation_id": organisation.id, "roles": roles})
-    if commit:
-        db.session.commit()
     return user
 
 
@@ -140,7 +139,6 @@ def set_roles(user: User, roles: Iterable[str], *, actor) -> User:
         UserRole(role=r) for r in roles if r not in user.roles]
     record("user.set_roles", actor=actor, object_type="user", object_id=user.id,
            details={"from": before, "to": roles})
-    db.session.commit()
     return user
 
 
@@ -153,7 +151,6 @@ def set_active(user: User, active: bool, *, actor) -> User:
     user.session_token = secrets.token_hex(16)  # ends every open session of the user
     record("user.enable" if active else "user.disable", actor=actor, object_type="user",
            object_id=user.id)
-    db.session.commit()
     return user
 
 
@@ -167,7 +164,6 @@ def change_password(user: User, *, current: str, new: str) -> None:
     user.password_changed_at = utcnow()
     user.session_token = secrets.token_hex(16)
     record("user.change_password", actor=user, object_type="user", object_id=user.id)
-    db.session.commit()
 
 
 def set_locale(user: User, locale: str) -> None:
@@ -176,7 +172,6 @@ def set_locale(user: User, locale: str) -> None:
     user.locale = locale
     record("user.set_locale", actor=user, object_type="user", object_id=user.id,
            details={"locale": locale})
-    db.session.commit()
 
 
 class SignInRefused(Exception):
@@ -201,7 +196,6 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
         if throttle is not None:
             db.session.delete(throttle)
         record("auth.sign_in", actor=user, object_type="user", object_id=user.id)
-        db.session.commit()
         return user
     throttle = throttle or LoginThrottle(key=key, failures=0, window_start=now)
     if throttle.window_start < now - dt.timedelta(minutes=lock_minutes):
@@ -210,7 +204,11 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
     if throttle.failures >= max_failures:
         throttle.locked_until = now + dt.timedelta(minutes=lock_minutes)
     db.session.add(throttle)
-    record("auth.sign_in_failed", actor_email=key, object_type="user",
-           object_id=user.id if user else None, details={"failures": throttle.failures})
-    db.session.commit()
+    # The request answers 401 and its unit of work rolls back: the failure counts anyway.
+    record_now("auth.sign_in_failed", bookkeeping=(throttle,), actor_email=key, object_type="user",
+               object_id=user.id if user else None, details={"failures": throttle.failures})
     raise SignInRefused()
+
+
+def sign_out(user: User) -> None:
+    record("auth.sign_out", actor=user, object_type="user", object_id=user.id)

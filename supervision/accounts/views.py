@@ -10,7 +10,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from supervision import policies
 from supervision.accounts import services
 from supervision.accounts.forms import ChangePasswordForm, LanguageForm, SignInForm
-from supervision.audit.services import record_now
 
 bp = Blueprint("accounts", __name__)
 
@@ -67,7 +66,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @policies.policy(policies.SELF_SERVICE)
 def logout():
-    record_now("auth.sign_out", actor=current_user, object_type="user", object_id=current_user.id)
+    services.sign_out(current_user)
     chosen = current_user.locale or session.get("lang")
     logout_user()
     session.clear()

@@ -1,8 +1,9 @@
 """Writing audit events: one event per change, in the same transaction as the change.
 
-``record`` appends an event to the caller's session (the caller's single commit makes the change
-and its event durable together, or neither); ``record_now`` is for events that accompany no
-business change (sign-in, denied access) and commits at once.  Appends are serialised so the
+``record`` appends an event to the caller's session (the unit of work's single commit makes the
+change and its event durable together, or neither); ``record_now`` is for events that accompany
+no business change and must survive an error answer (a refused sign-in, a denied access): it
+commits at once and refuses to when the session holds any other uncommitted work.  Appends are serialised so the
 global sequence stays gap-free and the chain linear.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from supervision.audit import chain
 from supervision.audit.models import AuditEvent
+from supervision.core import uow
 from supervision.core.database import lock_for_writing
 from supervision.core.requestctx import client_address, current_request_id
 from supervision.core.timeutil import utcnow
@@ -126,12 +128,22 @@ def record(
     return event
 
 
-def record_now(action: str, **kwargs) -> None:
-    """Record an event that accompanies no business change (sign-in, denied access, download)
-    and commit it at once.  Used only where the session holds no other pending change."""
-    try:
+def record_now(action: str, *, bookkeeping: tuple = (), **kwargs) -> None:
+    """Record an event that accompanies no business change (a sign-in attempt, a denied
+    access) and commit it at once, even though the request answers with an error.
+
+    This is the one commit outside a unit of work, so it refuses (``PendingChanges``) when the
+    session holds any other uncommitted work: it never makes someone else's change durable.
+    ``bookkeeping`` names the objects that may go with the event (a sign-in throttle)."""
+    if uow.pending_changes(allowed=tuple(bookkeeping)):
+        raise PendingChanges(action)
+    with uow.unit_of_work():
         record(action, **kwargs)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+
+
+class PendingChanges(RuntimeError):
+    """``record_now`` was called while the session held other uncommitted work."""
+
+    def __init__(self, action: str):
+        super().__init__(f"record_now({action!r}) refused: the session holds uncommitted work "
+                         "(record it with record() in that unit of work instead)")

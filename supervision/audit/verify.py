@@ -116,11 +116,8 @@ def verify_rows(rows: Iterable[Sequence[Any]]) -> VerifyResult:
 
 
 def verify_database(batch: int = 5000) -> VerifyResult:
-    """Verify every stored event, streaming in batches (one consistent read)."""
+    """Verify every stored event, streaming in batches.  Reads only: the transaction is left
+    to the caller's unit of work (a rollback here would drop whatever it holds)."""
     stmt = db.select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=batch)
-    result = db.session.execute(stmt)
-    try:
+    with db.session.execute(stmt) as result:  # closes a server-side cursor left half-read
         return verify_rows(result)
-    finally:
-        result.close()  # a server-side cursor, when verification stopped early
-        db.session.rollback()  # end the read; nothing was changed

@@ -198,8 +198,7 @@ def _store_uploads(case: Case, actor, row: Transition, inputs: dict[str, Any]) -
             out[f.name] = add_document(
                 data=value.data, filename=value.filename, classification=value.classification,
                 actor=actor, case=case,
-                firm_id=case.firm_id if getattr(actor, "organisation_id", None) == case.firm_id else None,
-                commit=False)
+                firm_id=case.firm_id if getattr(actor, "organisation_id", None) == case.firm_id else None)
     return out
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from supervision import policies
 from supervision.accounts.models import User
 from supervision.cases import presenters, queries, services, types
+from supervision.cases.loaders import load_case
 from supervision.cases.forms import DOCUMENT_CLASSIFICATIONS, ActionForm, AssignForm, FilterForm, VersionForm
 from supervision.cases.models import Case
 from supervision.core.errors import Conflict, render_error
@@ -33,15 +34,6 @@ def role_label(role: str) -> str:
 def document_classifications():
     return DOCUMENT_CLASSIFICATIONS
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers; anything larger cannot name a case
-
-
-def load_case(case_id: int) -> Case:
-    case = db.session.get(Case, case_id) if 0 < case_id <= MAX_ID else None
-    if case is None:
-        abort(404)
-    policies.authorize(policies.can_view_case(current_user, case), case)
-    return case
 
 
 @bp.route("/home")

@@ -11,6 +11,10 @@ once when it finished without error and rolls everything back otherwise:
 ``after_commit(fn)`` queues ``fn`` to run once the commit has succeeded (handing a job to its
 runner, waking the mail sender); a rollback drops it, so nothing leaves the process for a
 change that did not happen.
+
+``pending_changes()`` tells whether the session holds work of this unit that is not yet
+committed (added, changed or deleted objects, or anything already flushed); code that must
+commit on its own (``audit.services.record_now``) refuses to run over such work.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from typing import Any, Callable, Iterator
 
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import event
 from sqlalchemy.orm.exc import StaleDataError
 
 from supervision.core.errors import Conflict
@@ -28,6 +33,34 @@ from supervision.extensions import db
 
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "supervision.after_commit"
+_WROTE = "supervision.wrote"  # set by a flush or a DML statement, cleared when the transaction ends
+
+
+@event.listens_for(db.session, "after_flush")
+def _flushed(session, _flush_context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _executed(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _ended(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+def pending_changes(*, allowed: tuple = ()) -> bool:
+    """Whether the session holds uncommitted work other than the objects in ``allowed``:
+    something flushed in this transaction, or added, changed or deleted objects."""
+    session = db.session()
+    if session.info.get(_WROTE):
+        return True
+    changed = [o for o in session.dirty if session.is_modified(o)]
+    return any(o not in allowed for o in (*session.new, *changed, *session.deleted))
 
 
 def after_commit(fn: Callable[[], Any], *, once: bool = False) -> None:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
+
+from supervision.core import uow
 
 demo_cli = click.Group("demo", help="Demo data.")
 
 
 @demo_cli.command("load")
-@with_appcontext
+@uow.command
 def load() -> None:
     from supervision.demo.data import PASSWORD, load_demo
 

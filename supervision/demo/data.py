@@ -1,7 +1,8 @@
 """The demo installation: departments, two firms, one login per role, cases in many states.
 
 Everything is made through the services, so the audit trail of the demo is real.  Loading
-twice changes nothing: the first firm's credit code marks a loaded demo.
+twice changes nothing: the first firm's credit code marks a loaded demo.  The loaders flush;
+``flask demo load`` commits all of it once, or nothing when any part fails.
 """
 from __future__ import annotations
 
@@ -31,21 +32,19 @@ def load_demo() -> bool:
         return False
     bureau = accounts.create_organisation(
         kind="department", name_zh="杭州市经济和信息化局",
-        name_en="Hangzhou Bureau of Economy and Information Technology", doc_prefix="杭经信",
-        commit=False)
+        name_en="Hangzhou Bureau of Economy and Information Technology", doc_prefix="杭经信")
     market = accounts.create_organisation(
         kind="department", name_zh="杭州市市场监督管理局",
-        name_en="Hangzhou Administration for Market Regulation", doc_prefix="杭市监",
-        commit=False)
+        name_en="Hangzhou Administration for Market Regulation", doc_prefix="杭市监")
     accounts.create_organisation(
         kind="certification_body", name_zh="浙江省机器人产品认证中心",
-        name_en="Zhejiang Robot Product Certification Centre", commit=False)
+        name_en="Zhejiang Robot Product Certification Centre")
     firm_a = accounts.create_organisation(
         kind="firm", name_zh="杭州智行机器人有限公司", name_en="Hangzhou Zhixing Robotics Co., Ltd.",
-        credit_code=FIRM_A_CODE, commit=False)
+        credit_code=FIRM_A_CODE)
     firm_b = accounts.create_organisation(
         kind="firm", name_zh="杭州云臂科技有限公司", name_en="Hangzhou Yunbi Technology Co., Ltd.",
-        credit_code=FIRM_B_CODE, commit=False)
+        credit_code=FIRM_B_CODE)
     people = (
         ("admin@example.com", "系统管理员 Admin", bureau, ["admin"]),
         ("officer@example.com", "王经办 Wang (officer)", bureau, ["officer"]),
@@ -60,8 +59,7 @@ def load_demo() -> bool:
     users = {}
     for email, name, org, roles in people:
         users[email] = accounts.create_user(email=email, name=name, password=PASSWORD,
-                                            organisation=org, roles=roles, commit=False)
-    db.session.commit()
+                                            organisation=org, roles=roles)
     for case_type in types.installed().values():
         if case_type.demo is not None:
             case_type.demo(users=users, bureau=bureau, market=market, firm_a=firm_a, firm_b=firm_b)

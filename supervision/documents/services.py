@@ -1,7 +1,8 @@
 """Accepting uploads (type checked by content, size limit) and recording downloads.
 
 Nothing is stored when an upload is rejected: the checks run before the bytes reach the store
-and before any row or audit event is added.
+and before any row or audit event is added, so a caller that answers a refusal with a redirect
+(which commits) leaves nothing behind.  The functions flush; the unit of work commits.
 """
 from __future__ import annotations
 
@@ -80,12 +81,8 @@ def check_upload(data: bytes, classification: str) -> str:
 
 
 def add_document(*, data: bytes, filename: str, classification: str, actor, case=None,
-                 firm_id: int | None = None, kind: str = "upload", commit: bool = True) -> Document:
-    """Store an upload; raise ``UploadRejected`` (nothing stored) when it is not acceptable.
-
-    ``commit=False`` lets a caller (the case engine's action form) add the document in the
-    same transaction as the transition it supports.
-    """
+                 firm_id: int | None = None, kind: str = "upload") -> Document:
+    """Store an upload; raise ``UploadRejected`` (nothing stored) when it is not acceptable."""
     mime = check_upload(data, classification)
     safe_name = _safe_filename(filename, ALLOWED[mime])
     digest = storage.put(data)
@@ -97,8 +94,6 @@ def add_document(*, data: bytes, filename: str, classification: str, actor, case
     record("document.upload", actor=actor, case=case, object_type="document", object_id=doc.id,
            details={"sha256": digest, "filename": safe_name, "size": len(data),
                     "classification": classification})
-    if commit:
-        db.session.commit()
     return doc
 
 
@@ -119,7 +114,6 @@ def _safe_filename(name: str, ext: str) -> str:
 
 
 def record_download(doc: Document, *, actor) -> None:
-    """Every download is an audit event (committed before the bytes are sent)."""
+    """Every download is an audit event (the request commits it before the bytes are sent)."""
     record("document.download", actor=actor, case=doc.case, object_type="document",
            object_id=doc.id, details={"sha256": doc.sha256})
-    db.session.commit()

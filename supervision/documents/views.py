@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from supervision import policies
-from supervision.cases.views import load_case
+from supervision.cases.loaders import load_case
 from supervision.documents import storage
 from supervision.documents.forms import UploadForm
 from supervision.documents.models import CLASSIFICATION_LABELS, Document
@@ -35,8 +35,7 @@ def upload(case_id: int):
             try:
                 add_case_document(case, data=data, filename=form.file.data.filename or "",
                                   classification=form.classification.data, actor=current_user)
-            except UploadRejected as err:
-                db.session.rollback()
+            except UploadRejected as err:  # nothing was stored
                 form.file.errors = [*form.file.errors, err.user_message()]
                 status = 422
             else:

@@ -5,8 +5,11 @@ A checkpoint is made at each export, by ``flask audit checkpoint``, and periodic
 job runner's timer or by ``rq cron``).  It never goes backwards: the new tree must contain the
 previous checkpoint's tree unchanged (its root is recomputed from today's events), so a log
 rewritten after a checkpoint is refused, not signed.  Writers of checkpoints are serialised in
-the database (an advisory lock on PostgreSQL, the write lock on SQLite), so processes that try
-at once sign each tree size once, in order.  The signing key is used for nothing else.
+the database (an advisory lock on PostgreSQL, the write lock on SQLite) until the transaction
+that signs ends, so processes that try at once sign each tree size once, in order.  These
+functions flush; whoever calls them commits (``flask audit checkpoint``, the periodic task, the
+export job), and should do so soon: the lock is held until then.  The signing key is used for
+nothing else.
 """
 from __future__ import annotations
 
@@ -15,7 +18,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,7 +26,6 @@ from cryptography.hazmat.primitives.serialization import (
     Encoding, NoEncryption, PrivateFormat, load_pem_private_key,
 )
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from supervision.audit.models import AuditEvent
 from supervision.core.database import lock_for_writing
@@ -34,7 +35,6 @@ from supervision.dossiers.models import Checkpoint
 from supervision.extensions import db
 
 _PG_LOCK_KEY = 0x434B5054  # "CKPT": serialises checkpoint writers on PostgreSQL
-_local_lock = threading.Lock()  # and within one process (SQLite)
 
 
 class CheckpointRefused(Exception):
@@ -153,16 +153,13 @@ def periodic_check_seconds(app) -> float:
 
 
 def _signed(due) -> tuple[Checkpoint | None, merkle.Tree | None]:
-    with _local_lock:
-        try:
-            return _make(due)
-        except IntegrityError:  # another process signed the same size at the same moment
-            db.session.rollback()
-            cp = latest()
-            return cp, log_tree(cp.tree_size)
-        except BaseException:
-            db.session.rollback()
-            raise
+    """Under the writers' lock: the newest checkpoint as it is, and a new one after it when
+    the log grew (and ``due`` agrees).  Nothing is written when ``CheckpointRefused`` is raised."""
+    _lock_writers()
+    previous = latest()
+    if due is not None and not due(previous):
+        return previous, None
+    return _make(previous)
 
 
 def _lock_writers() -> None:
@@ -171,12 +168,7 @@ def _lock_writers() -> None:
     lock_for_writing(_PG_LOCK_KEY)
 
 
-def _make(due) -> tuple[Checkpoint | None, merkle.Tree | None]:
-    _lock_writers()
-    previous = latest()
-    if due is not None and not due(previous):
-        db.session.commit()
-        return previous, None
+def _make(previous: Checkpoint | None) -> tuple[Checkpoint, merkle.Tree]:
     tree = log_tree()
     if tree.size == 0:
         raise CheckpointRefused("the audit log is empty")
@@ -187,7 +179,6 @@ def _make(due) -> tuple[Checkpoint | None, merkle.Tree | None]:
         if tree.root(previous.tree_size).hex() != previous.root_hash:
             raise CheckpointRefused(f"events 1..{previous.tree_size} differ from checkpoint {previous.id}")
         if tree.size == previous.tree_size:
-            db.session.commit()
             return previous, tree
     now = utcnow()
     if previous is not None and now <= previous.timestamp:
@@ -203,7 +194,7 @@ def _make(due) -> tuple[Checkpoint | None, merkle.Tree | None]:
         if previous else None,
     )
     db.session.add(cp)
-    db.session.commit()
+    db.session.flush()
     return cp, tree
 
 

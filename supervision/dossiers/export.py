@@ -29,6 +29,7 @@ from supervision.accounts.models import User
 from supervision.audit.models import AuditEvent
 from supervision.audit.services import record
 from supervision.cases.models import Case
+from supervision.core import uow
 from supervision.core.timeutil import iso_z, utcnow
 from supervision.documents import storage
 from supervision.documents.models import Document
@@ -64,7 +65,6 @@ def record_download(job: Job, *, actor) -> None:
     """A download of a dossier is itself an audit event of the case."""
     record("export.download", actor=actor, case=job.case, object_type="job", object_id=job.id,
            details={"job_id": job.id, "sha256": job.result_sha256})
-    db.session.commit()
 
 
 def exports_of(case: Case) -> list[Job]:
@@ -144,15 +144,20 @@ def build(job: Job, payload: dict[str, Any], progress: jobs.Progress) -> jobs.Jo
         raise
     record("export.done", actor=actor, case=case, object_type="job", object_id=job.id,
            details={"job_id": job.id, "sha256": digest, "size": size, "tree_size": cp.tree_size})
-    db.session.commit()
-    return jobs.JobResult(str(path), digest, size)
+    return jobs.JobResult(str(path), digest, size)  # the runner commits the event with the job's result
 
 
 def _checkpoint_covering(case: Case):
     """A checkpoint that holds every event of the case so far, so the recorded state and the
-    events in the dossier agree even if the case moves while the export runs."""
+    events in the dossier agree even if the case moves while the export runs.
+
+    Each checkpoint is committed at once, in a unit of work of its own inside the job's (which
+    has written nothing yet): signing holds the checkpoint writers' lock until its transaction
+    ends, and the rest of the export takes long.  A signed checkpoint stands on its own, so an
+    export that fails later leaves nothing half-written."""
     for _attempt in range(5):
-        cp, tree = checkpoints.make_checkpoint()
+        with uow.unit_of_work():
+            cp, tree = checkpoints.make_checkpoint()
         db.session.refresh(case)
         newer = db.session.execute(db.select(AuditEvent.seq).where(
             AuditEvent.case_id == case.id, AuditEvent.seq > cp.tree_size).limit(1)).scalar()
@@ -166,7 +171,6 @@ def _on_failure(job: Job, err: BaseException) -> None:
     actor = db.session.get(User, job.created_by_id) if job and job.created_by_id else None
     record("export.failed", actor=actor, case=case, object_type="job", object_id=job.id,
            details={"job_id": job.id, "error": type(err).__name__})
-    db.session.commit()
 
 
 jobs.register(jobs.JobKind(KIND, build, audit_action="export.start", on_failure=_on_failure))

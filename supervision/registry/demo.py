@@ -1,5 +1,6 @@
 """Demo registrations: models in all four tiers and one case in every state of the
-registration workflow, all made through the services (so their audit trails are real)."""
+registration workflow, all made through the services (so their audit trails are real), in
+the unit of work of ``flask demo load``."""
 from __future__ import annotations
 
 import datetime as dt
@@ -111,21 +112,20 @@ def load(*, users, bureau, market, firm_a, firm_b, **_: Any) -> None:
 def _step(reg, trigger: str, actor, inputs: dict[str, Any]) -> None:
     case = reg.case
     if trigger == "cert":
-        doc = add_document(data=DEMO_PDF, filename="certificate.pdf", classification="internal",
-                           actor=actor, case=case, firm_id=case.firm_id, commit=False)
         services.declare_certificate(reg, actor=actor, number=f"CR-2026-{case.id:05d}",
-                                     body="浙江省机器人产品认证中心", document=doc)
+                                     body="浙江省机器人产品认证中心", evidence=DEMO_PDF,
+                                     filename="certificate.pdf")
     elif trigger == "refer":
         services.refer_to_sandbox(reg, actor=actor, note="第四级：建议先入沙盒测试。/ Tier 4: sandbox first.")
     elif trigger == "expire":
         # Demo only: the public notice period (5 working days) has to be over before it can be
         # concluded, so the loader moves its due date into the past instead of waiting.
         case.due_date = local_today() - dt.timedelta(days=1)
-        db.session.commit()
+        db.session.flush()
     else:
         if inputs.pop("document", False):
             inputs["document"] = add_document(data=DEMO_PDF, filename="hearing-record.pdf",
-                                              classification="internal", actor=actor, case=case, commit=False)
+                                              classification="internal", actor=actor, case=case)
         cases.fire(case, trigger, actor=actor, **inputs)
 
 

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from supervision import policies
 from supervision.cases import services as cases
 from supervision.cases.models import Case
-from supervision.core.errors import Conflict
 from supervision.core.i18n import label
 from supervision.core.requestctx import client_address
 from supervision.extensions import db
@@ -120,11 +119,11 @@ def notice(case_id: int):
             services.file_objection(case, text_=form.text.data, objector=form.objector.data,
                                     contact=form.contact.data, client_address=client_address())
         except services.RateLimited as err:
-            db.session.rollback()
             form.text.errors = list(form.text.errors) + [_(err.message, **err.params)]
             status = 429
-        except (services.RegistryError, cases.TransitionRefused, cases.InvalidTrigger, Conflict):
-            db.session.rollback()
+        except (services.RegistryError, cases.TransitionRefused, cases.InvalidTrigger):
+            # Refused before anything was written: the redirect commits nothing.  (A concurrent
+            # change found at the flush, ``Conflict``, is not caught: it answers 409 and rolls back.)
             flash(_("This model is no longer in public notice."), "error")
             return redirect(url_for("register.index")), 303
         else:

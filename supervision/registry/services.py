@@ -1,11 +1,14 @@
 """Registry services: the only code that changes robot models, registrations, rulesets,
-classifications, referrals and objections.  Each public function writes one audit event and
-commits once (or, with ``commit=False``, leaves the commit to the caller's transaction).
+classifications, referrals and objections.  Each public function checks before it writes,
+writes one audit event and flushes; the unit of work of the request or command commits.  A
+refusal (``RegistryError``, ``UploadRejected``) is raised before anything is written, so a
+view may answer it with a redirect.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +19,7 @@ from supervision.audit.services import record
 from supervision.cases import services as cases
 from supervision.cases.models import Case
 from supervision.core.timeutil import local_today, utcnow
-from supervision.documents.models import Document
+from supervision.documents.services import add_document, check_upload
 from supervision.extensions import db
 from supervision.registry import tiering
 from supervision.registry.models import (SCENARIOS, Classification, ModelVersion, Objection, Registration,
@@ -66,8 +69,7 @@ def _apply_values(version: ModelVersion, values: dict[str, Any]) -> None:
             setattr(version, name, values[name])
 
 
-def create_model(*, firm: Organisation, actor: User, name: str, values: dict[str, Any],
-                 commit: bool = True) -> Registration:
+def create_model(*, firm: Organisation, actor: User, name: str, values: dict[str, Any]) -> Registration:
     """A new model, its first (draft) version and a draft registration case for it."""
     model = RobotModel(firm_id=firm.id, name=name.strip(), created_by_id=actor.id)
     version = ModelVersion(model=model, number=1, created_by_id=actor.id)
@@ -76,10 +78,7 @@ def create_model(*, firm: Organisation, actor: User, name: str, values: dict[str
     db.session.flush()
     record("registry.model_create", actor=actor, object_type="robot_model", object_id=model.id,
            details={"name": model.name, "version": 1})
-    reg = _open_registration(model, version, actor)
-    if commit:
-        db.session.commit()
-    return reg
+    return _open_registration(model, version, actor)
 
 
 def _open_registration(model: RobotModel, version: ModelVersion, actor: User) -> Registration:
@@ -103,9 +102,7 @@ def start_application(model: RobotModel, *, actor: User) -> Registration:
     """A new registration case on the model's current version (one open case at a time)."""
     if open_case_of(model) is not None:
         raise RegistryError(N_("This model already has an application in progress."))
-    reg = _open_registration(model, model.current, actor)
-    db.session.commit()
-    return reg
+    return _open_registration(model, model.current, actor)
 
 
 def update_model(model: RobotModel, *, actor: User, name: str, values: dict[str, Any]) -> ModelVersion:
@@ -135,8 +132,38 @@ def update_model(model: RobotModel, *, actor: User, name: str, values: dict[str,
     db.session.flush()
     record(action, actor=actor, case=case, object_type="model_version", object_id=version.id,
            details={"model_id": model.id, "version": version.number})
-    db.session.commit()
     return version
+
+
+@dataclass
+class Saved:
+    """What ``save_model`` did: the model's open application, whether it was submitted, and
+    why a submission was refused (N_-marked reasons; the saved draft stays)."""
+
+    registration: Registration | None
+    submitted: bool = False
+    refusals: list[str] = field(default_factory=list)
+
+
+def save_model(model: RobotModel | None, *, firm: Organisation, actor: User, name: str,
+               values: dict[str, Any], submit: bool = False) -> Saved:
+    """The model form: create the model (``model`` None) or record what the firm now declares,
+    and with ``submit`` also submit its draft application.  The submission is checked before it
+    is fired, so a refused one writes nothing and the saved draft is kept."""
+    if model is None:
+        reg = create_model(firm=firm, actor=actor, name=name, values=values)
+    else:
+        update_model(model, actor=actor, name=name, values=values)
+        reg = open_case_of(model)
+    if not submit or reg is None or reg.case.state != "draft":
+        return Saved(reg)
+    case = reg.case
+    inputs = {"reason": None, "comment": None, "document": None}
+    refusals = cases.workflow_of(case).refusals(case.state, "submit", cases.context_for(case, actor, inputs))
+    if refusals:
+        return Saved(reg, refusals=list(refusals))
+    cases.fire(case, "submit", actor=actor, expected_version=case.version)
+    return Saved(reg, submitted=True)
 
 
 def registration_of(case: Case) -> Registration | None:
@@ -176,7 +203,6 @@ def create_ruleset(*, actor: User, rules: Any, note: str, assessment_ref: str | 
     db.session.flush()
     record("registry.ruleset_create", actor=actor, object_type="ruleset", object_id=rs.id,
            reason=rs.note, details={"version": rs.version, "assessment_ref": rs.assessment_ref})
-    db.session.commit()
     return rs
 
 
@@ -213,9 +239,7 @@ def reclassify(reg: Registration, *, actor: User, reason: str) -> Classification
     """Classify again under the ruleset now in force (an audited action with reasons)."""
     if reg.case.state not in REVIEW_STATES:
         raise RegistryError(N_("The tier can only be reviewed before the decision is proposed."))
-    c = classify(reg, actor=actor, reason=reason, action="registry.reclassify")
-    db.session.commit()
-    return c
+    return classify(reg, actor=actor, reason=reason, action="registry.reclassify")
 
 
 def override_tier(reg: Registration, *, actor: User, tier: int, reason: str) -> Classification:
@@ -234,7 +258,6 @@ def override_tier(reg: Registration, *, actor: User, tier: int, reason: str) -> 
     record("registry.tier_override", actor=actor, case=reg.case, object_type="classification",
            object_id=c.id, reason=reason.strip(),
            details={"from_tier": before, "to_tier": tier, "computed_tier": c.computed_tier})
-    db.session.commit()
     return c
 
 
@@ -248,7 +271,6 @@ def refer_to_sandbox(reg: Registration, *, actor: User, note: str) -> SandboxRef
     db.session.flush()
     record("registry.sandbox_referral", actor=actor, case=reg.case, object_type="sandbox_referral",
            object_id=ref.id, reason=ref.note)
-    db.session.commit()
     return ref
 
 
@@ -260,21 +282,25 @@ def referral_of(reg: Registration) -> SandboxReferral | None:
 # -- certificate, objections ----------------------------------------------------------------
 
 def declare_certificate(reg: Registration, *, actor: User, number: str, body: str,
-                        document: Document | None) -> Registration:
-    """The firm declares its certificate (number, issuing body, evidence document)."""
+                        evidence: bytes | None = None, filename: str = "") -> Registration:
+    """The firm declares its certificate (number, issuing body) with its evidence: the uploaded
+    file ``evidence`` (stored here as an internal document of the case), or the one declared
+    before.  Every check, the upload's included, runs before anything is stored."""
     if reg.case.state not in CERTIFICATE_STATES:
         raise RegistryError(N_("The certificate can no longer be changed on this application."))
-    if document is None and reg.certificate_document_id is None:
+    if evidence is None and reg.certificate_document_id is None:
         raise RegistryError(N_("Attach the certificate as evidence."))
-    reg.certificate_number, reg.certificate_body = number.strip(), body.strip()
-    if document is not None:
+    if evidence is not None:
+        check_upload(evidence, "internal")  # UploadRejected before the bytes reach the store
+        document = add_document(data=evidence, filename=filename, classification="internal",
+                                actor=actor, case=reg.case, firm_id=reg.case.firm_id)
         reg.certificate_document_id = document.id
+    reg.certificate_number, reg.certificate_body = number.strip(), body.strip()
     db.session.flush()
     record("registry.certificate_declare", actor=actor, case=reg.case, object_type="registration",
            object_id=reg.id, details={"certificate_number": reg.certificate_number,
                                       "certificate_body": reg.certificate_body,
                                       "document_id": reg.certificate_document_id})
-    db.session.commit()
     return reg
 
 
@@ -290,10 +316,13 @@ def file_objection(case: Case, *, text_: str, objector: str | None, contact: str
     if recent >= OBJECTIONS_PER_HOUR:
         raise RateLimited(N_("You have filed %(n)s objections in the last hour. Please wait an hour and try again."),
                           n=OBJECTIONS_PER_HOUR)
+    # The transition first: when the engine refuses it, no objection was written.
+    cases.fire(case, "object", actor=None, comment=text_.strip())
     db.session.add(Objection(case_id=case.id, objector=(objector or "").strip() or None,
                              contact=(contact or "").strip() or None, text=text_.strip(),
                              client_address=client_address))
-    return cases.fire(case, "object", actor=None, comment=text_.strip())
+    db.session.flush()
+    return case
 
 
 def objections_of(case: Case) -> list[Objection]:

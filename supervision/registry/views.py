@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from supervision import policies
-from supervision.cases import services as cases
+from supervision.cases.loaders import load_case
 from supervision.cases.models import Case
-from supervision.cases.views import load_case
 from supervision.core.i18n import label
-from supervision.documents.services import UploadRejected, add_document
+from supervision.documents.services import UploadRejected, upload_limit
 from supervision.extensions import db
 from supervision.registry import services, tiering
 from supervision.registry.forms import (ApplyForm, CertificateForm, ModelForm, OverrideForm, ReclassifyForm,
@@ -64,12 +63,12 @@ def new_model():
     submitting = request.form.get("action") == "submit"
     if form.validate_on_submit() and (not submitting or form.require_complete()):
         try:
-            reg = services.create_model(firm=current_user.organisation, actor=current_user,
-                                        name=form.name.data, values=form.values())
+            saved = services.save_model(None, firm=current_user.organisation, actor=current_user,
+                                        name=form.name.data, values=form.values(), submit=submitting)
         except services.RegistryError as err:
             _refused(err)
         else:
-            return _after_save(reg, submitting)
+            return _after_save(saved)
     status = 422 if form.errors else 200
     return render_template("registry/model_form.html", form=form, model=None,
                            levels=INTELLIGENCE_LEVELS), status
@@ -86,24 +85,20 @@ def edit_model(model_id: int):
         form.scenarios.data = current.scenarios
     submitting = request.form.get("action") == "submit"
     if form.validate_on_submit() and (not submitting or form.require_complete()):
-        services.update_model(model, actor=current_user, name=form.name.data, values=form.values())
-        reg = services.open_case_of(model)
-        return _after_save(reg, submitting and reg is not None and reg.case.state == "draft")
+        return _after_save(services.save_model(model, firm=current_user.organisation, actor=current_user,
+                                               name=form.name.data, values=form.values(), submit=submitting))
     status = 422 if form.errors else 200
     return render_template("registry/model_form.html", form=form, model=model,
                            levels=INTELLIGENCE_LEVELS), status
 
 
-def _after_save(reg: Registration | None, submitting: bool):
-    if reg is not None and submitting:
-        try:
-            cases.fire(reg.case, "submit", actor=current_user, expected_version=reg.case.version)
-        except cases.TransitionRefused as refused:
-            for reason in refused.reasons:
-                flash(label(reason), "error")
-        else:
-            flash(_("The application was submitted."), "success")
-            return redirect(url_for("cases.show", case_id=reg.case_id)), 303
+def _after_save(saved: services.Saved):
+    for reason in saved.refusals:
+        flash(label(reason), "error")
+    reg = saved.registration
+    if saved.submitted:
+        flash(_("The application was submitted."), "success")
+        return redirect(url_for("cases.show", case_id=reg.case_id)), 303
     flash(_("Saved."), "success")
     if reg is not None:
         return redirect(url_for("cases.show", case_id=reg.case_id)), 303
@@ -146,19 +141,15 @@ def certificate(case_id: int):
                 flash(e, "error")
         return redirect(url_for("cases.show", case_id=case_id)), 303
     upload = form.document.data
-    try:
-        document = None
-        if upload is not None and getattr(upload, "filename", ""):
-            document = add_document(data=upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1),
-                                    filename=upload.filename, classification="internal", actor=current_user,
-                                    case=reg.case, firm_id=reg.case.firm_id, commit=False)
-        services.declare_certificate(reg, actor=current_user, number=form.certificate_number.data,
-                                     body=form.certificate_body.data, document=document)
+    has_file = upload is not None and bool(getattr(upload, "filename", ""))
+    try:  # a refusal is raised before anything is stored: the redirect commits nothing
+        services.declare_certificate(
+            reg, actor=current_user, number=form.certificate_number.data, body=form.certificate_body.data,
+            evidence=upload.read(upload_limit() + 1) if has_file else None,
+            filename=upload.filename if has_file else "")
     except UploadRejected as err:
-        db.session.rollback()
-        flash(_(err.message, mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)), "error")
+        flash(err.user_message(), "error")
     except services.RegistryError as err:
-        db.session.rollback()
         _refused(err)
     else:
         flash(_("The certificate was declared."), "success")
@@ -248,7 +239,6 @@ def new_ruleset():
             rs = services.create_ruleset(actor=current_user, rules=form.rules.parsed, note=form.note.data,
                                          assessment_ref=form.assessment_ref.data)
         except services.RegistryError as err:
-            db.session.rollback()
             form.rules.errors = list(form.rules.errors) + [_(err.message, **err.params)]
         else:
             flash(_("Ruleset version %(v)s is now in force.", v=rs.version), "success")

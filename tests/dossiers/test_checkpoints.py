@@ -4,7 +4,6 @@ consistency proofs and the key."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import os
 import stat
@@ -15,7 +14,8 @@ import pytest
 from sqlalchemy import text
 
 import tools.verify_dossier as tool
-from supervision.audit.services import record_now
+from supervision.audit.services import record
+from supervision.core import uow
 from supervision.dossiers import checkpoints, merkle
 from supervision.dossiers.models import Checkpoint
 from supervision.extensions import db
@@ -29,7 +29,14 @@ def all_checkpoints() -> list[Checkpoint]:
 
 def grow(world, n: int = 1) -> None:
     for _ in range(n):
-        record_now("test.noise", actor=world.admin)
+        with uow.unit_of_work():
+            record("test.noise", actor=world.admin)
+
+
+def make_checkpoint():
+    """A checkpoint as its callers make one: in a unit of work that commits it."""
+    with uow.unit_of_work():
+        return checkpoints.make_checkpoint()
 
 
 def test_the_cli_signs_the_log_and_only_when_it_grew(world, runner, dossier_env):
@@ -47,7 +54,7 @@ def test_the_cli_signs_the_log_and_only_when_it_grew(world, runner, dossier_env)
 
 
 def test_the_note_verifies_with_the_published_key_and_matches_the_log(world, dossier_env, tmp_path):
-    cp, tree = checkpoints.make_checkpoint()
+    cp, tree = make_checkpoint()
     vkey = tmp_path / "k.vkey"
     vkey.write_text(checkpoints.verifier_key())
     parsed, problems = tool.open_checkpoint(cp.note.encode(), tool.load_key(str(vkey), None), "cp")
@@ -58,19 +65,19 @@ def test_the_note_verifies_with_the_published_key_and_matches_the_log(world, dos
 
 
 def test_the_key_is_made_once_readable_only_by_its_owner(world, dossier_env):
-    checkpoints.make_checkpoint()
+    make_checkpoint()
     path = dossier_env / "keys" / "checkpoint.pem"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     before = path.read_bytes()
     grow(world)
-    checkpoints.make_checkpoint()
+    make_checkpoint()
     assert path.read_bytes() == before
 
 
 def test_consecutive_checkpoints_carry_a_consistency_proof_that_verifies(world, dossier_env):
     for n in (1, 2, 5, 1):
         grow(world, n)
-        checkpoints.make_checkpoint()
+        make_checkpoint()
     cps = all_checkpoints()
     assert len(cps) == 4
     for old, new in zip(cps, cps[1:]):
@@ -88,7 +95,7 @@ def _alter_an_old_event() -> None:
 
 
 def test_a_log_altered_after_a_checkpoint_is_refused_not_signed(world, runner, dossier_env):
-    checkpoints.make_checkpoint()
+    make_checkpoint()
     grow(world)
     _alter_an_old_event()
     result = runner.invoke(args=["audit", "checkpoint"])
@@ -99,9 +106,9 @@ def test_a_log_altered_after_a_checkpoint_is_refused_not_signed(world, runner, d
 
 def test_the_transparency_page_is_public(world, client, dossier_env):
     grow(world)
-    checkpoints.make_checkpoint()
+    make_checkpoint()
     grow(world, 2)
-    checkpoints.make_checkpoint()
+    make_checkpoint()
     cps = all_checkpoints()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = client.get("/transparency")
@@ -181,7 +188,7 @@ def test_the_periodic_task_signs_once_the_interval_passed_and_only_if_the_log_gr
 def test_an_export_counts_as_the_periodic_checkpoint(app, world, dossier_env, monkeypatch):
     monkeypatch.setitem(app.config, "CHECKPOINT_INTERVAL_MINUTES", 60)
     grow(world, 3)
-    checkpoints.make_checkpoint()             # what an export does
+    make_checkpoint()             # what an export does
     grow(world)
     periodic.run(app, "checkpoint")
     assert len(all_checkpoints()) == 1
@@ -200,11 +207,9 @@ def _in_own_session(app, fn, errors):
 
 
 def test_processes_that_check_at_the_same_moment_make_one_checkpoint(app, world, dossier_env, monkeypatch):
-    # Each thread stands for a process (a gunicorn worker): the in-process lock is taken away,
-    # so only the database can keep them apart.
-    monkeypatch.setattr(checkpoints, "_local_lock", contextlib.nullcontext())
+    # Each thread stands for a process (a gunicorn worker): only the database keeps them apart.
     monkeypatch.setitem(app.config, "CHECKPOINT_INTERVAL_MINUTES", 60)
-    checkpoints.make_checkpoint()
+    make_checkpoint()
     grow(world, 5)
     _age_newest_checkpoint(61)
     db.session.commit()
@@ -227,9 +232,8 @@ def test_processes_that_check_at_the_same_moment_make_one_checkpoint(app, world,
 def test_a_checkpoint_begun_earlier_never_lands_after_a_newer_one(app, world, dossier_env, monkeypatch):
     """Process A reads the log and is slow to sign; meanwhile the log grows and process B signs.
     B must wait for A, so sizes and times grow together and each proof links to the one before."""
-    monkeypatch.setattr(checkpoints, "_local_lock", contextlib.nullcontext())
     grow(world, 3)
-    checkpoints.make_checkpoint()
+    make_checkpoint()
     grow(world, 2)
     db.session.commit()  # no transaction of the test's stays open beside the two "processes"
     inside, real_tree = threading.Event(), checkpoints.log_tree
@@ -243,13 +247,13 @@ def test_a_checkpoint_begun_earlier_never_lands_after_a_newer_one(app, world, do
 
     monkeypatch.setattr(checkpoints, "log_tree", slow_tree)
     errors: list[BaseException] = []
-    a = _in_own_session(app, checkpoints.make_checkpoint, errors)
+    a = _in_own_session(app, make_checkpoint, errors)
     a.name = "A"
     a.start()
     assert inside.wait(10)
     grow(world)                                # the log grows while A holds its tree
     db.session.commit()
-    b = _in_own_session(app, checkpoints.make_checkpoint, errors)
+    b = _in_own_session(app, make_checkpoint, errors)
     b.start()
     a.join(30)
     b.join(30)

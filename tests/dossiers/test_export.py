@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from supervision.audit.models import AuditEvent
+from supervision.core import uow
 from supervision.dossiers import export
 from supervision.extensions import db
 from supervision.jobs import runners
@@ -35,6 +36,12 @@ def download(web, job_id: int) -> bytes:
     data = resp.get_data()
     resp.close()
     return data
+
+
+def start_export(case, **kw) -> Job:
+    """Start an export as the dossier page does: the job runs once the start is committed."""
+    with uow.unit_of_work():
+        return export.start_export(case, **kw)
 
 
 def export_via_web(app, web, case, email="auditor@t.test"):
@@ -164,7 +171,7 @@ def test_a_crash_leaves_nothing_downloadable_and_a_retry_produces_a_correct_doss
 
 def test_a_file_renamed_into_place_is_only_served_once_the_job_is_done(app, world, dossier_env, complete_applications):
     case = build_history(world, rounds=0, refuse=False)
-    job = export.start_export(case, actor=world.auditor)
+    job = start_export(case, actor=world.auditor)
     assert runners.drain(app, 120)
     db.session.expire_all()
     job = db.session.get(Job, job.id)
@@ -178,7 +185,7 @@ def test_the_pdf_embeds_the_simplified_chinese_face_and_renders_with_harfbuzz(
 
     caplog.set_level(logging.WARNING)
     case = build_history(world, rounds=0, refuse=False)
-    job = export.start_export(case, actor=world.auditor, lang="zh")
+    job = start_export(case, actor=world.auditor, lang="zh")
     assert runners.drain(app, 120)
     db.session.expire_all()
     job = db.session.get(Job, job.id)
@@ -196,7 +203,7 @@ def test_the_pdf_embeds_the_simplified_chinese_face_and_renders_with_harfbuzz(
 
 def test_bad_requests_change_nothing_and_answer_clearly(app, world, web, dossier_env, complete_applications):
     case = build_history(world, rounds=0, refuse=False)
-    job = export.start_export(case, actor=world.auditor)
+    job = start_export(case, actor=world.auditor)
     assert runners.drain(app, 120)
     sign_in(web, "auditor@t.test")
     # Retrying an export that succeeded is refused with a message.
@@ -218,7 +225,7 @@ def test_a_long_history_is_printed_in_parts_whole_and_numbered_on(
 
     monkeypatch.setattr(pdf, "PART_SIZE", 8)  # parts of 8 rows stand for parts of 500
     case = build_history(world, rounds=10)
-    job = export.start_export(case, actor=world.auditor, lang="en")
+    job = start_export(case, actor=world.auditor, lang="en")
     assert runners.drain(app, 120)
     db.session.expire_all()
     job = db.session.get(Job, job.id)

@@ -2,6 +2,7 @@
 cron scheduler both run the audit log's checkpoint, which signs only when it is due."""
 from __future__ import annotations
 
+import contextvars
 import importlib
 import sys
 import time
@@ -11,6 +12,7 @@ import pytest
 from supervision.audit.services import record_now
 from supervision.dossiers.models import Checkpoint
 from supervision.extensions import db
+import worker
 from supervision.jobs import periodic
 from tests.dossiers.conftest import dossier_env  # noqa: F401  (keys in the test's folder)
 from tests.jobs.test_jobs import _redis_available
@@ -69,17 +71,26 @@ def test_no_timer_when_checkpoints_are_switched_off_or_rq_schedules_them(app, cl
 def test_the_rq_cron_configuration_registers_the_checkpoint_every_five_minutes(app, monkeypatch):
     import rq.cron
 
-    import supervision
-
     registered = []
     monkeypatch.setitem(app.config, "CHECKPOINT_INTERVAL_MINUTES", 60)
-    monkeypatch.setattr(supervision, "create_app", lambda: app)
     monkeypatch.setattr(rq.cron, "register", lambda func, queue_name, **kw: registered.append((func, queue_name, kw)))
-    monkeypatch.delitem(sys.modules, "supervision.jobs.rq_cron", raising=False)
-    importlib.import_module("supervision.jobs.rq_cron")   # what `rq cron supervision.jobs.rq_cron` loads
+    monkeypatch.delitem(sys.modules, "rq_cron", raising=False)
+    importlib.import_module("rq_cron")   # what `rq cron rq_cron` loads (in the test's app context)
     [(func, queue, options)] = registered
-    assert f"{func.__module__}.{func.__name__}" == "supervision.jobs.runners.run_periodic"
+    assert f"{func.__module__}.{func.__name__}" == "worker.run_periodic"
+    assert func is worker.run_periodic
     assert queue == "supervision" and options["args"] == ("checkpoint",) and options["interval"] == 300
+
+
+def test_the_worker_builds_its_own_app_outside_an_app_context(app, monkeypatch):
+    """``rq worker`` imports ``worker`` with no app around it: the module builds one from the
+    environment, once per process."""
+    built = []
+    monkeypatch.setattr(worker, "create_app", lambda: built.append(1) or app)
+    monkeypatch.setattr(worker, "_app", None)
+    ctx = contextvars.Context()            # no app context in here, as in a fresh worker process
+    assert ctx.run(worker.app) is app and ctx.run(worker.app) is app
+    assert built == [1]
 
 
 @pytest.mark.skipif(not _redis_available(), reason="Redis is not reachable at 127.0.0.1:6379")
@@ -94,7 +105,7 @@ def test_rq_cron_enqueues_the_checkpoint_and_a_worker_signs_it(app, world, dossi
     queue = Queue("supervision-tests", connection=redis)
     queue.empty()
     scheduler = CronScheduler(connection=redis, name="supervision-tests-cron")
-    periodic.register_with_rq(app, scheduler.register)
+    worker.register_periodic_tasks(scheduler.register, app)
     assert [job.interval for job in scheduler.get_jobs()] == [300]
     assert len(scheduler.enqueue_jobs()) == 1      # RQ runs an interval job at once, then each period
     assert queue.count == 1 and sizes() == []

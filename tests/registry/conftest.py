@@ -8,7 +8,6 @@ import pytest
 
 from supervision.cases import services as cases
 from supervision.cases.models import Case
-from supervision.documents.services import add_document
 from supervision.extensions import db
 from supervision.registry import services
 
@@ -32,9 +31,8 @@ def fire(reg_or_case, trigger, actor, **kw):
 
 
 def declare_certificate(world, reg):
-    doc = add_document(data=PDF, filename="cert.pdf", classification="internal", actor=world.applicant_a,
-                       case=reg.case, firm_id=reg.case.firm_id, commit=False)
-    services.declare_certificate(reg, actor=world.applicant_a, number="CR-1", body="Cert Centre", document=doc)
+    services.declare_certificate(reg, actor=world.applicant_a, number="CR-1", body="Cert Centre",
+                                 evidence=PDF, filename="cert.pdf")
 
 
 def to_review(world, reg):

@@ -259,3 +259,99 @@ def test_firm_page_pages_its_models_with_what_it_owes_first(world, firm_a, monke
     assert shown("?page=2") == [ids[2], ids[3]]
     assert shown("?page=99") == [ids[2], ids[3]] and shown("?page=-1") == shown("")
     assert "Page 1 of 2" in firm_a.get("/registry/models").get_data(as_text=True)
+
+
+# -- refusals write nothing (a redirect commits the request's unit of work) ------------------
+
+def _declare(web, reg, data: bytes, name: str = "cert.pdf"):
+    url = f"/cases/{reg.case_id}"
+    return web.post(f"/registry/cases/{reg.case_id}/certificate",
+                    {"certificate_number": "CR-9", "certificate_body": "Cert Centre",
+                     "document": (io.BytesIO(data), name)},
+                    token_from=url, content_type="multipart/form-data", headers={"Accept-Language": "en"})
+
+
+def _documents() -> list:
+    from supervision.documents.models import Document
+
+    db.session.commit()
+    return db.session.execute(db.select(Document)).scalars().all()
+
+
+def _actions() -> list[str]:
+    from supervision.audit.models import AuditEvent
+
+    db.session.commit()
+    return db.session.execute(db.select(AuditEvent.action).order_by(AuditEvent.seq)).scalars().all()
+
+
+def test_the_firm_declares_its_certificate_with_the_evidence_in_one_step(world, firm_a):
+    reg = make_registration(world, TIER2)
+    resp = _declare(firm_a, reg, PDF)
+    assert resp.status_code == 303
+    [doc] = _documents()
+    reg = services.registration_of(db.session.get(Case, reg.case_id))
+    assert (reg.certificate_number, reg.certificate_document_id) == ("CR-9", doc.id)
+    assert (doc.case_id, doc.firm_id, doc.classification) == (reg.case_id, world.firm_a.id, "internal")
+    assert _actions()[-2:] == ["document.upload", "registry.certificate_declare"]
+
+
+def test_a_refused_certificate_stores_no_evidence(world, firm_a):
+    """The declaration is refused in this state after a valid upload was read: the redirect
+    commits, yet neither the file's row nor its upload event exists."""
+    reg = make_registration(world, TIER2)
+    to_review(world, reg)
+    declare_certificate(world, reg)
+    fire(reg, "propose_grant", world.officer)       # no longer a state to change the certificate in
+    before_docs, before_events = len(_documents()), _actions()
+    resp = _declare(firm_a, reg, PDF + b"% another file\n")
+    assert resp.status_code == 303
+    page = firm_a.get(resp.headers["Location"], headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "The certificate can no longer be changed on this application." in page
+    assert len(_documents()) == before_docs and _actions() == before_events
+    assert services.registration_of(db.session.get(Case, reg.case_id)).certificate_number == "CR-1"
+
+
+def test_a_rejected_evidence_file_declares_nothing(world, firm_a):
+    reg = make_registration(world, TIER2)
+    resp = _declare(firm_a, reg, b"plain text, not a certificate", "cert.pdf")
+    assert resp.status_code == 303
+    page = firm_a.get(resp.headers["Location"], headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Only PDF, PNG and JPEG files are accepted" in page
+    assert _documents() == [] and "registry.certificate_declare" not in _actions()
+    assert services.registration_of(db.session.get(Case, reg.case_id)).certificate_number is None
+
+
+def test_an_objection_the_engine_refuses_leaves_no_objection_on_record(world, web, monkeypatch):
+    from supervision.cases import services as cases
+    from workflows.base import TransitionRefused
+
+    reg = _in_notice(world)
+    url = f"/register/notice/{reg.case_id}"
+    before = _actions()
+
+    def refuse(*args, **kwargs):
+        raise TransitionRefused(["The notice period just ended."])
+
+    monkeypatch.setattr(cases, "fire", refuse)
+    resp = web.post(url, {"text": "It blocks the fire exit.", "objector": "Li"}, token_from=url)
+    assert resp.status_code == 303
+    assert db.session.execute(db.select(db.func.count(Objection.id))).scalar() == 0
+    assert state(reg.case_id) == "public_notice" and _actions() == before
+
+
+def test_a_refused_submission_keeps_the_saved_draft_and_writes_nothing_else(world, firm_a, monkeypatch):
+    """Saving and submitting is one service call: the submission is checked first, so a refused
+    one leaves the saved draft (and its events) but no trace of the submission."""
+    from workflows.registration import REGISTRATION
+
+    monkeypatch.setattr(type(REGISTRATION), "refusals", lambda self, state, trigger, ctx: (
+        ["Submissions are closed today."] if trigger == "submit" else []))
+    resp = firm_a.post("/registry/models/new", {**FORM, "action": "submit"}, token_from="/registry/models/new",
+                       headers={"Accept-Language": "en"})
+    assert resp.status_code == 303
+    page = firm_a.get(resp.headers["Location"], headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Submissions are closed today." in page and "Saved." in page
+    case = db.session.execute(db.select(Case)).scalar_one()
+    assert case.state == "draft"
+    assert "case.transition" not in _actions() and "registry.model_create" in _actions()

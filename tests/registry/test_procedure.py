@@ -212,7 +212,7 @@ def test_revocation_with_a_hearing_request(world, reg_a):
         fire(reg_a, "record_hearing", world.officer, comment="Held on 5 May.")
     assert refused.value.reasons == ["Attach the supporting document."]
     doc = add_document(data=PDF, filename="hearing.pdf", classification="internal", actor=world.officer,
-                       case=reg_a.case, commit=False)
+                       case=reg_a.case)
     fire(reg_a, "record_hearing", world.officer, comment="Held on 5 May.", document=doc)
     assert state(reg_a.case_id) == "revocation_noticed"
     with pytest.raises(cases.TransitionRefused) as refused:

@@ -14,6 +14,7 @@ import pytest
 
 from supervision.audit.services import record_now
 from supervision.cases import services as cases
+from supervision.core import uow
 from supervision.dossiers import checkpoints, export
 from supervision.extensions import db
 from supervision.jobs import runners
@@ -42,19 +43,22 @@ def pristine(app, tmp_path_factory) -> Pristine:
     restore = replace_case_type(app, "registration", facts=lambda case, actor: dict(COMPLETE_TIER_1))
     try:
         with app.app_context():
-            world = World()
-            case = build_history(world, rounds=2)
-            before, _ = checkpoints.make_checkpoint()
+            with uow.unit_of_work():
+                world = World()
+                case = build_history(world, rounds=2)
+                before, _ = checkpoints.make_checkpoint()
             before_note = before.note.encode()
             record_now("test.noise", actor=world.admin)  # the log grows between checkpoints
-            job = export.start_export(case, actor=world.auditor)
+            with uow.unit_of_work():
+                job = export.start_export(case, actor=world.auditor)
             assert runners.drain(app, 120)
             db.session.expire_all()
             job = db.session.get(Job, job.id)
             assert job.status == "done", job.message
             shutil.copy(job.result_path, folder / "dossier.zip")
             record_now("test.noise", actor=world.admin)
-            after, _ = checkpoints.make_checkpoint()
+            with uow.unit_of_work():
+                after, _ = checkpoints.make_checkpoint()
             (folder / "key.vkey").write_text(checkpoints.verifier_key() + "\n")
             (folder / "key.pem").write_text(checkpoints.public_key_pem())
             result = Pristine(folder / "dossier.zip", folder / "key.vkey", folder / "key.pem",
