@@ -65,11 +65,12 @@ def register_blueprints(app: Flask) -> None:
     from supervision.documents.views import bp as documents_bp
     from supervision.dossiers.transparency_views import bp as transparency_bp
     from supervision.dossiers.views import bp as dossiers_bp
+    from supervision.public.register import bp as register_sections_bp
     from supervision.public.views import bp as public_bp
     from supervision.workdays.views import bp as workdays_bp
 
     for bp in (public_bp, accounts_bp, admin_bp, cases_bp, documents_bp, audit_bp, workdays_bp,
-               dossiers_bp, transparency_bp, decisions_bp):
+               dossiers_bp, transparency_bp, decisions_bp, register_sections_bp):
         app.register_blueprint(bp)
     jobs.init_app(app)
     dossiers.init_app(app)

@@ -36,13 +36,26 @@ class Firing:
     facts: Mapping[str, Any]
 
 
+class RegisterArgsError(ValueError):
+    """A register query parameter a section cannot use (the message says why, translated)."""
+
+
 @dataclass(frozen=True)
 class RegisterSection:
-    """A section of the public register (``/register``) contributed by a case type."""
+    """A section of the public register contributed by a case type: ``/register.json?section=``
+    and ``/register/<name>`` serve it.  Nothing confidential is ever in its entries.
 
-    name: str                        # the ``section`` parameter of /register.json
-    label: str                       # N_-marked
-    entries: Callable[..., Any]      # (q=…, page=…, **filters) -> a page of public entries
+    ``listing(args, page)`` returns one page (``rows``: JSON-ready dicts, ``total``, ``page``,
+    ``pages``, ``page_size``) for the query ``args`` (a mapping of request parameters; raise
+    ``RegisterArgsError`` for one it cannot use); ``columns`` name the entries' keys shown as
+    the HTML table's columns (N_-marked headers); ``link_args`` are the parameters kept in the
+    paging links."""
+
+    name: str
+    label: str
+    listing: Callable[[Mapping[str, str], int], Any]
+    columns: Sequence[tuple[str, str]] = ()
+    link_args: Sequence[str] = ()
 
 
 @dataclass(frozen=True)

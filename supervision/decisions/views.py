@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from supervision import policies
-from supervision.cases.views import load_case
+from supervision.cases.loaders import load_case
 from supervision.decisions import kinds as kind_config
 from supervision.decisions import services
 from supervision.decisions.forms import LegalBasisForm, VerifyUploadForm

@@ -7,13 +7,12 @@ from flask_login import current_user
 
 from supervision import policies
 from supervision.core.errors import Conflict
+from supervision.core.urls import MAX_ID
 from supervision.extensions import db
 from supervision.notifications import services
 from supervision.notifications.models import OUTBOX_STATUS_LABELS, OutboxMessage, OutboxStatus
 
 bp = Blueprint("notifications", __name__)
-
-MAX_ID = 2**31 - 1
 
 
 @bp.app_template_global()

@@ -4,14 +4,14 @@ from __future__ import annotations
 from typing import Any
 
 from supervision.cases.models import Case
-from supervision.cases.types import CaseType
+from supervision.cases.types import CaseType, RegisterSection
 from supervision.core.i18n import pick
 from supervision.core.navigation import NavItem
 from supervision.extensions import db
 from supervision.registry import demo, facts
 from supervision.registry.decision_kinds import KINDS
 from supervision.registry.notifications import RULES
-from supervision.registry.public_views import bp as register_bp
+from supervision.registry.public_views import bp as register_bp, section_listing
 from supervision.registry.views import bp as registry_bp, case_panel
 from workflows.base import N_
 from workflows.registration import REGISTRATION as WORKFLOW
@@ -76,6 +76,15 @@ def dossier_rows(case: Case) -> list[tuple[str, str]]:
     return rows
 
 
+_COLUMNS = ((N_("Registration number"), "registration_number"), (N_("Robot model"), "model"),
+            (N_("Tier"), "tier"), (N_("Status"), "status"), (N_("Registered on"), "registered_on"))
+REGISTER_SECTIONS = tuple(
+    RegisterSection(name, label, section_listing(name), columns=tuple((k, h) for h, k in _COLUMNS),
+                    link_args=("q", "tier"))
+    for name, label in (("registered", N_("Registered robot models")),
+                        ("public_notice", N_("Models in public notice")),
+                        ("suspended_or_ended", N_("Suspended, revoked and ended registrations"))))
+
 REGISTRATION = CaseType(
     workflow=WORKFLOW,
     number_prefix="REG",
@@ -85,6 +94,7 @@ REGISTRATION = CaseType(
     snapshot=snapshot,
     dossier_sections=(dossier_rows,),
     case_panels=("registry/_case_panel.html",),
+    register_sections=REGISTER_SECTIONS,
     navigation=(
         NavItem("registry.models", N_("Robot models"), frozenset({"applicant"})),
         NavItem("registry.rulesets", N_("Rulesets"), frozenset({"admin", "officer", "approver"})),

@@ -7,12 +7,14 @@ and paged in the database; every section pages on its own (``notice_page``, ``pa
 answers with the nearest page, like the case list."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from supervision import policies
 from supervision.cases import services as cases
 from supervision.cases.models import Case
+from supervision.cases.queries import Listing
+from supervision.cases.types import RegisterArgsError
 from supervision.core.i18n import label
 from supervision.core.requestctx import client_address
 from supervision.extensions import db
@@ -55,7 +57,7 @@ def index():
         return url_for("register.index", **args, _anchor=ANCHORS[section])
 
     return render_template("public/register.html", form=form, query=query, sections=sections,
-                           page_url=page_url, json_url=url_for("register.as_json", **_search_args(query)),
+                           page_url=page_url, json_url=url_for("register_sections.as_json", **_search_args(query)),
                            # translated once per page, not once per row
                            tier_names={k: label(v) for k, v in TIER_LABELS.items()},
                            form_factor_names={k: label(v) for k, v in FORM_FACTORS.items()})
@@ -70,32 +72,21 @@ def _as_dict(e: RegisterEntry) -> dict:
             "public_notice_until": e.notice_until.isoformat() if e.notice_until else None}
 
 
-@bp.route("/register.json")
-@policies.policy(policies.PUBLIC)
-def as_json():
-    """One page of one section (``section``: registered — the default —, public_notice or
-    suspended_or_ended), with ``q``, ``tier`` and ``page`` as on the page, and links to the
-    next and previous pages.  A parameter it cannot use is refused with 400 and the reason."""
-    form = RegisterSearchForm(request.args)
-    query = _search(form)
-    errors = [str(e) for field in (form.q, form.tier) for e in field.errors]
-    section = request.args.get("section", "registered")
-    if section not in REGISTER_SECTIONS:
-        errors.append(_("Unknown section; use one of: %(names)s.", names=", ".join(REGISTER_SECTIONS)))
-    if errors:
-        return jsonify(error=" ".join(errors), status=400), 400
-    listing = register_page(section, query, page=request.args.get("page", 1, type=int),
-                            total=register_totals(query)[section])
+def section_listing(section: str):
+    """The JSON listing of one of registration's register sections (``cases.types.RegisterSection``):
+    searched by ``q``, filtered by ``tier``, paged like the page."""
 
-    def link(page: int) -> str | None:
-        if not 1 <= page <= listing.pages or page == listing.page:
-            return None
-        return url_for("register.as_json", section=section, **_search_args(query), page=page, _external=True)
+    def listing(args, page: int):
+        form = RegisterSearchForm(args)
+        query = _search(form)
+        errors = [str(e) for field in (form.q, form.tier) for e in field.errors]
+        if errors:
+            raise RegisterArgsError(" ".join(errors))
+        found = register_page(section, query, page=page, total=register_totals(query)[section])
+        return Listing(rows=[_as_dict(e) for e in found.rows], total=found.total, page=found.page,
+                       pages=found.pages, page_size=found.page_size)
 
-    return jsonify(section=section, query={"q": query.text, "tier": query.tier}, total=listing.total,
-                   page=listing.page, pages=listing.pages, page_size=listing.page_size,
-                   next=link(listing.page + 1), previous=link(listing.page - 1),
-                   entries=[_as_dict(e) for e in listing.rows])
+    return listing
 
 
 def _notice_case(case_id: int) -> Case:

@@ -127,7 +127,7 @@ def update_model(model: RobotModel, *, actor: User, name: str, values: dict[str,
     reg = open_case_of(model)
     case = None
     if reg is not None and reg.case.state in EDITABLE_STATES:
-        reg.version_id = version.id
+        reg.version = version  # the relationship too: nothing is re-read before the commit
         case = reg.case
     db.session.flush()
     record(action, actor=actor, case=case, object_type="model_version", object_id=version.id,
