@@ -76,6 +76,9 @@ def commit() -> None:
     except StaleDataError as err:
         rollback()
         raise Conflict() from err
+    except BaseException:  # nothing was committed: what waited for the commit never runs
+        rollback()
+        raise
     for fn in db.session.info.pop(_AFTER_COMMIT, []):
         try:
             fn()
