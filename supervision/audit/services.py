@@ -3,8 +3,8 @@
 ``record`` appends an event to the caller's session (the unit of work's single commit makes the
 change and its event durable together, or neither); ``record_now`` is for events that accompany
 no business change and must survive an error answer (a refused sign-in, a denied access): it
-commits at once and refuses to when the session holds any other uncommitted work.  Appends are serialised so the
-global sequence stays gap-free and the chain linear.
+commits at once, and refuses to when the session holds any other uncommitted work.  Appends are
+serialised so the global sequence stays gap-free and the chain linear.
 """
 from __future__ import annotations
 

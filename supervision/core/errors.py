@@ -66,11 +66,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(err):
-        from supervision.extensions import db
+        from supervision.core import uow
 
         log.exception("unhandled error")
         try:
-            db.session.rollback()
+            uow.rollback()  # also drops what waited for a commit (a failed commit's callbacks)
         except Exception:  # pragma: no cover - the session is already unusable
             pass
         return render_error(500)

@@ -79,7 +79,7 @@ def commit() -> None:
     except StaleDataError as err:
         rollback()
         raise Conflict() from err
-    except BaseException:
+    except BaseException:  # nothing was committed: what waited for the commit never runs
         rollback()
         raise
     for fn in db.session.info.pop(_AFTER_COMMIT, []):

@@ -71,6 +71,7 @@ def _apply_values(version: ModelVersion, values: dict[str, Any]) -> None:
 
 def create_model(*, firm: Organisation, actor: User, name: str, values: dict[str, Any]) -> Registration:
     """A new model, its first (draft) version and a draft registration case for it."""
+    department = lead_department()  # refused (no department yet) before anything is written
     model = RobotModel(firm_id=firm.id, name=name.strip(), created_by_id=actor.id)
     version = ModelVersion(model=model, number=1, created_by_id=actor.id)
     _apply_values(version, values)
@@ -78,13 +79,13 @@ def create_model(*, firm: Organisation, actor: User, name: str, values: dict[str
     db.session.flush()
     record("registry.model_create", actor=actor, object_type="robot_model", object_id=model.id,
            details={"name": model.name, "version": 1})
-    return _open_registration(model, version, actor)
+    return _open_registration(model, version, actor, department)
 
 
-def _open_registration(model: RobotModel, version: ModelVersion, actor: User) -> Registration:
+def _open_registration(model: RobotModel, version: ModelVersion, actor: User,
+                       department: Organisation) -> Registration:
     case = cases.create_case(case_type="registration", title=model.name,
-                             department_id=lead_department().id, firm_id=model.firm_id,
-                             actor=actor)
+                             department_id=department.id, firm_id=model.firm_id, actor=actor)
     reg = Registration(case_id=case.id, model_id=model.id, version_id=version.id)
     db.session.add(reg)
     db.session.flush()
@@ -102,7 +103,7 @@ def start_application(model: RobotModel, *, actor: User) -> Registration:
     """A new registration case on the model's current version (one open case at a time)."""
     if open_case_of(model) is not None:
         raise RegistryError(N_("This model already has an application in progress."))
-    return _open_registration(model, model.current, actor)
+    return _open_registration(model, model.current, actor, lead_department())
 
 
 def update_model(model: RobotModel, *, actor: User, name: str, values: dict[str, Any]) -> ModelVersion:

@@ -150,3 +150,20 @@ def test_a_command_that_fails_half_way_leaves_nothing(app, runner, monkeypatch):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
     assert snapshot() == before
+
+
+def test_a_commit_that_fails_drops_what_waited_for_it(app, monkeypatch):
+    ran: list[str] = []
+    real_commit = db.session.commit
+
+    def failing_commit():
+        raise ConnectionError("the database went away")
+
+    record("test.lost")
+    uow.after_commit(lambda: ran.append("sent"))
+    monkeypatch.setattr(db.session, "commit", failing_commit)
+    with pytest.raises(ConnectionError):
+        uow.commit()
+    monkeypatch.setattr(db.session, "commit", real_commit)
+    uow.commit()                          # the next unit of work commits; the lost one's callback stays lost
+    assert ran == [] and actions() == []

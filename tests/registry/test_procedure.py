@@ -223,3 +223,18 @@ def test_revocation_with_a_hearing_request(world, reg_a):
     fire(reg_a, "approve_revocation", world.approver)
     assert state(reg_a.case_id) == "revoked"
     assert reg_a.registration_number is not None  # the number stays with the revoked record
+
+
+def test_a_model_refused_for_want_of_a_regulator_writes_nothing(app):
+    """Before any department is set up, the form's refusal is answered with the form again
+    (status 200, which commits): the model must not have been written before the refusal."""
+    from supervision.core import uow
+    from tests.factories import FirmFactory, UserFactory
+
+    firm = FirmFactory()
+    applicant = UserFactory(organisation=firm, roles=["applicant"])
+    uow.commit()
+    with pytest.raises(services.RegistryError) as err:
+        services.create_model(firm=firm, actor=applicant, name="Robot Y", values=BASE)
+    assert err.value.message == "No regulator department is set up yet."
+    assert not uow.pending_changes()
