@@ -69,6 +69,9 @@ def register_blueprints(app: Flask) -> None:
     for bp in (public_bp, accounts_bp, admin_bp, cases_bp, documents_bp, audit_bp, workdays_bp,
                registry_bp, register_bp):
         app.register_blueprint(bp)
+    from supervision.cases import clocks
+
+    clocks.install(app)  # deadlines: calendar changes, the timer task, `flask cases tick`
     registry.init_app(app)
     from supervision import dossiers, jobs
     from supervision.dossiers.transparency_views import bp as transparency_bp

@@ -14,6 +14,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from supervision.accounts.models import Role
+from supervision.core.actors import SYSTEM_ROLE, is_system
 
 # -- route policies ------------------------------------------------------------------------
 
@@ -98,6 +99,8 @@ def is_firm_user(user) -> bool:
 
 def case_roles(user, case) -> frozenset[str]:
     """The roles ``user`` holds *on this case*: scope narrows the roles they hold in general."""
+    if is_system(user):  # the timer: only rows for role "system", on any case
+        return frozenset({SYSTEM_ROLE})
     if user is None or not user.is_authenticated:
         return frozenset({"public"})
     roles = set()
