@@ -69,7 +69,8 @@ def record(
     """Append one event to the session; the caller's commit makes it and the change durable.
 
     ``actor`` is the signed-in user, ``core.actors.SYSTEM`` (written as ``system``), or ``None``:
-    the public, or a sign-in attempt, named by ``actor_email``.  An event about a case joins that case's chain and carries its workflow."""
+    the public, or a sign-in attempt, named by ``actor_email``.  An event about a case joins
+    that case's chain and carries its workflow."""
     if case is not None and case.id is None:
         db.session.flush()
     if case is not None and workflow is None:

@@ -36,7 +36,7 @@ from supervision.extensions import db
 from supervision.workdays import periods
 from supervision.workdays.calendar import WorkCalendar
 from supervision.workdays.services import current_calendar
-from workflows.base import CLOCK_UNITS, Clock, Workflow
+from workflows.base import Clock, Workflow
 
 RUNNING, PAUSED = DeadlineStatus.RUNNING.value, DeadlineStatus.PAUSED.value
 MET, EXPIRED, CANCELLED = (DeadlineStatus.MET.value, DeadlineStatus.EXPIRED.value,
@@ -264,8 +264,6 @@ def _resume(d: Deadline, cal: WorkCalendar, now: dt.datetime) -> None:
     due = periods.extend(periods.Due(d.due_at, d.due_date, d.estimated), d.unit, taken, cal)
     d.due_at, d.due_date, d.estimated = due.at, due.day, due.estimated
     d.status, d.paused_at = RUNNING, None
-    if d.flagged_overdue_at is not None and d.due_at > now:
-        d.flagged_overdue_at = None  # no longer overdue: flag it again if it runs out again
     for pause in d.pauses:
         if pause.ended_at is None:
             pause.ended_at = now
@@ -316,8 +314,6 @@ def add_due_item(case: Case, *, name: str, kind: str, actor, label: str = "",
 
 def _begin(case: Case, clock: Clock, at: dt.datetime, kind: str, cal: WorkCalendar, actor,
            action: str, due: periods.Due | None = None) -> Deadline:
-    if clock.unit not in CLOCK_UNITS:  # pragma: no cover - Clock validates its unit
-        raise ClockError(clock.unit)
     deadlines = open_deadlines(case)
     for old in deadlines:
         if old.name == clock.name:

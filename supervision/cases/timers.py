@@ -27,7 +27,6 @@ from supervision.cases.models import Case, Deadline
 from supervision.core import uow
 from supervision.core.actors import SYSTEM
 from supervision.core.database import is_postgres, lock_for_writing
-from supervision.core.timeutil import utcnow
 from supervision.extensions import db
 from workflows.base import InvalidTrigger, TransitionRefused
 
