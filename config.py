@@ -5,6 +5,7 @@ refuses to start without ``SECRET_KEY`` and ``DATABASE_URL``.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -77,6 +78,11 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     # A signed checkpoint of the audit log once the newest is this old and the log grew; 0: off.
     CHECKPOINT_INTERVAL_MINUTES = float(os.environ.get("CHECKPOINT_INTERVAL_MINUTES", "60"))
+    # Clock lengths per case type, over the workflow tables' defaults (JSON in the environment),
+    # e.g. {"registration": {"acceptance": {"length": 5, "unit": "working_days"}}}.
+    CASE_CLOCKS: dict = json.loads(os.environ.get("CASE_CLOCKS") or "{}")
+    # How often the timer looks for deadlines that ran out (seconds); 0 switches it off.
+    DEADLINE_CHECK_SECONDS = float(os.environ.get("DEADLINE_CHECK_SECONDS", "60"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # The installed case types (dotted ``module:NAME`` of each ``CaseType``), in menu order.
     CASE_TYPES = ("supervision.registry.case_type:REGISTRATION",)
@@ -130,6 +136,7 @@ class TestingConfig(Config):
     CHECKPOINT_INTERVAL_MINUTES = 0.0  # tests that want periodic checkpoints switch them on
     MAIL_TRANSPORT = "file"
     MAIL_SEND_INTERVAL_SECONDS = 0.0  # tests that want the periodic sender switch it on
+    DEADLINE_CHECK_SECONDS = 0.0       # tests run the deadline timer themselves
     LOGIN_MAX_FAILURES = 5
 
 

@@ -56,10 +56,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from supervision import decisions, dossiers, jobs
+    from supervision import decisions, dossiers, jobs, notifications
     from supervision.accounts.admin_views import bp as admin_bp
     from supervision.accounts.views import bp as accounts_bp
     from supervision.audit.views import bp as audit_bp
+    from supervision.cases import clocks
     from supervision.cases.views import bp as cases_bp
     from supervision.decisions.views import bp as decisions_bp
     from supervision.documents.views import bp as documents_bp
@@ -73,10 +74,9 @@ def register_blueprints(app: Flask) -> None:
                dossiers_bp, transparency_bp, decisions_bp, register_sections_bp):
         app.register_blueprint(bp)
     jobs.init_app(app)
+    clocks.install(app)  # deadlines: calendar changes, the timer task, `flask cases tick`
     dossiers.init_app(app)
     decisions.init_app(app)
-    from supervision import notifications
-
     notifications.init_app(app)
 
 

@@ -17,6 +17,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from supervision.accounts.models import Role
+from supervision.core.actors import SYSTEM_ROLE, is_system
 
 # -- route policies ------------------------------------------------------------------------
 
@@ -127,6 +128,8 @@ def _appointed(user, case) -> frozenset[str]:
 def _standing(user, case) -> frozenset[str]:
     """The roles ``user`` holds on ``case`` through their firm, department or general role
     (no query: what the lists can decide row by row)."""
+    if is_system(user):  # the timer: only rows for role "system", on any case
+        return frozenset({SYSTEM_ROLE})
     if user is None or not user.is_authenticated:
         return frozenset(getattr(user, "case_roles", None) or {"public"})
     roles = set()
@@ -142,7 +145,7 @@ def _standing(user, case) -> frozenset[str]:
 def case_roles(user, case) -> frozenset[str]:
     """The roles ``user`` holds *on this case*: scope narrows the roles they hold in general."""
     roles = _standing(user, case)
-    if user is not None and user.is_authenticated and case.id is not None:
+    if user is not None and getattr(user, "is_authenticated", False) and case.id is not None:
         roles |= _appointed(user, case)
     return roles
 

@@ -54,13 +54,39 @@ class Field:
         return None
 
 
+# How a clock counts: working days by the official calendar, calendar days (both from the day
+# after the start, Asia/Shanghai dates), or hours from the exact start time.
+CLOCK_UNITS = ("working_days", "calendar_days", "hours")
+
+
 @dataclass(frozen=True)
 class Clock:
-    """A statutory clock: ``working_days`` working days, counted while the state lasts."""
+    """A period the case runs against while a state lasts, e.g. ``Clock("acceptance", 5,
+    N_("Acceptance decision"))``: five working days from entering the state.
+
+    ``length`` is the default; an installation may configure another per case type.
+    ``on_expiry`` names a trigger the timer fires (as the system actor) when the period runs
+    out; without it the deadline is flagged overdue.  ``starts_from`` names a recorded event
+    time (``"served_at"``, ``"aware_at"``) the period runs from instead of entering the state.
+    """
 
     name: str
-    working_days: int
+    length: int
     label: str = ""
+    unit: str = "working_days"
+    on_expiry: str | None = None
+    starts_from: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.unit not in CLOCK_UNITS:
+            raise ValueError(f"clock {self.name!r}: unit must be one of {', '.join(CLOCK_UNITS)}")
+        if not isinstance(self.length, int) or isinstance(self.length, bool) or self.length < 0:
+            raise ValueError(f"clock {self.name!r}: length must be a whole number, 0 or more")
+
+    @property
+    def working_days(self) -> int | None:
+        """The length of a working-day clock (None for other units)."""
+        return self.length if self.unit == "working_days" else None
 
 
 @dataclass(frozen=True)
@@ -176,6 +202,12 @@ class Workflow:
             assert (tr.kind == PROPOSAL) == (tr.proposes is not None), \
                 f"{self.name}: {tr.trigger} must name what it proposes (and only a proposal does)"
             assert tr.roles, f"{tr.trigger} has no roles"
+        # A clock's expiry trigger must be one the table offers where that clock runs.
+        for state in self.states.values():
+            if state.clock is not None and state.clock.on_expiry is not None:
+                assert self.rows(state.name, state.clock.on_expiry), \
+                    f"{self.name}: {state.clock.on_expiry!r} (expiry of {state.clock.name!r}) " \
+                    f"is not a trigger from {state.name!r}"
         # Rows of one trigger from one state differ only in destination and routing condition:
         # who may fire it, its guards and its inputs are decided before the route is known.
         for state in self.states:

@@ -16,6 +16,7 @@ from typing import Any
 from supervision.audit import chain
 from supervision.audit.models import AuditEvent
 from supervision.core import uow
+from supervision.core.actors import SYSTEM_ROLE, is_system
 from supervision.core.database import lock_for_writing
 from supervision.core.requestctx import client_address, current_request_id
 from supervision.core.timeutil import utcnow
@@ -69,8 +70,9 @@ def record(
 ) -> AuditEvent:
     """Append one event to the session; the caller's commit makes it and the change durable.
 
-    ``actor`` is the signed-in user (or ``None``: the public, or a sign-in attempt, named by
-    ``actor_email``).  An event about a case joins that case's chain and carries its workflow."""
+    ``actor`` is the signed-in user, ``core.actors.SYSTEM`` (written as ``system``), or ``None``:
+    the public, or a sign-in attempt, named by ``actor_email``.  An event about a case joins
+    that case's chain and carries its workflow."""
     if case is not None and case.id is None:
         db.session.flush()
     if case is not None and workflow is None:
@@ -89,13 +91,15 @@ def record(
         ).scalar() or chain.GENESIS
     now = utcnow()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    if is_system(actor):  # the platform acting on a timer: named, with its one role
+        actor_email = SYSTEM_ROLE
     doc: dict[str, Any] = {
         "seq": (last.seq + 1) if last else 1,
         "time": format_time(now),
         "action": action,
         "actor_id": actor.id if authenticated else None,
         "actor_email": actor.email if authenticated else actor_email,
-        "actor_roles": ",".join(sorted(actor.roles)) if authenticated else None,
+        "actor_roles": ",".join(sorted(actor.roles)) if authenticated or is_system(actor) else None,
         "organisation_id": actor.organisation_id if authenticated else None,
         "object_type": object_type,
         "object_id": None if object_id is None else str(object_id),

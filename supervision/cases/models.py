@@ -1,7 +1,9 @@
-"""Cases, their clock pauses, the people attached to them in a role and the links between them."""
+"""Cases, their deadlines and clock pauses, the people attached to them in a role and the links
+between them."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from supervision.accounts.models import Organisation, User
 from supervision.core.timeutil import utcnow
 from supervision.extensions import db
-from workflows.base import N_
+from workflows.base import CLOCK_UNITS, N_
 
 
 class Case(db.Model):
@@ -35,7 +37,8 @@ class Case(db.Model):
     proposal: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    # The statutory clock now attached to the case (DOMAIN §9).
+    # The nearest open deadline (``Deadline`` below, kept in step by ``cases.clocks``): the case
+    # list orders and filters by these, on the index above.  ``clock_paused_at``: it is paused.
     clock_name: Mapped[str | None] = mapped_column(String(32))
     clock_started_on: Mapped[dt.date | None]
     due_date: Mapped[dt.date | None] = mapped_column(index=True)
@@ -62,13 +65,16 @@ class ClockPause(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # The deadline that stood still (None only for pauses older than the deadlines table).
+    deadline_id: Mapped[int | None] = mapped_column(ForeignKey("case_deadlines.id"), index=True)
     clock_name: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(48))
     started_at: Mapped[dt.datetime]
     ended_at: Mapped[dt.datetime | None]
-    working_days: Mapped[int | None]
+    working_days: Mapped[int | None]   # what the pause took from a working-day clock
 
     case: Mapped[Case] = relationship(back_populates="pauses")
+    deadline: Mapped["Deadline | None"] = relationship(back_populates="pauses")
 
 
 class CaseRole(db.Model):
@@ -128,3 +134,81 @@ LINK_RELATIONS: dict[str, tuple[str, str]] = {
     "follows_up": (N_("Follows up"), N_("Followed up by")),
     "related": (N_("Related to"), N_("Related to")),
 }
+
+
+class DeadlineKind(str, enum.Enum):
+    STATUTORY = "statutory"                      # a period the law sets (受理, 决定, 公示, 陈述申辩)
+    REPORT = "report"                            # a periodic report the firm owes
+    INFORMATION_REQUEST = "information_request"  # a reply to a request for information
+    OTHER = "other"
+
+
+class DeadlineStatus(str, enum.Enum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"              # closed because what it waited for happened (the case moved on)
+    EXPIRED = "expired"      # ran out and its expiry trigger was fired
+    CANCELLED = "cancelled"  # no longer owed (replaced, withdrawn, the case ended)
+
+
+OPEN_STATUSES = (DeadlineStatus.RUNNING.value, DeadlineStatus.PAUSED.value)
+
+
+def _in(values) -> str:
+    return ", ".join(f"'{getattr(v, 'value', v)}'" for v in values)
+
+
+_OPEN = _in(OPEN_STATUSES)
+
+
+class Deadline(db.Model):
+    """One period a case runs against: a statutory clock or a due item (DOMAIN §9).
+
+    A case carries any number; ``cases.clocks`` starts, pauses and closes them and keeps the
+    case's ``due_date`` on the nearest open one.  ``due_at`` is the instant the period has run
+    out (for day units the end of ``due_date`` in Asia/Shanghai); ``length`` and ``unit`` are
+    the rule in force when it started.  At most one open deadline of a name per case.
+    """
+
+    __tablename__ = "case_deadlines"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_in(DeadlineKind)})", name="kind"),
+        CheckConstraint(f"status IN ({_in(DeadlineStatus)})", name="status"),
+        CheckConstraint(f"unit IN ({_in(CLOCK_UNITS)})", name="unit"),
+        CheckConstraint("(status = 'paused') = (paused_at IS NOT NULL)", name="paused_when_paused"),
+        CheckConstraint(f"(status IN ({_OPEN})) = (closed_at IS NULL)", name="closed_when_closed"),
+        # The timer's scan: running deadlines by the instant they run out.
+        Index("ix_case_deadlines_status_due", "status", "due_at"),
+        Index("uq_case_deadlines_open_name", "case_id", "name", unique=True,
+              sqlite_where=text(f"status IN ({_OPEN})"), postgresql_where=text(f"status IN ({_OPEN})")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(24))
+    label: Mapped[str] = mapped_column(String(200), default="")   # an N_-marked msgid
+    unit: Mapped[str] = mapped_column(String(16))
+    length: Mapped[int | None]         # None when a service set the due time itself
+    started_at: Mapped[dt.datetime]    # UTC
+    due_at: Mapped[dt.datetime]        # UTC; for day units the end of due_date in Shanghai
+    due_date: Mapped[dt.date]          # the due day in Asia/Shanghai
+    estimated: Mapped[bool] = mapped_column(default=False)
+    paused_at: Mapped[dt.datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default=DeadlineStatus.RUNNING.value)
+    on_expiry: Mapped[str | None] = mapped_column(String(48))   # the trigger the timer fires
+    flagged_overdue_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    case: Mapped[Case] = relationship()
+    pauses: Mapped[list[ClockPause]] = relationship(back_populates="deadline", order_by="ClockPause.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Deadline {self.id} {self.name} {self.status} {self.due_at}>"

@@ -75,7 +75,7 @@ def timeline(case: Case, *, include_reads: bool, before: int | None = None,
         if ev.details:
             comment = json.loads(ev.details).get("comment")
         out.append(TimelineEntry(
-            ev.seq, ev.created_at, ev.actor_email or _("Public"), what,
+            ev.seq, ev.created_at, (_("System") if ev.actor_email == "system" else ev.actor_email or _("Public")), what,
             label(wf.state_label(ev.from_state)) if ev.from_state else None,
             label(wf.state_label(ev.to_state)) if ev.to_state else None,
             ev.reason or comment))

@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from flask import current_app
 from sqlalchemy import func
 
 from supervision.audit.services import record
@@ -18,6 +19,7 @@ from supervision.core.timeutil import utcnow
 from supervision.extensions import db
 from supervision.workdays.calendar import WorkCalendar
 from supervision.workdays.models import CalendarDay, CalendarYear
+from supervision.workdays.signals import calendar_changed
 from workflows.base import N_
 
 # Years an administrator may enter: the platform's era, with room for the years ahead.
@@ -124,8 +126,9 @@ def set_year(year: int, *, holidays: Iterable[dt.date], makeup_workdays: Iterabl
     """Record the official arrangement of ``year`` (published by the State Council).
 
     Replaces whatever the year had.  Deadlines computed afterwards use it and are no longer
-    estimated; stored estimated deadlines of cases are recomputed (one audit event per case
-    that moves, one for the year); one commit.
+    estimated; ``calendar_changed`` lets the stored ones follow (the case clocks write one
+    audit event per deadline that moves; this writes one for the year).  Flushes; the caller's
+    unit of work commits.
     """
     holidays, makeup_workdays = sorted(set(holidays)), sorted(set(makeup_workdays))
     check_arrangement(year, holidays, makeup_workdays)
@@ -145,17 +148,18 @@ def set_year(year: int, *, holidays: Iterable[dt.date], makeup_workdays: Iterabl
     row.loaded_at = now if latest is None or now > latest else latest + dt.timedelta(microseconds=1)
     db.session.add(row)
     db.session.flush()
-    # Deadlines that rested on the estimate now follow the entered arrangement.
-    from supervision.cases.clocks import refresh_estimated_deadlines
-
-    moved = refresh_estimated_deadlines(_load_calendar(), actor=actor)
+    # What was computed from the estimate (deadlines of cases) follows the entered arrangement.
+    moved: set[int] = set()
+    for _receiver, case_ids in calendar_changed.send(current_app._get_current_object(),
+                                                     calendar=_load_calendar(), year=year,
+                                                     actor=actor):
+        moved.update(case_ids or ())
     record("calendar.set_year", actor=actor, object_type="calendar_year", object_id=year,
            details={"holidays": [d.isoformat() for d in holidays],
                     "makeup_workdays": [d.isoformat() for d in makeup_workdays],
                     "replaced": None if before is None else {
                         "holidays": [d.isoformat() for d in before[0]],
                         "makeup_workdays": [d.isoformat() for d in before[1]]},
-                    "deadlines_recalculated": [c.id for c in moved]},
+                    "deadlines_recalculated": sorted(moved)},
            reason=note)
-    db.session.commit()
     return row
