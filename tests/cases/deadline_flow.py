@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-import workflows
 from supervision.cases import services
+from supervision.cases.types import CaseType
 from workflows.base import Clock, Context, State, Workflow, t
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -50,9 +50,9 @@ def at(y: int, m: int, d: int, hour: int = 10, minute: int = 0):
 
 
 @pytest.fixture
-def flow(monkeypatch):
-    """The flow, registered for this test only."""
-    monkeypatch.setitem(workflows.REGISTRY, FLOW.name, FLOW)
+def flow(app, monkeypatch):
+    """The flow, installed as a case type for this test only."""
+    monkeypatch.setitem(app.extensions["case_types"], FLOW.name, CaseType(workflow=FLOW, number_prefix="FLO"))
     return FLOW
 
 

@@ -17,7 +17,6 @@ from supervision.core.actors import SYSTEM
 from supervision.extensions import db
 from supervision.jobs import periodic
 from tests.cases.deadline_flow import at, flow, flow_case  # noqa: F401  (fixture)
-from tests.cases.test_clocks import complete_applications  # noqa: F401  (autouse fixture)
 from workflows.base import TransitionRefused
 
 

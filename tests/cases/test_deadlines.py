@@ -15,7 +15,6 @@ from supervision.cases.models import ClockPause, Deadline
 from supervision.extensions import db
 from supervision.workdays.services import current_calendar
 from tests.cases.deadline_flow import SHANGHAI, at, flow, flow_case  # noqa: F401  (fixture)
-from tests.cases.test_clocks import complete_applications  # noqa: F401  (autouse fixture)
 
 D = dt.date
 

@@ -15,7 +15,6 @@ from supervision.cases import clocks, services
 from supervision.extensions import db
 from supervision.workdays.services import set_year
 from supervision.workdays.signals import calendar_changed
-from tests.cases.test_clocks import complete_applications  # noqa: F401  (autouse fixture)
 from tests.workdays.conftest import calendar_restored  # noqa: F401  (fixture)
 
 D = dt.date
