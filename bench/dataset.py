@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from workflows.base import APPROVAL, PROPOSAL, RETURN
+
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = BENCH_DIR / "out"
 MARKER_EN = "Benchmark Bureau of Economy and IT (bench dataset)"
@@ -171,10 +173,9 @@ class Builder:
 
     # -- cases -----------------------------------------------------------------------
     def case_lives(self, cal, earliest: dt.datetime) -> None:
-        import workflows
         from bench import histories
+        from workflows.registration import REGISTRATION as wf
 
-        wf = workflows.get("registration")
         rng = self.rng
         lives = [histories.build_life(wf, histories._weighted(rng, histories.STATE_MIX), rng)
                  for _ in range(self.n_cases)]
@@ -257,9 +258,10 @@ class Builder:
                                  trigger=step.trigger, from_state=step.from_state,
                                  to_state=step.to_state, reason=step.reason, details=details or None)
                 reg.transition(step, doc)
-                if step.trigger.startswith("propose_"):
-                    proposer, proposal = actor["id"], step.trigger.removeprefix("propose_")
-                elif step.from_state.endswith("_proposed"):
+                row = wf.rows(step.from_state, step.trigger)[0]
+                if row.kind == PROPOSAL:
+                    proposer, proposal = actor["id"], row.proposes
+                elif row.kind in (APPROVAL, RETURN):
                     proposer = proposal = None
                 version += 1  # every firing updates the case row, even one that stays put
         created = next(s.at for s in life.steps if s.action == "case.create")

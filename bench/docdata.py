@@ -173,10 +173,7 @@ def case_with_events(people: People, events: int, *, seed: int = 2026, title: st
     history = CaseHistory(people, new_case(people, title), seed)
     officer = people.officers[0]
     history.fire("submit", people.applicant)
-    history.fire("accept", officer)              # + the signed acceptance notice
-    from supervision.cases import services as cases
-
-    unit(cases.claim)(history.case, actor=officer)
+    history.fire("accept", officer)              # + its claim and the signed acceptance notice
     history.fire("start_review", officer)
     history.upload()
     tail = 3 + 5   # propose_grant, approve and its decision; then at least a few reads

@@ -143,11 +143,12 @@ def measure(people, case, *, rounds: int, warmup: int, out: Path) -> dict[str, A
 
     from supervision.core import uow
     from supervision.core.timeutil import SHANGHAI
-    from supervision.decisions import effects, kinds, render, services, signing
+    from supervision.cases.types import Firing
+    from supervision.decisions import kinds, render, services, signing
 
     officer, department = people.officers[0], people.department
     kind = kinds.get(KIND)
-    facts = effects.gather_facts(case, officer, {}, kind)
+    facts = services.document_facts(kind, case, Firing("accept", "submitted", "accepted", {}, {}))
     day = dt.datetime.now(SHANGHAI).date()
     number = services.format_number(kind.number_pattern.format(dept=department.doc_prefix), day.year, 1)
     html = services.render_decision_html(case, KIND, number=number, token=secrets.token_urlsafe(24),

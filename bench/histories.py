@@ -232,8 +232,9 @@ def build_life(wf: Workflow, target: str, rng: random.Random) -> Life:
     if tier >= 2 and rng.random() < 0.25:
         certificate()
     for trigger in triggers:
-        if trigger.startswith("propose_"):
-            proposal = trigger.removeprefix("propose_")
+        first = wf.rows(state, trigger)[0] if wf.rows(state, trigger) else None
+        if first is not None and first.proposes:
+            proposal = first.proposes
         ctx = Context(None, frozenset(), {"proposal": proposal, "tier": tier}, {})
         row = wf.route(state, trigger, ctx)
         if row is None:

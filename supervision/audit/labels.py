@@ -43,6 +43,10 @@ ACTION_LABELS = {
     "case.role_add": N_("Person attached to the case"),
     "case.role_end": N_("Person's role on the case ended"),
     "case.link": N_("Cases linked"),
+    "deadline.start": N_("Deadline started"),
+    "deadline.add": N_("Due item added"),
+    "deadline.close": N_("Deadline closed"),
+    "deadline.overdue": N_("Deadline overdue"),
 }
 
 
@@ -60,6 +64,7 @@ def _workflow(name: str | None):
 ROLE_LABELS = {
     "applicant": N_("Applicant"), "officer": N_("Officer"), "approver": N_("Approver"),
     "expert": N_("Expert"), "auditor": N_("Auditor"), "admin": N_("Administrator"),
+    "system": N_("System (timer)"),
 }
 
 

@@ -231,6 +231,11 @@ def _details(inputs: dict[str, Any]) -> dict[str, Any] | None:
     return out or None
 
 
+def notify_event(case: Case, name: str, actor, **event: Any) -> None:
+    """Emit a notification event about ``case`` that is not a transition (a deadline passed)."""
+    _notify(case, case_type_of(case), name, actor, **event)
+
+
 def _notify(case: Case, ct: types.CaseType, name: str, actor, *, action_label: str | None = None,
             state_label: str | None = None, **event: Any) -> None:
     """One notification event per change: the case type's rules turn it into inbox and outbox

@@ -121,6 +121,10 @@ def _flag(d: Deadline, case: Case, now: dt.datetime, extra: dict | None = None) 
            details={"name": d.name, "kind": d.kind, "label": d.label, "unit": d.unit,
                     "due_at": d.due_at.isoformat(), "due_date": d.due_date.isoformat(),
                     **(extra or {})})
+    # Those who owe or handle it are told (the case type's notification table decides who).
+    from supervision.cases import services  # the engine imports this package's clocks
+
+    services.notify_event(case, "deadline.overdue", SYSTEM, params={"deadline": d.name})
 
 
 # -- scheduling --------------------------------------------------------------------------------

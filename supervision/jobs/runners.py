@@ -19,7 +19,8 @@ from supervision.jobs.execution import run_job
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "supervision"
-RQ_EXECUTE = "worker.execute"  # the dotted path RQ imports in the worker process
+RQ_EXECUTE = "worker.execute"  # the dotted paths RQ imports in the worker process
+RQ_RUN_PERIODIC = "worker.run_periodic"
 
 
 def init_app(app: Flask) -> None:
@@ -60,7 +61,7 @@ def run_task_soon(name: str) -> None:
     app = current_app._get_current_object()
     runner = app.config.get("JOB_RUNNER", "thread")
     if runner == "rq":
-        rq_queue(app).enqueue("supervision.jobs.runners.run_periodic", name,
+        rq_queue(app).enqueue(RQ_RUN_PERIODIC, name,
                               job_timeout=app.config.get("JOB_TIMEOUT", 3600))
     elif runner == "thread":
         _submit(app, _run_task, app, name)

@@ -99,6 +99,7 @@ def test_broken_case_chain_is_named(runner, world):
     """Moving an event from one case's chain to another's is detected at that event."""
     case_a, case_b = world.case(), world.case()
     cases.fire(case_a, "withdraw", actor=world.applicant_a, reason="no longer sold")
+    db.session.commit()
     moved = db.session.execute(db.select(AuditEvent.seq).where(AuditEvent.action == "case.transition")).scalar_one()
     total = db.session.execute(db.select(db.func.count()).select_from(AuditEvent)).scalar_one()
     assert verify(runner).exit_code == 0

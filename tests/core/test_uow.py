@@ -139,15 +139,16 @@ def test_a_refused_sign_in_counts_although_the_request_rolls_back(world, web):
 def test_a_command_that_fails_half_way_leaves_nothing(app, runner, monkeypatch):
     """``flask demo load`` makes departments, firms and users, then a later loader fails: the
     command's unit of work rolls all of it back."""
-    from supervision.demo import data
+    from tests.conftest import replace_case_type
 
     def broken_loader(**people):
         assert people["users"]            # the base data exists (flushed) at this point
         raise RuntimeError("half-way")
 
-    monkeypatch.setattr(data, "EXTRA_LOADERS", [broken_loader])
+    restore = replace_case_type(app, "registration", demo=broken_loader)
     before = snapshot()
     result = runner.invoke(args=["demo", "load"])
+    restore()
     assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
     assert snapshot() == before
 

@@ -216,7 +216,6 @@ def test_service_refuses_without_storing(app, world, case, store):
         documents.add_document(data=EXE, filename="x.pdf", classification="internal",
                                actor=world.applicant_a, case=case)
     assert str(err.value).startswith("Only PDF, PNG and JPEG files are accepted")
-    db.session.rollback()
     assert count(Document) == 0 and events("document.upload") == 0
     doc = documents.add_case_document(case, data=JPEG, filename="../../etc/passwd.jpg",
                                       classification="public", actor=world.officer)
