@@ -13,8 +13,13 @@ export FLASK_APP := wsgi
 
 run: setup db demo keys serve
 
+# The suite runs in one pytest-xdist worker per core; `make test PYTEST_XDIST=` runs it in one process.
+# Tests are handed out one by one in collection order (browser stories last: see tests/browser);
+# tests marked xdist_group("name") go to one worker together.
+PYTEST_XDIST ?= -n auto --dist loadgroup --no-loadscope-reorder
+
 test: test-setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 setup: system-packages venv translations
 

@@ -1,6 +1,9 @@
 """Test fixtures: one database per run built by the migrations, emptied after every test.
 
-Set ``DATABASE_URL`` to a PostgreSQL URL to run the same suite on PostgreSQL.
+Set ``DATABASE_URL`` to a PostgreSQL URL to run the same suite on PostgreSQL.  Under pytest-xdist
+(``make test`` runs ``-n auto``) every worker process has its own database, signing keys and
+folders: SQLite in the worker's temporary folder; on PostgreSQL the database ``<name>_gw0``,
+``<name>_gw1`` … beside the one ``DATABASE_URL`` names, created for the run and dropped after it.
 """
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ import tempfile
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 os.environ.setdefault("SUPERVISION_ENV", "testing")
 
@@ -23,13 +27,47 @@ REFERENCE_TABLES = {"alembic_version", "calendar_years", "calendar_days"}
 
 _TMP = tempfile.mkdtemp(prefix="supervision-tests-")
 
+# "gw0", "gw1" … in a pytest-xdist worker; None in a plain pytest run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{_TMP}/test.db"
+    """This process's database: ``DATABASE_URL`` (a worker's own copy under xdist), else SQLite
+    in this process's temporary folder."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{_TMP}/test.db"
+    if WORKER:
+        parsed = make_url(url)
+        if parsed.get_backend_name() in ("postgres", "postgresql"):
+            return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+        if parsed.database and parsed.database != ":memory:":  # a SQLite file: one per worker
+            root, ext = os.path.splitext(parsed.database)
+            return parsed.set(database=f"{root}_{WORKER}{ext}").render_as_string(hide_password=False)
+    return url
 
 
 def is_postgres_run() -> bool:
     return database_url().startswith(("postgres", "postgresql"))
+
+
+def _maintenance_engine():
+    """The PostgreSQL server of the run, through its ``postgres`` database (to create or drop ours)."""
+    server = make_url(_normalise(database_url())).set(database="postgres")
+    return create_engine(server, isolation_level="AUTOCOMMIT")
+
+
+def _worker_database(*, drop: bool) -> None:
+    """Create this xdist worker's PostgreSQL database if it is missing, or drop it."""
+    name = make_url(database_url()).database
+    engine = _maintenance_engine()
+    try:
+        with engine.connect() as conn:
+            if drop:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            elif not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
 
 
 def _reset_postgres_schema(app) -> None:
@@ -43,8 +81,16 @@ def _reset_postgres_schema(app) -> None:
 def app():
     from flask_migrate import upgrade
 
+    per_worker_postgres = bool(WORKER) and is_postgres_run()
+    if per_worker_postgres:
+        _worker_database(drop=False)
+    # Files the app writes go to this process's folder, not instance/ (shared by the workers,
+    # by concurrent runs and by the development installation).
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=_normalise(database_url()),
-                     DOCUMENT_STORE=os.path.join(_TMP, "documents"), SERVER_NAME=None)
+                     DOCUMENT_STORE=os.path.join(_TMP, "documents"), SERVER_NAME=None,
+                     DECISION_KEY_DIR=os.path.join(_TMP, "keys"),
+                     CHECKPOINT_KEY_PATH=os.path.join(_TMP, "keys", "checkpoint-ed25519.pem"),
+                     EXPORT_DIR=os.path.join(_TMP, "exports"))
     if is_postgres_run():
         _reset_postgres_schema(app)
     with app.app_context():
@@ -53,6 +99,8 @@ def app():
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    if per_worker_postgres:
+        _worker_database(drop=True)
 
 
 def _normalise(url: str) -> str:
