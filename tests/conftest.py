@@ -14,6 +14,7 @@ import tempfile
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -29,6 +30,13 @@ _TMP = tempfile.mkdtemp(prefix="supervision-tests-")
 
 # "gw0", "gw1" … in a pytest-xdist worker; None in a plain pytest run.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+# Property-based tests: few, reproducible examples by default; HYPOTHESIS_PROFILE=thorough for many.
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True, database=None,
+                          print_blob=True)
+settings.register_profile("thorough", max_examples=1000, deadline=None, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 
 def database_url() -> str:
     """This process's database: ``DATABASE_URL`` (a worker's own copy under xdist), else SQLite
