@@ -128,6 +128,33 @@ def empty_tables() -> None:
                 conn.execute(t.delete())
 
 
+def copy_rows() -> dict[str, list[dict]]:
+    """Every row of the business tables: data that a module builds once (it is slow to make
+    through the services) and puts back with ``restore_rows`` before each test that only reads it."""
+    db.session.commit()
+    with db.engine.connect() as conn:
+        return {t.name: [dict(row) for row in conn.execute(t.select()).mappings()]
+                for t in db.metadata.sorted_tables if t.name not in REFERENCE_TABLES}
+
+
+def restore_rows(rows: dict[str, list[dict]]) -> None:
+    """Put back the rows of ``copy_rows`` into the emptied tables, as they were."""
+    db.session.remove()
+    tables = [t for t in db.metadata.sorted_tables if rows.get(t.name)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))  # no triggers
+        else:  # rows that point at a later row of their table (decisions) are checked at commit
+            conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+        for table in tables:
+            conn.execute(table.insert(), rows[table.name])
+        if conn.dialect.name == "postgresql":  # a row the test adds takes the next free id
+            for table in tables:
+                if (column := table.autoincrement_column) is not None:
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                                      f"(SELECT max({column.name}) FROM {table.name}))"))
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request, app):
     """Each test starts with empty business tables and a fresh session."""
