@@ -14,9 +14,9 @@ export FLASK_APP := wsgi
 run: setup db demo keys serve
 
 # The suite runs in one pytest-xdist worker per core; `make test PYTEST_XDIST=` runs it in one process.
-# Tests are handed out one by one in collection order (browser stories last: see tests/browser);
-# tests marked xdist_group("name") go to one worker together.
-PYTEST_XDIST ?= -n auto --dist loadgroup --no-loadscope-reorder
+# Each test file goes to one worker (its module fixtures are built once), in collection order:
+# the browser stories must stay last in every worker (tests/browser/conftest.py).
+PYTEST_XDIST ?= -n auto --dist loadfile --no-loadscope-reorder
 
 test: test-setup
 	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)

@@ -20,9 +20,6 @@ from tests.registry.conftest import TIER2, declare_certificate, fire, make_regis
 
 ROW = re.compile(r'<tr data-case-id="(\d+)">')
 
-# One worker builds the register of ``regs`` once for the module.
-pytestmark = pytest.mark.xdist_group("register-list")
-
 
 def section(html: str, table_id: str) -> str:
     start = html.index(f'id="{table_id}"')

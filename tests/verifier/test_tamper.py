@@ -18,9 +18,6 @@ import tools.verify_dossier as tool
 from supervision.dossiers import notes
 from tests.verifier.conftest import members, raw_zip, rebuild
 
-# One worker builds the module's dossier (``pristine``) once and runs every test on it.
-pytestmark = pytest.mark.xdist_group("verifier")
-
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
