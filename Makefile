@@ -13,8 +13,13 @@ export FLASK_APP := wsgi
 
 run: setup db demo keys serve
 
+# The suite runs in one pytest-xdist worker per core; `make test PYTEST_XDIST=` runs it in one process.
+# Each test file goes to one worker (its module fixtures are built once), in collection order:
+# the browser stories must stay last in every worker (tests/browser/conftest.py).
+PYTEST_XDIST ?= -n auto --dist loadfile --no-loadscope-reorder
+
 test: test-setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 setup: system-packages venv translations
 

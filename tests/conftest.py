@@ -1,6 +1,9 @@
 """Test fixtures: one database per run built by the migrations, emptied after every test.
 
-Set ``DATABASE_URL`` to a PostgreSQL URL to run the same suite on PostgreSQL.
+Set ``DATABASE_URL`` to a PostgreSQL URL to run the same suite on PostgreSQL.  Under pytest-xdist
+(``make test`` runs ``-n auto``) every worker process has its own database, signing keys and
+folders: SQLite in the worker's temporary folder; on PostgreSQL the database ``<name>_gw0``,
+``<name>_gw1`` … beside the one ``DATABASE_URL`` names, created for the run and dropped after it.
 """
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ import tempfile
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from hypothesis import settings
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 os.environ.setdefault("SUPERVISION_ENV", "testing")
 
@@ -23,13 +28,54 @@ REFERENCE_TABLES = {"alembic_version", "calendar_years", "calendar_days"}
 
 _TMP = tempfile.mkdtemp(prefix="supervision-tests-")
 
+# "gw0", "gw1" … in a pytest-xdist worker; None in a plain pytest run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+# Property-based tests: few, reproducible examples by default; HYPOTHESIS_PROFILE=thorough for many.
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True, database=None,
+                          print_blob=True)
+settings.register_profile("thorough", max_examples=1000, deadline=None, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{_TMP}/test.db"
+    """This process's database: ``DATABASE_URL`` (a worker's own copy under xdist), else SQLite
+    in this process's temporary folder."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{_TMP}/test.db"
+    if WORKER:
+        parsed = make_url(url)
+        if parsed.get_backend_name() in ("postgres", "postgresql"):
+            return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+        if parsed.database and parsed.database != ":memory:":  # a SQLite file: one per worker
+            root, ext = os.path.splitext(parsed.database)
+            return parsed.set(database=f"{root}_{WORKER}{ext}").render_as_string(hide_password=False)
+    return url
 
 
 def is_postgres_run() -> bool:
     return database_url().startswith(("postgres", "postgresql"))
+
+
+def _maintenance_engine():
+    """The PostgreSQL server of the run, through its ``postgres`` database (to create or drop ours)."""
+    server = make_url(_normalise(database_url())).set(database="postgres")
+    return create_engine(server, isolation_level="AUTOCOMMIT")
+
+
+def _worker_database(*, drop: bool) -> None:
+    """Create this xdist worker's PostgreSQL database if it is missing, or drop it."""
+    name = make_url(database_url()).database
+    engine = _maintenance_engine()
+    try:
+        with engine.connect() as conn:
+            if drop:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            elif not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
 
 
 def _reset_postgres_schema(app) -> None:
@@ -43,9 +89,17 @@ def _reset_postgres_schema(app) -> None:
 def app():
     from flask_migrate import upgrade
 
+    per_worker_postgres = bool(WORKER) and is_postgres_run()
+    if per_worker_postgres:
+        _worker_database(drop=False)
+    # Files the app writes go to this process's folder, not instance/ (shared by the workers,
+    # by concurrent runs and by the development installation).
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=_normalise(database_url()),
                      DOCUMENT_STORE=os.path.join(_TMP, "documents"), SERVER_NAME=None,
-                     MAIL_DIR=os.path.join(_TMP, "mail"))
+                     MAIL_DIR=os.path.join(_TMP, "mail"),
+                     DECISION_KEY_DIR=os.path.join(_TMP, "keys"),
+                     CHECKPOINT_KEY_PATH=os.path.join(_TMP, "keys", "checkpoint-ed25519.pem"),
+                     EXPORT_DIR=os.path.join(_TMP, "exports"))
     if is_postgres_run():
         _reset_postgres_schema(app)
     with app.app_context():
@@ -54,6 +108,8 @@ def app():
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    if per_worker_postgres:
+        _worker_database(drop=True)
 
 
 def _normalise(url: str) -> str:
@@ -71,6 +127,33 @@ def empty_tables() -> None:
         else:
             for t in tables:
                 conn.execute(t.delete())
+
+
+def copy_rows() -> dict[str, list[dict]]:
+    """Every row of the business tables: data that a module builds once (it is slow to make
+    through the services) and puts back with ``restore_rows`` before each test that only reads it."""
+    db.session.commit()
+    with db.engine.connect() as conn:
+        return {t.name: [dict(row) for row in conn.execute(t.select()).mappings()]
+                for t in db.metadata.sorted_tables if t.name not in REFERENCE_TABLES}
+
+
+def restore_rows(rows: dict[str, list[dict]]) -> None:
+    """Put back the rows of ``copy_rows`` into the emptied tables, as they were."""
+    db.session.remove()
+    tables = [t for t in db.metadata.sorted_tables if rows.get(t.name)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))  # no triggers
+        else:  # rows that point at a later row of their table (decisions) are checked at commit
+            conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+        for table in tables:
+            conn.execute(table.insert(), rows[table.name])
+        if conn.dialect.name == "postgresql":  # a row the test adds takes the next free id
+            for table in tables:
+                if (column := table.autoincrement_column) is not None:
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                                      f"(SELECT max({column.name}) FROM {table.name}))"))
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ every event document (strings of any characters, safe integers, nulls)."""
 from __future__ import annotations
 
 import rfc8785
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from supervision.audit import chain
@@ -12,8 +12,7 @@ values = st.one_of(st.none(), st.text(), st.integers(min_value=-(2**53) + 1, max
 documents = st.fixed_dictionaries({k: values for k in chain.FIELDS})
 
 
-@settings(max_examples=500, deadline=None)
-@given(documents)
+@given(documents)  # as many documents as the Hypothesis profile asks (tests/conftest.py)
 def test_fast_path_writes_the_rfc8785_text(doc):
     try:
         reference = rfc8785.dumps(doc).decode("utf-8")

@@ -31,5 +31,6 @@ def live_server(app):
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last: Playwright's sync API keeps an event loop running in the main
     thread for the rest of the session, and code that calls ``asyncio.run`` (PDF signing)
-    would fail in any test after them."""
+    would fail in any test after them.  pytest-xdist hands tests to its workers in this order
+    (``make test`` passes ``--no-loadscope-reorder``), so each worker runs them last too."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -3,6 +3,7 @@ the unit of work around them: a job reaches its runner only once committed, and 
 commits with its result or not at all."""
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -14,6 +15,10 @@ from supervision.extensions import db
 from supervision.jobs import runners
 from supervision.jobs import services as jobs
 from supervision.jobs.models import Job
+
+# One Redis serves every test process on the machine (xdist workers, concurrent runs): each
+# process uses its own queue, so none empties or works off another's jobs.
+TEST_QUEUE = f"supervision-tests-{os.getpid()}"
 
 _gate = threading.Event()
 _seen_threads: list[str] = []
@@ -148,7 +153,7 @@ def test_rq_runner_with_a_real_redis_and_a_burst_worker(app, world, monkeypatch)
     from rq import SimpleWorker
 
     monkeypatch.setitem(app.config, "JOB_RUNNER", "rq")
-    monkeypatch.setitem(app.config, "JOB_QUEUE", "supervision-tests")
+    monkeypatch.setitem(app.config, "JOB_QUEUE", TEST_QUEUE)
     queue = runners.rq_queue(app)
     queue.empty()
     job = enqueue("test.echo", {"n": 11}, world.officer)
@@ -160,6 +165,7 @@ def test_rq_runner_with_a_real_redis_and_a_burst_worker(app, world, monkeypatch)
     done = _job(job.id)
     assert (done.status, done.progress, done.result_size) == ("done", 100, 11)
     assert queue.count == 0
+    queue.delete(delete_jobs=True)
 
 
 def test_a_job_whose_worker_died_can_be_retried_once_stale(app, world, monkeypatch):

@@ -15,7 +15,7 @@ from supervision.extensions import db
 import worker
 from supervision.jobs import periodic
 from tests.dossiers.conftest import dossier_env  # noqa: F401  (keys in the test's folder)
-from tests.jobs.test_jobs import _redis_available
+from tests.jobs.test_jobs import TEST_QUEUE, _redis_available
 
 
 def sizes() -> list[int]:
@@ -100,11 +100,11 @@ def test_rq_cron_enqueues_the_checkpoint_and_a_worker_signs_it(app, world, dossi
     from rq.cron import CronScheduler
 
     monkeypatch.setitem(app.config, "CHECKPOINT_INTERVAL_MINUTES", 60)
-    monkeypatch.setitem(app.config, "JOB_QUEUE", "supervision-tests")
+    monkeypatch.setitem(app.config, "JOB_QUEUE", TEST_QUEUE)
     redis = Redis.from_url(app.config["REDIS_URL"])
-    queue = Queue("supervision-tests", connection=redis)
+    queue = Queue(TEST_QUEUE, connection=redis)
     queue.empty()
-    scheduler = CronScheduler(connection=redis, name="supervision-tests-cron")
+    scheduler = CronScheduler(connection=redis, name=f"{TEST_QUEUE}-cron")
     worker.register_periodic_tasks(scheduler.register, app)
     assert [job.interval for job in scheduler.get_jobs()] == [300]
     assert len(scheduler.enqueue_jobs()) == 1      # RQ runs an interval job at once, then each period
@@ -113,3 +113,4 @@ def test_rq_cron_enqueues_the_checkpoint_and_a_worker_signs_it(app, world, dossi
     assert sizes() == [db.session.execute(db.select(db.func.max(Checkpoint.tree_size))).scalar()]
     assert len(sizes()) == 1
     assert scheduler.enqueue_jobs() == []          # not again before the period is over
+    queue.delete(delete_jobs=True)

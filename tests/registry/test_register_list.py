@@ -13,7 +13,9 @@ import pytest
 from supervision.core.timeutil import local_today
 from supervision.extensions import db
 from supervision.registry import presenters, services
+from supervision.registry.models import Registration
 from tests.cases.test_case_list import _statements_for
+from tests.conftest import World, copy_rows, empty_tables, restore_rows
 from tests.registry.conftest import TIER2, declare_certificate, fire, make_registration, to_registered, to_review
 
 ROW = re.compile(r'<tr data-case-id="(\d+)">')
@@ -58,8 +60,7 @@ def tier_by_hand(world, name: str, tier: int):
     return reg
 
 
-@pytest.fixture
-def regs(world):
+def build_register(world) -> dict:
     """Registered: five Porters and a tier-3 Patrol of firm A, two Bots of firm B; in notice: a
     tier-2 Guide; rescinded: an Old model.  Registration numbers follow this order."""
     out = {}
@@ -84,6 +85,26 @@ def regs(world):
     fire(out["Old O1"], "approve_rescission", world.approver)
     db.session.commit()
     return out
+
+
+@pytest.fixture(scope="module")
+def register_rows(app):
+    """The register of ``build_register``, made once through the services (21 signed decisions,
+    the slow part) and kept as rows; with the registration ids by model name."""
+    with app.app_context():
+        ids = {name: reg.id for name, reg in build_register(World()).items()}
+        rows = copy_rows()
+        db.session.remove()
+        empty_tables()
+    return rows, ids
+
+
+@pytest.fixture
+def regs(register_rows):
+    """The register put back for this test, which only reads it: registrations by model name."""
+    rows, ids = register_rows
+    restore_rows(rows)
+    return {name: db.session.get(Registration, id_) for name, id_ in ids.items()}
 
 
 REGISTERED = ["Porter P1", "Porter P2", "Porter P3", "Porter P4", "Porter P5", "100%_Bot", "1000 Bot",
@@ -132,11 +153,11 @@ def test_search_by_model_and_firm(client, regs, query, expected):
         assert "No entry matches your search." in section(html, "registered-table")
 
 
-def test_search_by_registration_number_and_credit_code(world, client, regs):
+def test_search_by_registration_number_and_credit_code(client, regs):
     number = regs["Porter P4"].registration_number
     html = client.get("/register", query_string={"q": number}).get_data(as_text=True)
     assert registered(html, regs) == ["Porter P4"]
-    code = world.firm_b.credit_code[-7:].lower()   # part of it, in lower case
+    code = regs["1000 Bot"].case.firm.credit_code[-7:].lower()   # firm B's, part of it, in lower case
     html = client.get("/register", query_string={"q": f"  {code} "}).get_data(as_text=True)
     assert registered(html, regs) == ["100%_Bot", "1000 Bot"]
 
