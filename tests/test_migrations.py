@@ -106,3 +106,19 @@ def temporary_postgres_database() -> Iterator[str]:
 def test_postgres_upgrade_gives_the_models_schema_and_downgrade_removes_it(app, tmp_path):
     with temporary_postgres_database() as url:
         _round_trip(url, tmp_path)
+
+
+def test_the_seeded_ruleset_is_a_literal_equal_to_todays_default():
+    """0003 carries ruleset v1 as a literal, importing nothing from the application (editing the
+    default later must never rewrite history); today's default still equals it."""
+    import importlib.util
+    from pathlib import Path
+
+    from supervision.registry.tiering import DEFAULT_RULES_V1
+
+    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / "0003_ruleset_v1.py"
+    assert "import supervision" not in path.read_text() and "from supervision" not in path.read_text()
+    spec = importlib.util.spec_from_file_location("revision_0003", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.RULES_V1 == DEFAULT_RULES_V1

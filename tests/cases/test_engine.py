@@ -321,3 +321,48 @@ def test_a_closed_case_cannot_be_claimed(world):
     assert err.value.reasons == ["This case is closed."]
     db.session.expire_all()
     assert db.session.get(Case, case.id).assignee_id is None
+
+
+# -- links between cases -------------------------------------------------------------------
+
+def test_a_link_is_audited_once_and_shown_on_both_case_pages(world, web):
+    from tests.cases.conftest import sign_in
+
+    incident, registration = world.case(title="Fall in a mall"), world.case(title="Guide robot G2")
+    services.link_cases(incident, registration, relation="suspends", actor=world.officer,
+                        reason="Suspension while the fall is investigated.")
+    db.session.commit()
+    events = db.session.execute(db.select(AuditEvent.case_id, AuditEvent.reason)
+                                .where(AuditEvent.action == "case.link")).all()
+    assert [tuple(e) for e in events] == [(incident.id, "Suspension while the fall is investigated.")]
+    sign_in(web, "officer@t.test")
+    here = web.get(f"/cases/{incident.id}").get_data(as_text=True)
+    there = web.get(f"/cases/{registration.id}").get_data(as_text=True)
+    assert "Suspends" in here and registration.number in here
+    assert "Suspended by" in there and incident.number in there
+    with pytest.raises(ValueError):
+        services.link_cases(incident, registration, relation="owns", actor=world.officer)
+
+
+def test_a_case_type_without_a_firm_belongs_to_its_department(app, world):
+    from supervision.cases.types import CaseType
+    from workflows.base import N_, State, Workflow, t
+
+    wf = Workflow(name="measure_test", version=1, label=N_("Measure"), initial="proposed",
+                  states=(State("proposed", N_("Proposed")), State("done", N_("Done"), final=True)),
+                  transitions=(t("conclude", "proposed", "done", ["officer"], N_("Conclude"), tags=["decision"]),),
+                  guards={})
+    restore = {"measure_test": CaseType(workflow=wf, number_prefix="MEA", has_firm=False)}
+    app.extensions["case_types"].update(restore)
+    try:
+        case = services.create_case(case_type="measure_test", title="Speed limit in parks",
+                                    department_id=world.department.id, actor=world.officer)
+        services.fire(case, "conclude", actor=world.officer)
+        assert (case.firm_id, case.state, case.assignee_id) == (None, "done", world.officer.id)
+        from supervision import policies
+        assert not policies.can_view_case(world.applicant_a, case)
+        with pytest.raises(ValueError):
+            services.create_case(case_type="registration", title="x", department_id=world.department.id,
+                                 actor=world.officer)
+    finally:
+        app.extensions["case_types"].pop("measure_test")
