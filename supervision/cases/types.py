@@ -56,6 +56,13 @@ class RegisterSection:
     listing: Callable[[Mapping[str, str], int], Any]
     columns: Sequence[tuple[str, str]] = ()
     link_args: Sequence[str] = ()
+    # How a page shows a value (e.g. a state's label for its code): (key, value) -> text.
+    display: Callable[[str, Any], str] | None = None
+
+    def shown(self, key: str, value: Any) -> str:
+        if value is None:
+            return "—"
+        return self.display(key, value) if self.display is not None else str(value)
 
 
 @dataclass(frozen=True)

@@ -78,9 +78,23 @@ def dossier_rows(case: Case) -> list[tuple[str, str]]:
 
 _COLUMNS = ((N_("Registration number"), "registration_number"), (N_("Robot model"), "model"),
             (N_("Tier"), "tier"), (N_("Status"), "status"), (N_("Registered on"), "registered_on"))
+
+
+def _shown(key: str, value: Any) -> str:
+    """State codes and tiers as their labels on the register's pages (JSON keeps the codes)."""
+    from supervision.core.i18n import label
+    from supervision.registry.models import TIER_LABELS
+
+    if key == "status":
+        return label(WORKFLOW.state_label(value))
+    if key == "tier":
+        return label(TIER_LABELS.get(value, str(value)))
+    return str(value)
+
+
 REGISTER_SECTIONS = tuple(
     RegisterSection(name, label, section_listing(name), columns=tuple((k, h) for h, k in _COLUMNS),
-                    link_args=("q", "tier"))
+                    link_args=("q", "tier"), display=_shown)
     for name, label in (("registered", N_("Registered robot models")),
                         ("public_notice", N_("Models in public notice")),
                         ("suspended_or_ended", N_("Suspended, revoked and ended registrations"))))
