@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from supervision import policies
 from supervision.accounts.models import User
-from supervision.cases import presenters, queries, services, types
+from supervision.cases import clocks, presenters, queries, services, types
 from supervision.cases.loaders import load_case
 from supervision.cases.forms import DOCUMENT_CLASSIFICATIONS, ActionForm, AssignForm, FilterForm, VersionForm
 from supervision.cases.models import Case
@@ -89,7 +89,7 @@ def show(case_id: int):
         version_form=VersionForm(), assign_form=assign_form,
         can_claim=services.may_claim(current_user, case),
         can_assign=bool(officers), extra=case_panels(services.case_type_of(case)),
-        links=services.links_of(case), people=services.roles_on(case))
+        links=services.links_of(case), people=services.roles_on(case), deadlines=clocks.describe(case, cal))
 
 
 def _timeline_before() -> int | None:

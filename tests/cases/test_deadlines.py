@@ -201,3 +201,22 @@ def test_add_due_item_takes_a_due_time_or_a_period(world):
                {"unit": "hours"}, {"due_at": D(2026, 5, 1), "kind": "penalty"}):
         with pytest.raises(ValueError):
             clocks.add_due_item(case, **{"name": "x", "kind": "other", **kw}, actor=world.officer)
+
+
+def test_the_case_page_lists_every_open_deadline(world, web):
+    """A due item beside the statutory clock: both are on the case page, nearest first."""
+    import datetime as dt
+
+    from supervision.cases import clocks
+    from tests.cases.conftest import put_in_state, sign_in
+
+    case = world.case(title="Two deadlines")
+    put_in_state(case, "submitted")
+    clocks.add_due_item(case, name="quarterly_report", kind="report", actor=world.officer,
+                        label="Quarterly report", due_at=dt.date(2030, 1, 15))
+    db.session.commit()
+    sign_in(web, "officer@t.test")
+    page = web.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'data-deadline="acceptance"' in page and 'data-deadline="quarterly_report"' in page
+    assert page.index('data-deadline="acceptance"') < page.index('data-deadline="quarterly_report"')
+    assert "Quarterly report: 2030-01-15" in page
