@@ -11,6 +11,7 @@ from supervision.accounts.models import User
 from supervision.audit.models import AuditEvent
 from supervision.cases import services
 from supervision.cases.models import Case
+from supervision.core import uow
 from supervision.extensions import db
 from tests.cases.conftest import put_in_state, sign_in, version_of
 
@@ -38,7 +39,8 @@ def test_two_firings_released_together_one_wins_one_conflicts(app, world):
             assert mine.version == version
             barrier.wait()  # both hold the same version; now both fire
             try:
-                services.fire(mine, "accept", actor=actor, expected_version=version)
+                with uow.unit_of_work():  # as the request that fires would
+                    services.fire(mine, "accept", actor=actor, expected_version=version)
                 outcomes.append("ok")
             except services.Conflict as err:
                 # Both passed the version check in Python: the database's UPDATE ... WHERE
