@@ -128,15 +128,3 @@ def _step(reg, trigger: str, actor, inputs: dict[str, Any]) -> None:
                                               classification="internal", actor=actor, case=case)
         cases.fire(case, trigger, actor=actor, **inputs)
 
-
-_installed = False
-
-
-def install() -> None:
-    """Add the loader to the demo's hooks once per process."""
-    global _installed
-    from supervision.demo.data import EXTRA_LOADERS
-
-    if not _installed:
-        EXTRA_LOADERS.append(load)
-        _installed = True
