@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 
 from supervision.accounts.models import Organisation, User
 from supervision.audit.services import record
 from supervision.cases import services as cases
 from supervision.cases.models import Case
+from supervision.core.database import lock_for_writing
 from supervision.core.timeutil import local_today, utcnow
 from supervision.documents.services import add_document, check_upload
 from supervision.extensions import db
@@ -337,8 +338,7 @@ def issue_number(reg: Registration) -> str:
     """The next registration number of the year, gap-free: 杭具身注〔2026〕N号."""
     if reg.registration_number:
         return reg.registration_number
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x52454749})  # "REGI"
+    lock_for_writing(0x52454749)  # "REGI": one numberer at a time (SQLite: the write lock)
     year = local_today().year
     last = db.session.execute(db.select(func.max(Registration.reg_serial))
                               .where(Registration.reg_year == year)).scalar() or 0
