@@ -7,4 +7,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from supervision.experts.cli import experts_cli
+
+    app.cli.add_command(experts_cli)
