@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from workflows.base import N_
+
 BASE_DIR = Path(__file__).resolve().parent
 _INSTANCE = Path(os.environ.get("SUPERVISION_INSTANCE", BASE_DIR / "instance"))
 
@@ -86,6 +88,15 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # The installed case types (dotted ``module:NAME`` of each ``CaseType``), in menu order.
     CASE_TYPES = ("supervision.registry.case_type:REGISTRATION",)
+    # The expert pool's fields of expertise (Art. 8): code, label.
+    EXPERT_FIELDS = (
+        ("robotics_safety", N_("Robotics safety")),
+        ("ai_algorithms", N_("AI and algorithms")),
+        ("data_privacy", N_("Data and privacy")),
+        ("ethics", N_("Ethics")),
+        ("law", N_("Law")),
+        ("industry_scenarios", N_("Industry scenarios")),
+    )
     # E-mail (notifications.mail): "file" writes one .eml per message into MAIL_DIR (development,
     # tests); "smtp" hands them to MAIL_SERVER.  MAIL_USE_TLS: implicit TLS (SMTPS, port 465);
     # MAIL_USE_STARTTLS: upgrade a plain connection (port 587).

@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     dossiers.init_app(app)
     decisions.init_app(app)
     notifications.init_app(app)
+    __import__("supervision.experts").experts.init_app(app)  # the expert pool (Art. 8)
 
 
 def register_case_types(app: Flask) -> None:

@@ -10,3 +10,4 @@ from supervision.jobs.models import Job  # noqa: F401
 from supervision.dossiers.models import Checkpoint  # noqa: F401
 from supervision.decisions.models import Decision, DocumentCounter, LegalBasis  # noqa: F401
 from supervision.notifications.models import InboxItem, OutboxMessage  # noqa: F401
+from supervision.experts.models import Expert, ExpertConflict, ExpertDraw, ExpertOpinion  # noqa: F401

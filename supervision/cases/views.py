@@ -41,6 +41,8 @@ def document_classifications():
 def home():
     if current_user.has_role("admin") and not current_user.has_role("officer", "approver", "auditor"):
         return redirect(url_for("admin.index"))
+    if current_user.has_role("expert") and not current_user.has_role("officer", "approver", "auditor", "applicant"):
+        return redirect(url_for("experts.assignments"))
     return redirect(url_for("cases.index"))
 
 
@@ -89,13 +91,21 @@ def show(case_id: int):
         version_form=VersionForm(), assign_form=assign_form,
         can_claim=services.may_claim(current_user, case),
         can_assign=bool(officers), extra=case_panels(services.case_type_of(case)),
-        links=services.links_of(case), people=services.roles_on(case), deadlines=clocks.describe(case, cal))
+        links=services.links_of(case), people=_people_shown(case), deadlines=clocks.describe(case, cal))
 
 
 def _timeline_before() -> int | None:
     """``?before=<seq>`` pages the timeline back; anything else shows the latest events."""
     value = request.args.get("before", type=int)
     return value if value is not None and 0 < value < 2**53 else None
+
+
+def _people_shown(case: Case) -> list:
+    """The people on the case; a firm is not told which experts were drawn (Art. 8)."""
+    people = services.roles_on(case)
+    if policies.is_firm_user(current_user):
+        people = [p for p in people if p.role != "expert"]
+    return people
 
 
 @bp.route("/cases/<int:case_id>/act", methods=["POST"])

@@ -10,6 +10,7 @@ from supervision.accounts import services as accounts
 from supervision.accounts.models import Organisation
 from supervision.cases import types
 from supervision.dossiers import checkpoints
+from supervision.experts import demo as experts_demo
 from supervision.extensions import db
 
 PASSWORD = "demo-password-2026"
@@ -63,6 +64,7 @@ def load_demo() -> bool:
     for case_type in types.installed().values():
         if case_type.demo is not None:
             case_type.demo(users=users, bureau=bureau, market=market, firm_a=firm_a, firm_b=firm_b)
+    experts_demo.load(users=users, bureau=bureau, firm_a=firm_a, firm_b=firm_b, password=PASSWORD)
     # The demo ends with a signed checkpoint over everything it made (shown on /transparency).
     checkpoints.make_checkpoint()
     return True
