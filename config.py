@@ -76,6 +76,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+    # A session ends after this long without a request, and this long after signing in.
+    SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = float(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
     JOB_RUNNER = os.environ.get("JOB_RUNNER", "thread")  # "thread" (embedded) or "rq"
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     # A signed checkpoint of the audit log once the newest is this old and the log grew; 0: off.

@@ -96,10 +96,12 @@ def install_unit_of_work(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from supervision import policies
+    from supervision.accounts import loader
     from supervision.core import requestctx
 
     app.before_request(requestctx.assign_request_id)
     app.before_request(requestctx.refuse_nul_in_form)
+    app.before_request(loader.end_expired_session)  # before the policy: a timed-out POST is not applied
     app.before_request(policies.enforce_route_policy)
     app.after_request(requestctx.security_headers)
 

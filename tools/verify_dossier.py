@@ -228,40 +228,69 @@ def _key_hash(name: str, raw: bytes) -> bytes:
     return _sha(name.encode() + b"\n" + b"\x01" + raw)[:4]
 
 
+DECIMAL = re.compile(r"(?:0|[1-9][0-9]{0,19})\Z", re.ASCII)
+B64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z", re.ASCII)
+MAX_SIGNATURES = 100
+
+
+def _b64_strict(text: str) -> bytes | None:
+    """Standard, padded base64 in its one canonical spelling (no spare bits set), else None."""
+    if not B64.match(text):
+        return None
+    raw = base64.b64decode(text, validate=True)
+    return raw if base64.b64encode(raw).decode("ascii") == text else None
+
+
+def _valid_key_name(name: str) -> bool:
+    return bool(name) and "+" not in name and not any(c.isspace() for c in name)
+
+
 def open_checkpoint(note: bytes, vkey: VerifierKey, what: str) -> tuple[Checkpoint | None, list[str]]:
-    """Parse and check a signed note; returns (checkpoint, failures)."""
+    """Parse and check a signed note; returns (checkpoint, failures).
+
+    Strict, as C2SP signed-note and tlog-checkpoint require: UTF-8 without control characters
+    other than newline; every line ends in a newline; a non-empty body without blank lines, one
+    blank line, then only signature lines ``— <name> <base64>``; the tree size in ASCII decimal
+    without leading zeros; base64 in its canonical, padded spelling.  Anything else is refused
+    (a note is not "repaired" into one that verifies)."""
     try:
         text = note.decode("utf-8")
     except UnicodeDecodeError:
         return None, [f"{what}: not UTF-8 text"]
+    if any((ord(c) < 0x20 and c != "\n") or ord(c) == 0x7F for c in text):
+        return None, [f"{what}: control characters in the note"]
     body, sep, sigs = text.partition("\n\n")
-    if not sep or not body:
+    if not sep or not body or not sigs.endswith("\n"):
         return None, [f"{what}: not a signed note"]
     body += "\n"
     lines = body.split("\n")[:-1]
-    if len(lines) < 3 or not lines[1].isdigit():
+    if len(lines) < 3 or any(not ln for ln in lines) or not DECIMAL.match(lines[1]):
         return None, [f"{what}: malformed checkpoint body"]
-    try:
-        root = base64.b64decode(lines[2], validate=True)
-    except ValueError:
+    root = _b64_strict(lines[2])
+    if root is None:
         return None, [f"{what}: malformed root"]
+    sig_lines = sigs[:-1].split("\n")
+    parsed = []
+    for line in sig_lines:
+        parts = line.split(" ")
+        blob = _b64_strict(parts[2]) if len(parts) == 3 and parts[0] == "\u2014" else None
+        if blob is None or not _valid_key_name(parts[1]) or len(blob) < 5:
+            return None, [f"{what}: malformed signature line"]
+        parsed.append((parts[1], blob))
+    if len(parsed) > MAX_SIGNATURES:
+        return None, [f"{what}: too many signatures"]
     stamp = next((ln[len("Timestamp: "):] for ln in lines[3:] if ln.startswith("Timestamp: ")), "")
     cp = Checkpoint(lines[0], int(lines[1]), root, stamp)
     failures = []
     if cp.origin != vkey.name:
         failures.append(f"{what}: foreign checkpoint: origin {cp.origin!r} is not the trusted log {vkey.name!r}")
     signed = False
-    for line in sigs.split("\n"):
-        if not line.startswith("\u2014 "):
-            continue
+    for name, blob in parsed:
+        if name != vkey.name or blob[:4] != vkey.key_hash:
+            continue  # a signature by another key is ignored, as the format requires
         try:
-            _, name, b64 = line.split(" ")
-            blob = base64.b64decode(b64, validate=True)
-        except ValueError:
-            continue
-        if name != vkey.name or blob[:4] != vkey.key_hash or len(blob) != 68:
-            continue
-        try:
+            if len(blob) != 68:
+                raise InvalidSignature
             vkey.key.verify(blob[4:], body.encode("utf-8"))
             signed = True
         except InvalidSignature:

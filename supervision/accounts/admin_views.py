@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from supervision import policies
 from supervision.accounts import services
@@ -93,6 +93,8 @@ def set_roles(user_id: int):
     except services.AccountError as err:
         flash(_("%(user)s: %(message)s", user=user.email, message=_(err.message, **err.params)), "error")
     else:
+        if user.id == current_user.id:  # the change ended the user's sessions: keep this one
+            login_user(user)
         flash(_("The roles of %(user)s were saved.", user=user.email), "success")
     return redirect(url_for("admin.index")), 303
 

@@ -1,7 +1,21 @@
-"""Flask-Login wiring: load the user of a session, ending sessions of disabled users."""
+"""Flask-Login wiring: load the user of a session, ending sessions on the server.
+
+A session names its user and the user's ``session_token`` (a generation on the user row, read
+with the user anyway); signing out, a password change, a role change and disabling the user
+draw a new token, which ends every session of that user.  The signed session cookie carries
+when the user signed in and when they were last seen: ``end_expired_session`` (before every
+request, before the route's policy) ends a session idle for ``SESSION_IDLE_MINUTES`` or older
+than ``SESSION_ABSOLUTE_HOURS``, so what that request sends is not applied and the user signs
+in again.  Nothing is written to the database per request.
+"""
 from __future__ import annotations
 
+import time
+
+from flask import current_app, flash, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import logout_user, user_logged_in
 
 from supervision.accounts.models import User
 from supervision.extensions import db, login_manager
@@ -10,13 +24,63 @@ login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
 
+SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+# The "last seen" time is rewritten at most this often (seconds): not every response resets the cookie.
+SEEN_RESOLUTION = 60
+
+
+def _now() -> float:
+    return time.time()
+
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    user_id, _, token = (session_id or "").partition(":")
+    user_id, _sep, token = (session_id or "").partition(":")
     if not user_id.isdigit() or not token:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_token != token:
         return None
     return user
+
+
+@user_logged_in.connect
+def _stamp_sign_in(app, user, **kw) -> None:
+    """A new session starts its clocks; signing in again within it (after a password change)
+    keeps the time of the first sign-in."""
+    now = _now()
+    session.setdefault(SIGNED_IN_AT, now)
+    session[SEEN_AT] = now
+
+
+def end_expired_session() -> None:
+    """before_request: end the session when it has been idle or open too long (or carries no
+    times, e.g. a cookie made before they were recorded)."""
+    if "_user_id" not in session:
+        return
+    now = _now()
+    idle = float(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+    absolute = float(current_app.config["SESSION_ABSOLUTE_HOURS"]) * 3600
+    signed_in, seen = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
+    if not isinstance(signed_in, (int, float)) or not isinstance(seen, (int, float)):
+        message = _("Your session has ended. Please sign in again.")
+    elif now - signed_in > absolute:
+        message = _("Your session ended %(h)s hours after you signed in. Please sign in again.",
+                    h=_number(current_app.config["SESSION_ABSOLUTE_HOURS"]))
+    elif now - seen > idle:
+        message = _("Your session ended after %(m)s minutes without activity. Please sign in again.",
+                    m=_number(current_app.config["SESSION_IDLE_MINUTES"]))
+    else:
+        if now - seen >= SEEN_RESOLUTION:
+            session[SEEN_AT] = now
+        return
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(message, "info")
+
+
+def _number(value) -> str:
+    return f"{float(value):g}"

@@ -137,6 +137,7 @@ def set_roles(user: User, roles: Iterable[str], *, actor) -> User:
         return user  # nothing changes, nothing to record
     user.role_rows = [r for r in user.role_rows if r.role in roles] + [
         UserRole(role=r) for r in roles if r not in user.roles]
+    end_sessions(user)  # a session never carries roles the user no longer has (or lacks new limits)
     record("user.set_roles", actor=actor, object_type="user", object_id=user.id,
            details={"from": before, "to": roles})
     return user
@@ -148,7 +149,7 @@ def set_active(user: User, active: bool, *, actor) -> User:
     if user.active == active:
         return user  # already so (e.g. a form sent twice): nothing changes, nothing to record
     user.active = active
-    user.session_token = secrets.token_hex(16)  # ends every open session of the user
+    end_sessions(user)
     record("user.enable" if active else "user.disable", actor=actor, object_type="user",
            object_id=user.id)
     return user
@@ -162,7 +163,7 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise AccountError(N_("The new password must differ from the current one."), field="new")
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
-    user.session_token = secrets.token_hex(16)
+    end_sessions(user)
     record("user.change_password", actor=user, object_type="user", object_id=user.id)
 
 
@@ -210,5 +211,13 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
     raise SignInRefused()
 
 
+def end_sessions(user: User) -> None:
+    """End every open session of ``user`` on the server (a new session generation)."""
+    user.session_token = secrets.token_hex(16)
+
+
 def sign_out(user: User) -> None:
+    """Signing out ends the session on the server: a copy of its cookie opens nothing after.
+    (The generation is per user, so the user's other sessions end too.)"""
+    end_sessions(user)
     record("auth.sign_out", actor=user, object_type="user", object_id=user.id)

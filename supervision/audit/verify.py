@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import String, type_coerce
 from sqlalchemy.exc import StatementError
@@ -76,11 +76,15 @@ def _diagnose(row: Sequence[Any]) -> str:
     return MOVED if doc["seq"] != row[SEQ] else FIELDS_DIFFER
 
 
-def verify_rows(rows: Iterable[Sequence[Any]]) -> VerifyResult:
+def verify_rows(rows: Iterable[Sequence[Any]], start: int = 1, prev_hash: str = chain.GENESIS,
+                case_head: Callable[[int], str] | None = None) -> VerifyResult:
     """Check rows (columns as in ``_COLUMNS``) in ``seq`` order; stop at the first that does
     not hold.  The stored fields are written out canonically and must be exactly the stored
-    bytes, whose SHA-256 must be the stored hash; then both chains are followed."""
-    expected, prev_hash, case_heads, count = 1, chain.GENESIS, {}, 0
+    bytes, whose SHA-256 must be the stored hash; then both chains are followed.
+
+    From the middle of the log: ``start`` is the first event's number, ``prev_hash`` the hash
+    of the event before it and ``case_head(case_id)`` a case's last hash before it."""
+    expected, case_heads, count = start, {}, 0
     digest = chain.digest
 
     def bad(seq: int, problem: str) -> VerifyResult:
@@ -106,7 +110,9 @@ def verify_rows(rows: Iterable[Sequence[Any]]) -> VerifyResult:
             return bad(seq, GLOBAL_BROKEN)
         case_id = row[CASE_ID]
         if case_id is not None:
-            if row[PREV_CASE_HASH] != case_heads.get(case_id, chain.GENESIS):
+            if case_id not in case_heads:
+                case_heads[case_id] = case_head(case_id) if case_head else chain.GENESIS
+            if row[PREV_CASE_HASH] != case_heads[case_id]:
                 return bad(seq, CASE_BROKEN)
             case_heads[case_id] = event_hash
         elif row[PREV_CASE_HASH] is not None:
@@ -121,3 +127,25 @@ def verify_database(batch: int = 5000) -> VerifyResult:
     stmt = db.select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=batch)
     with db.session.execute(stmt) as result:  # closes a server-side cursor left half-read
         return verify_rows(result)
+
+
+def verify_since(after: int, batch: int = 5000) -> VerifyResult:
+    """Verify the events after number ``after`` (e.g. the last checkpoint's tree size) as
+    ``verify_database`` does, chained onto the stored hashes of the events before them (which
+    the caller has checked otherwise).  ``verified`` counts the events after ``after``."""
+    if after <= 0:
+        return verify_database(batch)
+    prev_hash = db.session.execute(db.select(AuditEvent.hash).where(AuditEvent.seq == after)).scalar()
+    if prev_hash is None:
+        return VerifyResult(False, 0, after, MISSING)
+
+    def case_head(case_id: int) -> str:
+        head = db.session.execute(
+            db.select(AuditEvent.hash).where(AuditEvent.case_id == case_id, AuditEvent.seq <= after)
+            .order_by(AuditEvent.seq.desc()).limit(1)).scalar()
+        return head or chain.GENESIS
+
+    stmt = (db.select(*_COLUMNS).where(AuditEvent.seq > after).order_by(AuditEvent.seq)
+            .execution_options(yield_per=batch))
+    with db.session.execute(stmt) as result:
+        return verify_rows(result, after + 1, prev_hash, case_head)

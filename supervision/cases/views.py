@@ -12,6 +12,7 @@ from supervision.cases.loaders import load_case
 from supervision.cases.forms import DOCUMENT_CLASSIFICATIONS, ActionForm, AssignForm, FilterForm, VersionForm
 from supervision.cases.models import Case
 from supervision.core.errors import Conflict, render_error
+from supervision.core import security_log
 from supervision.core.forms import opts
 from supervision.core.i18n import label
 from supervision.core.timeutil import local_today
@@ -121,6 +122,7 @@ def act(case_id: int):
     wf = services.workflow_of(case)
     rows = wf.rows(case.state, form.trigger.data)
     if not rows:
+        security_log.bypass_attempt(case_id=case.id, state=case.state, trigger=form.trigger.data)
         return render_error(400, _("This action is not possible in the case's current state."))
     action_label = label(rows[0].label)
     try:

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 from flask import current_app
 
+from supervision.audit import verify
 from supervision.audit.models import AuditEvent
 from supervision.core.database import lock_for_writing
 from supervision.core.timeutil import iso_z, utcnow
@@ -180,6 +181,7 @@ def _make(previous: Checkpoint | None) -> tuple[Checkpoint, merkle.Tree]:
             raise CheckpointRefused(f"events 1..{previous.tree_size} differ from checkpoint {previous.id}")
         if tree.size == previous.tree_size:
             return previous, tree
+    _check_events_since(previous.tree_size if previous is not None else 0)
     now = utcnow()
     if previous is not None and now <= previous.timestamp:
         now = previous.timestamp + dt.timedelta(microseconds=1)
@@ -196,6 +198,14 @@ def _make(previous: Checkpoint | None) -> tuple[Checkpoint, merkle.Tree]:
     db.session.add(cp)
     db.session.flush()
     return cp, tree
+
+
+def _check_events_since(after: int) -> None:
+    """Every event not yet under a checkpoint must hold (its fields against its hashed bytes,
+    both chains) before its hash is signed: refuse naming the first that does not."""
+    result = verify.verify_since(after)
+    if not result.ok:
+        raise CheckpointRefused(f"event {result.first_bad}: {result.problem}")
 
 
 def as_json(cp: Checkpoint) -> dict:
