@@ -37,13 +37,12 @@ ZH = {
 }
 
 
-@pytest.fixture
-def zh_catalog(monkeypatch):
-    """Chinese pages use ``ZH`` (the shipped catalog may not be translated yet)."""
+def use_catalog(monkeypatch, messages: dict[str, str]) -> dict[str, str]:
+    """Chinese pages translate with ``messages`` instead of the shipped catalog (for the test)."""
     import flask_babel
 
     catalog = Catalog(locale="zh")
-    for msgid, msgstr in ZH.items():
+    for msgid, msgstr in messages.items():
         catalog.add(msgid, msgstr)
     buf = io.BytesIO()
     write_mo(buf, catalog)
@@ -56,7 +55,13 @@ def zh_catalog(monkeypatch):
         return real(self)
 
     monkeypatch.setattr(flask_babel.Domain, "get_translations", get_translations)
-    return ZH
+    return messages
+
+
+@pytest.fixture
+def zh_catalog(monkeypatch):
+    """Chinese pages use ``ZH`` (the shipped catalog may not be translated yet)."""
+    return use_catalog(monkeypatch, ZH)
 
 
 def sign_in(web, email: str, lang: str = "en") -> None:

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import email
 import email.policy
-import io
 import socket
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.support import Translations
+
 
 from supervision.extensions import db
 from supervision.jobs import runners
 from supervision.notifications.models import InboxItem, OutboxMessage
 from supervision.notifications.rules import Event, Rule
+from tests.cases.conftest import use_catalog
 
 TRANSITION_SUBJECT = "Case %(case)s: %(action)s"
 TRANSITION_BODY = "%(title)s is now %(state)s. Answer by %(due)s."
@@ -54,23 +52,7 @@ EMIT_LABELS = {"action_label": "Request information", "state_label": "Informatio
 @pytest.fixture
 def zh_catalog(monkeypatch):
     """Chinese text comes from ``ZH`` (the shipped catalog is translated after the merge)."""
-    import flask_babel
-
-    catalog = Catalog(locale="zh")
-    for msgid, msgstr in ZH.items():
-        catalog.add(msgid, msgstr)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    real = flask_babel.Domain.get_translations
-
-    def get_translations(self):
-        if str(flask_babel.get_locale() or "").startswith("zh"):
-            buf.seek(0)
-            return Translations(fp=buf)
-        return real(self)
-
-    monkeypatch.setattr(flask_babel.Domain, "get_translations", get_translations)
-    return ZH
+    return use_catalog(monkeypatch, ZH)
 
 
 @pytest.fixture(autouse=True)
