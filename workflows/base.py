@@ -148,7 +148,7 @@ class TransitionRefused(Exception):
         super().__init__("; ".join(reasons))
         self.reasons = reasons
         self.forbidden = forbidden
-        self.params = dict(params or {})  # values for placeholders in the reasons
+        self.params = dict(params or {})  # values for the %(name)s fields of the reasons
 
 
 class InvalidTrigger(Exception):

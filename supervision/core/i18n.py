@@ -32,7 +32,7 @@ def lang() -> str:
 
 def label(text: str, **params) -> str:
     """Translate a label that was marked with the no-op ``N_`` marker outside Flask (with the
-    values of its ``%(name)s`` placeholders, if any)."""
+    values of its ``%(name)s`` fields, if any)."""
     return gettext(text, **params) if text else ""
 
 

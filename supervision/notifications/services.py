@@ -33,7 +33,7 @@ PAGE_SIZE = 50
 
 
 class _Params(dict):
-    """Text parameters: a placeholder the event did not supply renders empty, not as an error."""
+    """Text parameters: a %(name)s the event did not supply renders empty, not as an error."""
 
     def __missing__(self, key: str) -> str:
         return ""
@@ -48,7 +48,7 @@ def fill(msgid: str, params: Mapping[str, Any]) -> str:
     try:
         return text % values
     except (TypeError, ValueError):  # a stray % in a translation: show it unfilled, not a 500
-        log.warning("could not fill the placeholders of %r", msgid)
+        log.warning("could not fill the %%(name)s fields of %r", msgid)
         return text
 
 
