@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import rfc8785
 from flask import current_app, render_template

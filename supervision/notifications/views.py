@@ -66,27 +66,25 @@ def _load_message(message_id: int) -> OutboxMessage:
     return message
 
 
+def _outbox_action(message_id: int, act, done: str):
+    """Resend or drop one stuck or failed e-mail; a sender that finished meanwhile wins."""
+    message = _load_message(message_id)
+    try:
+        act(message, actor=current_user)
+    except Conflict:
+        flash(_("This e-mail is no longer stuck or failed; nothing was changed."), "error")
+    else:
+        flash(done % {"to": message.to_address}, "success")
+    return redirect(url_for("notifications.outbox")), 303
+
+
 @bp.route("/admin/outbox/<int:message_id>/resend", methods=["POST"])
 @policies.policy(policies.ADMINS)
 def resend(message_id: int):
-    message = _load_message(message_id)
-    try:
-        services.resend(message, actor=current_user)
-    except Conflict:
-        flash(_("This e-mail is no longer stuck or failed; nothing was changed."), "error")
-        return redirect(url_for("notifications.outbox")), 303
-    flash(_("The e-mail to %(to)s is queued again.", to=message.to_address), "success")
-    return redirect(url_for("notifications.outbox")), 303
+    return _outbox_action(message_id, services.resend, _("The e-mail to %(to)s is queued again."))
 
 
 @bp.route("/admin/outbox/<int:message_id>/drop", methods=["POST"])
 @policies.policy(policies.ADMINS)
 def drop(message_id: int):
-    message = _load_message(message_id)
-    try:
-        services.drop(message, actor=current_user)
-    except Conflict:
-        flash(_("This e-mail is no longer stuck or failed; nothing was changed."), "error")
-        return redirect(url_for("notifications.outbox")), 303
-    flash(_("The e-mail to %(to)s was dropped.", to=message.to_address), "success")
-    return redirect(url_for("notifications.outbox")), 303
+    return _outbox_action(message_id, services.drop, _("The e-mail to %(to)s was dropped."))

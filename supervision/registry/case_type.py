@@ -76,8 +76,8 @@ def dossier_rows(case: Case) -> list[tuple[str, str]]:
     return rows
 
 
-_COLUMNS = ((N_("Registration number"), "registration_number"), (N_("Robot model"), "model"),
-            (N_("Tier"), "tier"), (N_("Status"), "status"), (N_("Registered on"), "registered_on"))
+_COLUMNS = (("registration_number", N_("Registration number")), ("model", N_("Robot model")),
+            ("tier", N_("Tier")), ("status", N_("Status")), ("registered_on", N_("Registered on")))
 
 
 def _shown(key: str, value: Any) -> str:
@@ -93,7 +93,7 @@ def _shown(key: str, value: Any) -> str:
 
 
 REGISTER_SECTIONS = tuple(
-    RegisterSection(name, label, section_listing(name), columns=tuple((k, h) for h, k in _COLUMNS),
+    RegisterSection(name, label, section_listing(name), columns=_COLUMNS,
                     link_args=("q", "tier"), display=_shown)
     for name, label in (("registered", N_("Registered robot models")),
                         ("public_notice", N_("Models in public notice")),
