@@ -5,25 +5,43 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The address printed in decisions' QR codes and e-mails: where `make run` serves, unless given.
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+export PUBLIC_BASE_URL
 APP_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils graphviz
-TEST_PACKAGES := chromium
+TEST_PACKAGES := chromium zbar-tools
 export FLASK_APP := wsgi
 
-.PHONY: i18n-update keys run test setup test-setup system-packages system-packages-test venv translations db demo serve bench clean
+.PHONY: vendor i18n-update keys lint api-token run test setup test-setup system-packages system-packages-test venv translations db demo serve bench clean
 
-run: setup db demo keys serve
+run: setup db demo keys api-token serve
 
 # The suite runs in one pytest-xdist worker per core; `make test PYTEST_XDIST=` runs it in one process.
 # Each test file goes to one worker (its module fixtures are built once), in collection order:
 # the browser stories must stay last in every worker (tests/browser/conftest.py).
 PYTEST_XDIST ?= -n auto --dist loadfile --no-loadscope-reorder
 
-test: test-setup
+test: test-setup lint
 	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
-setup: system-packages venv translations
+# Static checks (OWASP ASVS 14.2 / 1.14): ruff with its security rules (ruff.toml) and bandit.
+# A reviewed finding is marked on its line (`# noqa: <rule>` and `# nosec <id>`, with the reason).
+lint: venv
+	$(BIN)/ruff check --quiet .
+	$(BIN)/bandit --quiet --recursive supervision workflows tools config.py wsgi.py worker.py rq_cron.py
+
+setup: system-packages venv translations vendor
 
 test-setup: setup system-packages-test
+
+# Browser libraries (Leaflet and its draw plugin) from npm into vendor/node_modules (not committed),
+# served as static files under /static/vendor/.
+vendor: vendor/node_modules/.installed
+
+vendor/node_modules/.installed: vendor/package.json vendor/package-lock.json
+	@command -v npm >/dev/null || bash scripts/system-packages.sh npm
+	npm ci --prefix vendor --no-audit --no-fund --silent
+	@touch $@
 
 # Debian packages: installed when missing (as root), otherwise the one apt-get line is printed.
 system-packages:
@@ -56,6 +74,10 @@ keys: venv
 
 demo: venv
 	$(BIN)/flask demo load
+
+# A fresh API token for firm A on every start (the previous one is revoked); printed on its own line.
+api-token: venv
+	$(BIN)/flask api demo-token
 
 serve:
 	@echo "Serving on http://$(HOST):$(PORT)  (demo logins above; Ctrl-C stops)"

@@ -2,3 +2,4 @@
 from supervision import create_app
 
 app = create_app()
+__import__("supervision.backups.witness").backups.witness.report_at_start_up(app)

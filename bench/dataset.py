@@ -144,6 +144,13 @@ class Builder:
         # A few big firms and a long tail: the busiest has about five times the smallest's models.
         self.firm_ids = [o["id"] for o in self.orgs[1:]]
         self.firm_weights = [rank ** -0.3 for rank in range(1, n_firms + 1)]
+        from bench.registrations import CERTIFIERS
+
+        self.certifier_prefix: dict[int, str] = {}
+        for prefix, name in CERTIFIERS:  # the certification bodies, after the firms
+            self.certifier_prefix[len(self.orgs) + 1] = prefix
+            self.orgs.append(dict(id=len(self.orgs) + 1, kind="certification_body", name_zh=name,
+                                  name_en=f"{prefix} certification body", credit_code=None, doc_prefix=None))
         for org in self.orgs:
             org["created_at"] = next(tick)
             self.event("organisation.create", org["created_at"], web=False,
@@ -157,7 +164,9 @@ class Builder:
                   ("admin@bench.test", "管理员 Admin", ["admin"])]
         people = [(e, n, r, 1) for e, n, r in staff]
         people += [(f"applicant{o['id'] - 1}@bench.test", f"申请人 {o['name_en']}", ["applicant"], o["id"])
-                   for o in self.orgs[1:]]
+                   for o in self.orgs[1:] if o["kind"] == "firm"]
+        people += [(f"certifier{o['id']}@bench.test", f"认证人员 {o['name_en']}", ["certifier"], o["id"])
+                   for o in self.orgs if o["kind"] == "certification_body"]
         for uid, (email, name, roles, org_id) in enumerate(people, 1):
             at = next(tick)
             self.users.append(dict(id=uid, email=email, name=name, password_hash=password_hash,
@@ -170,6 +179,7 @@ class Builder:
         self.officers = [u for u in self.users if u["roles"] == "officer"]
         self.approvers = [u for u in self.users if u["roles"] == "approver"]
         self.applicant_of = {u["organisation_id"]: u for u in self.users if u["roles"] == "applicant"}
+        self.certifiers = [u for u in self.users if u["roles"] == "certifier"]
 
     # -- cases -----------------------------------------------------------------------
     def case_lives(self, cal, earliest: dt.datetime) -> None:
@@ -216,10 +226,12 @@ class Builder:
                 actor = rng.choice(self.approvers)
             elif step.role == "officer":
                 actor = assignee or rng.choice(self.officers)
+            elif step.role == "certifier":
+                actor = rng.choice(self.certifiers)
             else:
                 actor = None
             common = dict(case_id=cid, object_type="case", object_id=cid)
-            if step.action.startswith("registry."):
+            if step.action.startswith("registry.") or step.action == "certificate.record":
                 reg.step(step, actor, docs)
             elif step.action == "case.create":
                 self.event("case.create", step.at, actor, to_state=step.to_state, **common, **wfv)
@@ -326,6 +338,7 @@ class Builder:
         tables = [(Organisation, self.orgs), (User, users), (UserRole, self.roles),
                   (Case, cases), (ClockPause, self.pauses), (Document, self.documents)]
         tables += [(getattr(registry_models, name), rows) for name, rows in self.registry.tables()]
+        tables += self.registry.certificate_tables()
         tables += [(AuditEvent, self.chained_events())]
         for model, rows in tables:
             columns = set(model.__table__.c.keys())

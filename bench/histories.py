@@ -31,14 +31,14 @@ STATE_MIX: dict[str, float] = {
     "decision_proposed": 4, "public_notice": 3, "registered": 33, "refused": 3,
     "withdrawn": 4, "suspension_noticed": 1.5, "suspension_proposed": 0.6, "suspended": 1.5,
     "revocation_noticed": 0.8, "hearing": 0.4, "revocation_proposed": 0.3, "revoked": 0.6,
-    "rescission_proposed": 0.3, "rescinded": 0.3, "deregistered": 2.5,
+    "rescission_noticed": 0.2, "rescission_proposed": 0.3, "rescinded": 0.3, "deregistration_proposed": 0.2, "deregistered": 2.5,
 }
 TIER_MIX = {1: 30, 2: 35, 3: 25, 4: 10}
 # Who fires each trigger (the workflow table allows these roles).
 APPLICANT_TRIGGERS = {"submit", "withdraw", "supplement", "answer_clarification",
                       "file_statement", "request_hearing"}
 APPROVER_TRIGGERS = {"approve", "return", "approve_suspension", "return_proposal",
-                     "lift_suspension", "approve_revocation", "approve_rescission"}
+                     "lift_suspension", "approve_revocation", "approve_rescission", "approve_deregistration"}
 PUBLIC_TRIGGERS = {"object"}
 TEXTS = {
     "reason": ("申请材料不符合法定形式。", "经审查，产品风险分级依据不足。", "未按期提交季度报告。",
@@ -51,7 +51,7 @@ REQUIRES = {  # the inputs each trigger needs (from the workflow table: reason /
     "withdraw": "reason", "not_accept": "reason", "propose_refusal": "reason",
     "notice_suspension": "reason", "propose_suspension": "reason", "drop_action": "reason",
     "lift_suspension": "reason", "notice_revocation": "reason", "propose_revocation": "reason",
-    "propose_rescission": "reason", "deregister": "reason",
+    "notice_rescission": "reason", "propose_rescission": "reason", "propose_deregistration": "reason",
     "request_supplement": "comment", "supplement": "comment", "request_clarification": "comment",
     "answer_clarification": "comment", "return": "comment", "object": "comment",
     "file_statement": "comment", "return_proposal": "comment", "record_hearing": "comment",
@@ -135,8 +135,6 @@ def plan(target: str, tier: int, rng: random.Random) -> list[str]:
     if target == "public_notice":
         return p
     if tier >= 2:
-        if rng.random() < 0.1:  # an objection during public notice sends it back to review
-            p += ["object", "propose_grant", "approve"]
         p += ["conclude_notice"]
     return p + _after_registration(target, rng)
 
@@ -153,9 +151,11 @@ def _after_registration(target: str, rng: random.Random) -> list[str]:
         "revocation_proposed": ["notice_revocation", "request_hearing", "record_hearing",
                                 "propose_revocation"],
         "revoked": ["notice_revocation"] + statement + ["propose_revocation", "approve_revocation"],
-        "rescission_proposed": ["propose_rescission"],
-        "rescinded": ["propose_rescission", "approve_rescission"],
-        "deregistered": ["deregister"],
+        "rescission_noticed": ["notice_rescission"] + statement,
+        "rescission_proposed": ["notice_rescission"] + statement + ["propose_rescission"],
+        "rescinded": ["notice_rescission"] + statement + ["propose_rescission", "approve_rescission"],
+        "deregistration_proposed": ["propose_deregistration"],
+        "deregistered": ["propose_deregistration", "approve_deregistration"],
     }
     tail = tails[target]
     if target == "registered" and rng.random() < 0.05:  # a suspension that was lifted again
@@ -217,10 +217,9 @@ def build_life(wf: Workflow, target: str, rng: random.Random) -> Life:
             claimed = True
         steps.append(step)
 
-    def certificate() -> None:  # the evidence and the declaration are one form
+    def certificate() -> None:  # a certification body records the model's certificate
         nonlocal certified
-        add(Step("document.upload", "applicant", document=True, joint=True, details={"certificate": True}))
-        add(Step("registry.certificate_declare", "applicant"))
+        add(Step("certificate.record", "certifier", case_event=False))
         certified = True
 
     add(Step("registry.model_create", "applicant", case_event=False, joint=True))
@@ -270,8 +269,8 @@ def build_life(wf: Workflow, target: str, rng: random.Random) -> Life:
             add(Step("registry.classify", role, reason=RECLASSIFY_REASON, joint=True))
         if REQUIRES.get(trigger) == "comment":
             details["comment"] = text
-        if trigger == "deregister":
-            details["ground"] = rng.choice(["expired", "firm_withdrawal", "units_scrapped"])
+        if trigger == "propose_deregistration":
+            details["ground"] = rng.choice(["terminated", "firm_withdrawal", "force_majeure"])
         add(Step("case.transition", role, trigger, state, row.dest, reason=text, details=details or None))
         state = row.dest
         registered = registered or state == "registered"

@@ -21,6 +21,8 @@ from supervision.registry.tiering import classify
 
 CERTIFIERS = (("CQC", "中国质量认证中心"), ("ZJRC", "浙江省机器人产品认证中心"),
               ("NRC", "国家机器人检测与评定中心（杭州）"), ("CESI", "中国电子技术标准化研究院"))
+CERTIFICATE_SCOPE = "产品型号及其随附软件版本的设计、生产与销售。"
+CERTIFICATE_REASON = "认证审核合格，准予发证。"
 REFERRAL_NOTES = ("第四级：建议先入沙盒测试。", "具身智能通用机器人，建议在沙盒内完成场景验证后再部署。",
                   "Tier 4: refer to the sandbox before any deployment.")
 OBJECTORS = (("张先生", "138****2291"), ("李女士", None), ("西溪花园业主委员会", "xixi-yz@example.com"),
@@ -38,6 +40,9 @@ class Rows:
         self.classifications: list[dict] = []
         self.referrals: list[dict] = []
         self.objections: list[dict] = []
+        self.certificates: list[dict] = []
+        self.certificate_changes: list[dict] = []
+        self.reliances: list[dict] = []
         self.registered_at: dict[int, dt.datetime] = {}
 
     def number(self) -> None:
@@ -57,6 +62,13 @@ class Rows:
                 ("Classification", self.classifications), ("SandboxReferral", self.referrals),
                 ("Objection", self.objections)]
 
+    def certificate_tables(self) -> list[tuple[Any, list[dict]]]:
+        """(model, rows) of the certificates, in foreign-key order (after cases and models)."""
+        from supervision.certificates.models import Certificate, CertificateChange, CertificateReliance
+
+        return [(Certificate, self.certificates), (CertificateChange, self.certificate_changes),
+                (CertificateReliance, self.reliances)]
+
     def counts(self) -> dict[str, int]:
         regs = self.registrations.values()
         return {
@@ -64,7 +76,7 @@ class Rows:
             "models_with_two_versions": sum(1 for v in self.versions if v["number"] == 2),
             "registrations": len(self.registrations), "classifications": len(self.classifications),
             "tier_overrides": sum(1 for c in self.classifications if c["override_reason"]),
-            "certificates": sum(1 for r in regs if r["certificate_number"]),
+            "certificates": len(self.certificates),
             "numbered": sum(1 for r in regs if r["registration_number"]),
             "sandbox_referrals": len(self.referrals), "objections": len(self.objections),
         }
@@ -78,8 +90,8 @@ class CaseRows:
         self.name, values, _ = robots.declare(life.computed_tier, builder.rng, self.rows.ruleset["rules"])
         self.values = dict(values, manufacturer=firm["name_zh"])
         self.model = dict(id=cid, firm_id=firm["id"], name=self.name)
-        self.reg = dict(id=cid, case_id=cid, model_id=cid, version_id=None, certificate_number=None,
-                        certificate_body=None, certificate_document_id=None, registration_number=None,
+        self.certificate: dict | None = None
+        self.reg = dict(id=cid, case_id=cid, model_id=cid, version_id=None, registration_number=None,
                         reg_year=None, reg_serial=None, registered_on=None, tier=None)
         self.version: dict | None = None       # the version the registration is on
         self.latest: dict | None = None        # the model's newest version
@@ -159,15 +171,27 @@ class CaseRows:
             rows.referrals.append(ref)
             event(step.action, at, actor, **case, object_type="sandbox_referral", object_id=ref["id"],
                   reason=ref["note"])
-        elif step.action == "registry.certificate_declare":  # services.declare_certificate
-            doc = docs[-1]  # uploaded with the declaration, in the same transaction
-            assert doc["filename"] == "certificate.pdf"
-            prefix, body = self.b.rng.choice(CERTIFIERS)
-            self.reg.update(certificate_number=f"{prefix}-{at:%Y}-{self.b.rng.randrange(10**6):06d}",
-                            certificate_body=body, certificate_document_id=doc["id"])
-            event(step.action, at, actor, **case, object_type="registration", object_id=cid,
-                  details={"certificate_number": self.reg["certificate_number"],
-                           "certificate_body": body, "document_id": doc["id"]})
+        elif step.action == "certificate.record":  # certificates.services.record_certificate
+            body_id = actor["organisation_id"]
+            prefix = self.b.certifier_prefix[body_id]
+            start = local_date(at)
+            cert = dict(id=len(rows.certificates) + 1, body_id=body_id, model_id=self.model["id"],
+                        number=f"{prefix}-{at:%Y}-{cid:06d}", standards=self.version["standards"],
+                        scope=CERTIFICATE_SCOPE, valid_from=start, valid_until=start + dt.timedelta(days=3 * 365),
+                        state="issued", state_since=start, created_by_id=actor["id"], created_at=at)
+            rows.certificates.append(cert)
+            rows.certificate_changes.append(dict(
+                id=len(rows.certificate_changes) + 1, certificate_id=cert["id"], trigger="issue",
+                from_state="applied", to_state="issued", reason=CERTIFICATE_REASON, effective_on=start,
+                actor_id=actor["id"], created_at=at))
+            self.certificate = cert
+            event(step.action, at, actor, object_type="certificate", object_id=cert["id"],
+                  workflow="certificate", workflow_version=1, trigger="issue", from_state="applied",
+                  to_state="issued", reason=CERTIFICATE_REASON,
+                  details={"number": cert["number"], "body_id": body_id, "model_id": cert["model_id"],
+                           "effective_on": start.isoformat(), "standards": cert["standards"],
+                           "scope": cert["scope"], "valid_from": start.isoformat(),
+                           "valid_until": cert["valid_until"].isoformat()})
         else:
             raise AssertionError(f"unknown registry step {step.action}")
 
@@ -175,6 +199,9 @@ class CaseRows:
         """The registry effects of a transition (registry.facts), given its audit event."""
         if step.trigger in ("submit", "supplement", "answer_clarification"):
             self._freeze(step.at)
+        elif step.trigger == "propose_grant" and self.certificate is not None:  # facts._rely_on_certificate
+            self.rows.reliances.append(dict(id=len(self.rows.reliances) + 1, certificate_id=self.certificate["id"],
+                                            case_id=self.cid, created_at=step.at))
         elif step.trigger == "object":  # services.file_objection / facts._objection_on_record
             public = bool(step.details and step.details.get("filed_publicly"))
             objector, contact = self.b.rng.choice(OBJECTORS) if public else (None, None)

@@ -68,6 +68,8 @@ def pages(meta: dict) -> list[Page]:
     register = sum(meta["register"].values())
     return [
         Page("officer case list /cases", "/cases", expect="REG-"),
+        Page("officer queue, overdue tier 3", "/cases?due=overdue&tier=3", expect='class="queue-tabs"'),
+        Page("officer queue, search", "/cases?q=REG-2026-0001", expect='class="queue-tabs"'),
         Page(f"case page ({sample['events']} events)", f"/cases/{sample['id']}", expect="REG-"),
         Page(f"busiest case page ({heavy['events']} events)", f"/cases/{heavy['id']}", expect="REG-"),
         Page(f"public register of {register} models", "/register", signed_in=False, expect="杭具身注"),

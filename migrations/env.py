@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from supervision.geo.postgis import outside_the_models
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -84,6 +86,8 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # PostGIS's own table and the fences' mirror columns are not the models' (geo.postgis).
+    conf_args.setdefault("include_object", outside_the_models)
 
     connectable = get_engine()
 

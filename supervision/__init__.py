@@ -78,7 +78,19 @@ def register_blueprints(app: Flask) -> None:
     dossiers.init_app(app)
     decisions.init_app(app)
     notifications.init_app(app)
+    __import__("supervision.documents.fixity").documents.fixity.init_app(app)  # re-hashing the store
     __import__("supervision.experts").experts.init_app(app)  # the expert pool (Art. 8)
+    __import__("supervision.units").units.init_app(app)  # robot units: codes, ledger, verification (Art. 46)
+    # -- api branch: the firms' JSON API (/api/v1, token pages, `flask api`) --
+    __import__("supervision.api").api.init_app(app)
+    # -- certificates branch: the register's Atom feed; certification bodies' certificates --
+    from supervision.public.feed import bp as register_feed_bp
+
+    app.register_blueprint(register_feed_bp)
+    __import__("supervision.certificates").certificates.init_app(app)
+    __import__("supervision.workbench").workbench.init_app(app)  # the queue: bulk assignment, views, exports
+    __import__("supervision.portal").portal.init_app(app)  # the firm's home page
+    __import__("supervision.dashboard").dashboard.init_app(app)  # dashboard and statistics (Art. 33)
 
 
 def register_case_types(app: Flask) -> None:
@@ -96,13 +108,20 @@ def install_unit_of_work(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from supervision import policies
-    from supervision.accounts import loader
-    from supervision.core import requestctx
+    from supervision.accounts import kept, loader
+    from supervision.core import logs, once, probing, requestctx
+    from supervision.public import caching
 
+    logs.install(app)  # JSON lines, one access line per request
     app.before_request(requestctx.assign_request_id)
     app.before_request(requestctx.refuse_nul_in_form)
     app.before_request(loader.end_expired_session)  # before the policy: a timed-out POST is not applied
     app.before_request(policies.enforce_route_policy)
+    app.before_request(probing.refuse_while_probing)
+    caching.install(app)  # public pages: no cookie, ETag, 304
+    kept.install(app)  # a form refused for an ended session is put back after signing in
+    once.install(app)  # one-time form tokens (last: only a request about to run uses its token)
+    app.after_request(probing.count_misses)
     app.after_request(requestctx.security_headers)
 
 
@@ -122,6 +141,11 @@ def register_commands(app: Flask) -> None:
 
     from supervision.dossiers.cli import checkpoint as checkpoint_cmd
 
+    from supervision.backups import cli as backups_cli
+
     audit_cli.add_command(checkpoint_cmd)  # flask audit checkpoint
+    audit_cli.add_command(backups_cli.accept_restore_command)  # flask audit accept-restore
+    app.cli.add_command(backups_cli.backup_command)            # flask backup PATH
+    app.cli.add_command(backups_cli.restore_command)           # flask restore PATH
     for group in (accounts_cli, audit_cli, demo_cli, calendar_cli):
         app.cli.add_command(group)

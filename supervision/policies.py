@@ -40,6 +40,8 @@ class RoutePolicy:
 PUBLIC = RoutePolicy("public", public=True)
 # Signing in and choosing the language: open to everyone, and among an auditor's few POSTs.
 SIGN_IN = RoutePolicy("sign_in", public=True, auditor_may_post=True)
+# Password reset: anyone signed out (a signed-in auditor has no business there).
+SIGNED_OUT = RoutePolicy("signed_out", public=True)
 SIGNED_IN = RoutePolicy("signed_in")
 SELF_SERVICE = RoutePolicy("self_service", auditor_may_post=True)  # sign out, own password, own inbox
 # Experts see no case until expert assignments exist (they will read only the cases assigned to them).
@@ -52,6 +54,9 @@ AUDITORS = RoutePolicy("auditors", frozenset({"auditor"}))
 AUDIT_READERS = RoutePolicy("audit_readers", frozenset({"auditor", "admin"}))
 # Dossier exports: auditors, and officers for their own department's cases (can_export_case).
 EXPORTERS = RoutePolicy("exporters", frozenset({"auditor", "officer"}), auditor_may_post=True)
+# The regulators' queue beyond the list itself (its exports and saved views): regulators and
+# auditors; saving a view is among an auditor's few POSTs.
+QUEUE_READERS = RoutePolicy("queue_readers", frozenset({"officer", "approver", "auditor"}), auditor_may_post=True)
 
 
 def policy(p: RoutePolicy) -> Callable:
@@ -125,9 +130,34 @@ def _appointed(user, case) -> frozenset[str]:
     return cache[key]
 
 
+def is_unsubmitted(case) -> bool:
+    """A firm's case in a state tagged ``UNSUBMITTED`` (its draft): the firm's alone."""
+    from supervision.cases import types
+    from workflows.base import UNSUBMITTED
+
+    if case.firm_id is None:
+        return False
+    state = types.workflow(case.case_type).states.get(case.state)
+    return state is not None and UNSUBMITTED in state.tags
+
+
+def unsubmitted_condition():
+    """``is_unsubmitted`` as a SQL condition on ``Case`` (every installed case type's drafts)."""
+    from sqlalchemy import and_, false, or_
+
+    from supervision.cases import types
+    from supervision.cases.models import Case
+    from workflows.base import UNSUBMITTED
+
+    parts = [and_(Case.case_type == name, Case.state.in_(ct.workflow.tagged(UNSUBMITTED)))
+             for name, ct in types.installed().items() if ct.workflow.tagged(UNSUBMITTED)]
+    return and_(Case.firm_id.is_not(None), or_(*parts)) if parts else false()
+
+
 def _standing(user, case) -> frozenset[str]:
     """The roles ``user`` holds on ``case`` through their firm, department or general role
-    (no query: what the lists can decide row by row)."""
+    (no query: what the lists can decide row by row).  A firm's unsubmitted draft is the firm's
+    alone: nobody else holds a role on it."""
     if is_system(user):  # the timer: only rows for role "system", on any case
         return frozenset({SYSTEM_ROLE})
     if user is None or not user.is_authenticated:
@@ -135,6 +165,8 @@ def _standing(user, case) -> frozenset[str]:
     roles = set()
     if "applicant" in user.roles and case.firm_id is not None and case.firm_id == user.organisation_id:
         roles.add("applicant")
+    if is_unsubmitted(case):
+        return frozenset(roles)
     if case.department_id == user.organisation_id:
         roles |= user.roles & {"officer", "approver"}
     if "auditor" in user.roles:
@@ -145,29 +177,41 @@ def _standing(user, case) -> frozenset[str]:
 def case_roles(user, case) -> frozenset[str]:
     """The roles ``user`` holds *on this case*: scope narrows the roles they hold in general."""
     roles = _standing(user, case)
-    if user is not None and getattr(user, "is_authenticated", False) and case.id is not None:
+    if user is not None and getattr(user, "is_authenticated", False) and case.id is not None \
+            and not is_unsubmitted(case):
         roles |= _appointed(user, case)
     return roles
 
 
 def visible_condition(user):
     """``case_roles(user, case)`` is not empty, as a SQL condition on ``Case`` (for lists)."""
-    from sqlalchemy import and_, exists, false, or_, true
+    from sqlalchemy import and_, exists, false, not_, or_
 
     from supervision.cases.models import Case, CaseRole
 
     if not user.is_authenticated:
         return false()
+    submitted = not_(unsubmitted_condition())
+    own = Case.firm_id == user.organisation_id if "applicant" in user.roles and user.organisation.is_firm else None
     if "auditor" in user.roles:
-        return true()
+        return submitted if own is None else or_(own, submitted)
     appointed = exists().where(and_(CaseRole.case_id == Case.id, CaseRole.user_id == user.id,
                                     CaseRole.ended_at.is_(None)))
     parts = [appointed]
-    if "applicant" in user.roles and user.organisation.is_firm:
-        parts.append(Case.firm_id == user.organisation_id)
     if user.roles & {"officer", "approver"}:
         parts.append(Case.department_id == user.organisation_id)
-    return or_(*parts)
+    others = and_(or_(*parts), submitted)
+    return others if own is None else or_(own, others)
+
+
+def department_condition(user):
+    """The cases of ``user``'s department they may list, as SQL on ``Case``: ``visible_condition``
+    for a regulator attached to no case elsewhere (one index range; firms' drafts left out)."""
+    from sqlalchemy import and_, not_
+
+    from supervision.cases.models import Case
+
+    return and_(Case.department_id == user.organisation_id, not_(unsubmitted_condition()))
 
 
 def can_view_case(user, case) -> bool:
@@ -178,11 +222,21 @@ def can_act_on_case(user, case) -> bool:
     return bool(case_roles(user, case) & {"applicant", "officer", "approver"})
 
 
+def can_preview_draft(user, case) -> bool:
+    """The case's regulators read a draft decision before it is approved (never the firm)."""
+    return bool(case_roles(user, case) & {"officer", "approver"})
+
+
 def can_claim_case(user, case) -> bool:
     return "officer" in _standing(user, case) and case.assignee_id is None
 
 
 def can_assign_case(user, case) -> bool:
+    return bool(_standing(user, case) & {"officer", "approver"})
+
+
+def can_record_challenge_outcome(user, case) -> bool:
+    """The department's officers and approvers record reconsideration and litigation outcomes."""
     return bool(_standing(user, case) & {"officer", "approver"})
 
 
@@ -195,9 +249,9 @@ def can_view_document(user, document) -> bool:
     """Firms see their own files (not internal notes); regulators their department's cases."""
     if not user.is_authenticated:
         return document.classification == "public" and document.case_id is None
-    if "auditor" in user.roles:
-        return True
     case = document.case
+    if "auditor" in user.roles and (case is None or not is_unsubmitted(case)):
+        return True
     if case is not None:
         roles = case_roles(user, case)
         if roles & {"officer", "approver"}:
@@ -212,10 +266,19 @@ def can_manage_accounts(user) -> bool:
 
 
 def authorize(allowed: bool, obj: Any = None, *, object_type: str | None = None) -> None:
-    """Stop the request unless ``allowed``: 404 for firm users, 403 for everyone else."""
+    """Stop the request unless ``allowed``: 404 for firm users, 403 for everyone else; 404 to
+    everyone for a firm's unsubmitted draft and its documents (it does not exist for them)."""
     if allowed:
         return
-    deny(obj, status=404 if is_firm_user(current_user) else 403, object_type=object_type)
+    deny(obj, status=404 if is_firm_user(current_user) or _conceals(obj) else 403, object_type=object_type)
+
+
+def _conceals(obj: Any) -> bool:
+    """``obj`` is a firm's unsubmitted draft or belongs to one (a document, a decision)."""
+    from supervision.cases.models import Case
+
+    case = obj if isinstance(obj, Case) else getattr(obj, "case", None)
+    return isinstance(case, Case) and is_unsubmitted(case)
 
 
 class AccessDenied(HTTPException):

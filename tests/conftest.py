@@ -158,9 +158,14 @@ def restore_rows(rows: dict[str, list[dict]]) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_database(request, app):
-    """Each test starts with empty business tables and a fresh session."""
+    """Each test starts with empty business tables and a fresh session.  Work a test handed to
+    the embedded job threads (the mail sender's wake-up after a commit) finishes first, so it
+    cannot commit into the next test's tables or its counters."""
+    from supervision.jobs import runners
+
     with app.app_context():
         yield
+        runners.drain(app)
         db.session.remove()
         empty_tables()
 
@@ -258,6 +263,15 @@ class World:
         return CaseFactory(firm=firm or self.firm_a, department=self.department,
                            actor=kw.pop("actor", self.applicant_a), **kw)
 
+    def submitted_case(self, firm=None, **kw):
+        """A case its firm has submitted (through the services): before that it is the firm's
+        draft, which nobody outside the firm sees."""
+        from supervision.cases import services
+
+        case = self.case(firm=firm, **kw)
+        services.fire(case, "submit", actor=self.applicant_b if firm is self.firm_b else kw.get("actor", self.applicant_a))
+        return case
+
 
 @pytest.fixture
 def world(app):
@@ -282,7 +296,7 @@ def replace_case_type(app, name: str, **changes):
 
 
 # Registration cases count as complete and tier 1 (for tests whose cases carry no robot model).
-COMPLETE_TIER_1 = {"missing_fields": [], "supplement_count": 0, "tier": 1, "certificate_missing": []}
+COMPLETE_TIER_1 = {"missing_fields": [], "supplement_count": 0, "tier": 1, "certificate": "valid"}
 
 
 @pytest.fixture
@@ -291,3 +305,11 @@ def complete_applications(app):
     restore = replace_case_type(app, "registration", facts=lambda case, actor: dict(COMPLETE_TIER_1))
     yield
     restore()
+
+
+def sealed_url(kind: str, number: int, rest: str = "") -> str:
+    """The address of a stored document or a dossier export (``/documents/<id>-<tag>``): ids in
+    those addresses carry a keyed tag (``core.urls``), as the app's own links do."""
+    from supervision.core.urls import sealed_tag
+
+    return f"/{kind}s/{number}-{sealed_tag(kind, number)}{rest}"

@@ -75,3 +75,38 @@ class CaseFactory(_ServiceFactory):
     @classmethod
     def _create(cls, model_class, *, firm, department, actor, **kw):
         return cases.create_case(firm_id=firm.id, department_id=department.id, actor=actor, **kw)
+
+
+# -- certificates branch ------------------------------------------------------------------------
+
+class CertificationBodyFactory(_ServiceFactory):
+    class Meta:
+        model = Organisation
+
+    name_zh = factory.Sequence(lambda n: f"测试认证中心{n}")
+    name_en = factory.Sequence(lambda n: f"Test Certification Centre {n}")
+
+    @classmethod
+    def _create(cls, model_class, **kw):
+        return accounts.create_organisation(kind="certification_body", **kw)
+
+
+def certifier(body=None, **kw) -> User:
+    """A certifier of ``body`` (a new certification body when none is given)."""
+    return UserFactory(organisation=body or CertificationBodyFactory(), roles=["certifier"], **kw)
+
+
+def certify(model, *, by: User | None = None, days_left: int = 365, outcome: str = "issue", **kw):
+    """A certificate for ``model`` recorded by ``by`` (a new body's certifier), valid since
+    30 days ago for ``days_left`` more days."""
+    import datetime as dt
+
+    from supervision.certificates import services
+    from supervision.core.timeutil import local_today
+
+    today = local_today()
+    values = dict(number=f"CERT-{model.id}-{dt.datetime.now().timestamp():.6f}", standards="GB 4943.1-2022",
+                  scope="Design and manufacture of the model", valid_from=today - dt.timedelta(days=30),
+                  valid_until=today + dt.timedelta(days=days_left), outcome=outcome, reason="Audit passed")
+    values.update(kw)
+    return services.record_certificate(actor=by or certifier(), model=model, **values)

@@ -8,7 +8,7 @@ them when rendering.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
 from transitions import Machine, MachineError
@@ -22,8 +22,15 @@ def N_(text: str) -> str:
 # What a transition is, beyond where it goes: the engine keeps a proposal on the case from a
 # ``proposal`` row until an ``approval`` or a ``return`` row decides it (four eyes).
 PROPOSAL, APPROVAL, RETURN = "proposal", "approval", "return"
+# A state tag: while a case is in a state carrying it (a public notice of an approved grant),
+# no decision that decides the case may be issued (``DecisionKind.decides``); the decisions
+# domain refuses it.
+DECISIONS_WITHHELD = "decisions_withheld"
+# A state tag: a firm's case not yet submitted (its draft).  Nobody outside the firm sees it,
+# lists it or acts on it (``policies``): it is not yet a matter before the authority.
+UNSUBMITTED = "unsubmitted"
 KINDS = frozenset({PROPOSAL, APPROVAL, RETURN})
-FIELD_TYPES = frozenset({"text", "line", "choice", "document", "date"})
+FIELD_TYPES = frozenset({"text", "line", "choice", "document", "date", "list"})
 
 
 @dataclass(frozen=True)
@@ -31,15 +38,32 @@ class Field:
     """One input a transition takes from the actor (its form field and its server check)."""
 
     name: str
-    type: str                          # text (several lines), line, choice, document, date
+    type: str                          # text (several lines), line, choice, document, date,
+                                       # list (items entered one by one: a tuple of lines)
     label: str                         # N_-marked
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()  # (value, N_-marked label) for a choice
     max_length: int = 10000
+    # A fact naming the choices that apply to this case now (a subset of ``choices``): only
+    # they are offered, and another is refused.
+    choices_from: str | None = None
+
+    def narrowed(self, facts: Mapping[str, Any]) -> "Field":
+        """This field with only the choices that apply now (``choices_from``)."""
+        if not self.choices_from or self.choices_from not in facts:
+            return self
+        allowed = set(facts[self.choices_from])
+        return replace(self, choices=tuple(c for c in self.choices if c[0] in allowed))
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not acceptable for this field (None: it is)."""
-        empty = value is None or (isinstance(value, str) and not value.strip())
+        if self.type == "list" and isinstance(value, str):
+            return N_("Enter the items one by one.")
+        if self.type == "list" and value is not None:
+            value = tuple(str(v).strip() for v in value if str(v).strip())
+            if any(len(v) > self.max_length for v in value):
+                return N_("The text is too long.")
+        empty = value is None or (isinstance(value, (str, tuple)) and not (value.strip() if isinstance(value, str) else value))
         if empty:
             if not self.required:
                 return None
@@ -127,6 +151,9 @@ class Context:
     actor_roles: frozenset[str]
     facts: Mapping[str, Any] = field(default_factory=dict)
     inputs: Mapping[str, Any] = field(default_factory=dict)
+    # True while buttons are drawn (the inputs are samples): a guard that checks an input's
+    # value against the facts lets it pass then, and checks the real value on the POST.
+    probe: bool = False
 
 
 Guard = Callable[[Context], "str | None"]  # None = passes; otherwise the (N_-marked) reason
@@ -164,6 +191,16 @@ def t(trigger: str, source: str | Iterable[str], dest: str, roles: Iterable[str]
                       tags=frozenset(kw.pop("tags", ())), **kw)
 
 
+class WorkflowError(AssertionError):
+    """A workflow table that contradicts itself (found when the table is built, at import)."""
+
+
+def _require(condition: bool, message: object) -> None:
+    """A check of a workflow table that stays on under ``python -O`` (unlike ``assert``)."""
+    if not condition:
+        raise WorkflowError(message)
+
+
 class Workflow:
     def __init__(self, *, name: str, version: int, label: str, initial: str,
                  states: Iterable[State], transitions: Iterable[Transition],
@@ -190,24 +227,24 @@ class Workflow:
 
     # -- construction -------------------------------------------------------------------
     def _validate(self) -> None:
-        assert self.initial in self.states, self.initial
+        _require(self.initial in self.states, self.initial)
         for tr in self.transitions:
             for s in (*tr.source, tr.dest):
-                assert s in self.states, f"{self.name}: unknown state {s!r} in {tr.trigger}"
+                _require(s in self.states, f"{self.name}: unknown state {s!r} in {tr.trigger}")
             for g in tr.guards:
-                assert g in self.guards, f"{self.name}: unknown guard {g!r}"
-            assert tr.when is None or tr.when in self.conditions, tr.when
-            assert all(f.type in FIELD_TYPES for f in tr.fields), tr.trigger
-            assert tr.kind is None or tr.kind in KINDS, tr.kind
-            assert (tr.kind == PROPOSAL) == (tr.proposes is not None), \
-                f"{self.name}: {tr.trigger} must name what it proposes (and only a proposal does)"
-            assert tr.roles, f"{tr.trigger} has no roles"
+                _require(g in self.guards, f"{self.name}: unknown guard {g!r}")
+            _require(tr.when is None or tr.when in self.conditions, tr.when)
+            _require(all(f.type in FIELD_TYPES for f in tr.fields), tr.trigger)
+            _require(tr.kind is None or tr.kind in KINDS, tr.kind)
+            _require((tr.kind == PROPOSAL) == (tr.proposes is not None),
+                     f"{self.name}: {tr.trigger} must name what it proposes (and only a proposal does)")
+            _require(bool(tr.roles), f"{tr.trigger} has no roles")
         # A clock's expiry trigger must be one the table offers where that clock runs.
         for state in self.states.values():
             if state.clock is not None and state.clock.on_expiry is not None:
-                assert self.rows(state.name, state.clock.on_expiry), \
-                    f"{self.name}: {state.clock.on_expiry!r} (expiry of {state.clock.name!r}) " \
-                    f"is not a trigger from {state.name!r}"
+                _require(bool(self.rows(state.name, state.clock.on_expiry)),
+                         f"{self.name}: {state.clock.on_expiry!r} (expiry of {state.clock.name!r}) "
+                         f"is not a trigger from {state.name!r}")
         # Rows of one trigger from one state differ only in destination and routing condition:
         # who may fire it, its guards and its inputs are decided before the route is known.
         for state in self.states:
@@ -215,12 +252,12 @@ class Workflow:
                 rows = self.rows(state, trig)
                 first = rows[0]
                 for other in rows[1:]:
-                    assert (other.roles, other.guards, other.fields, other.kind) == (
-                        first.roles, first.guards, first.fields, first.kind), \
-                        f"{self.name}: rows of {trig!r} from {state!r} disagree"
+                    _require((other.roles, other.guards, other.fields, other.kind) == (
+                        first.roles, first.guards, first.fields, first.kind),
+                        f"{self.name}: rows of {trig!r} from {state!r} disagree")
                 for row in rows[:-1]:
-                    assert row.when is not None, \
-                        f"{self.name}: {trig!r} from {state!r} has a row no firing can reach"
+                    _require(row.when is not None,
+                             f"{self.name}: {trig!r} from {state!r} has a row no firing can reach")
 
     def _machine_row(self, tr: Transition) -> dict[str, Any]:
         checks = [self._as_condition(self.guards[g]) for g in tr.guards]
@@ -268,7 +305,7 @@ class Workflow:
             if why:
                 reasons.append(why)
         for f in first.fields:
-            why = f.problem(ctx.inputs.get(f.name))
+            why = f.narrowed(ctx.facts).problem(ctx.inputs.get(f.name))
             if why and why not in reasons:
                 reasons.append(why)
         if not reasons and self.route(state, trigger, ctx) is None:
@@ -291,8 +328,9 @@ class Workflow:
         for trig in self.triggers(state):
             row = self.rows(state, trig)[0]
             if row.roles & ctx.actor_roles:
+                row = replace(row, fields=tuple(f.narrowed(ctx.facts) for f in row.fields))
                 probe = Context(ctx.actor_id, ctx.actor_roles, ctx.facts,
-                                {f.name: _sample(f) for f in row.fields})
+                                {f.name: _sample(f) for f in row.fields}, probe=True)
                 out.append((row, self.refusals(state, trig, probe)))
         return out
 
@@ -310,7 +348,8 @@ class Workflow:
             raise InvalidTrigger(str(err)) from err
         if not ok:  # pragma: no cover - guards are pure, so the machine agrees with refusals()
             raise TransitionRefused([N_("This action does not apply to this case.")])
-        assert row is not None
+        if row is None:  # pragma: no cover - the machine fired, so a row matched
+            raise InvalidTrigger(trigger)
         return row
 
     def state_label(self, name: str) -> str:
@@ -327,6 +366,12 @@ class Workflow:
 
 def _sample(field: Field) -> Any:
     """A value that satisfies ``field`` (buttons are drawn before the actor types anything)."""
+    if field.type == "list":
+        return ("x",)
+    if field.type == "date":
+        return "9999-12-31"
+    if field.type == "choice" and not field.choices:
+        return None  # nothing applies now: the refusal says so
     return field.choices[0][0] if field.type == "choice" and field.choices else "x"
 
 
@@ -338,6 +383,10 @@ REQUIRED_MESSAGES = {
 # The inputs most actions take.
 REASON = Field("reason", "text", N_("Reasons"))
 COMMENT = Field("comment", "text", N_("Comment"))
+# A file the firm sends with its answer to a request, in the same form.
+ATTACHMENT = Field("attachment", "document", N_("Attachment"), required=False)
+# An approver's opinion (审批意见), recorded with the approval; never the decision's reasons.
+OPINION = Field("opinion", "text", N_("Approval opinion"), required=False)
 DOCUMENT = Field("document", "document", N_("Document"))
 
 
@@ -347,3 +396,10 @@ def four_eyes(ctx: Context) -> str | None:
     if proposer is not None and proposer == ctx.actor_id:
         return N_("You proposed this decision; another approver must decide it (four eyes).")
     return None
+
+
+# -- the expert-review step (supervision.experts) -- experts-ui ---------------------------------
+# A state carrying this tag is an expert-review step: the officer draws experts there and the
+# drawn experts give their opinions.  The case type's ``CaseType.expert_review`` says what the
+# experts get and which recommendations they choose from.
+EXPERT_REVIEW = "expert_review"

@@ -5,19 +5,79 @@ named guards, with which inputs, and which statutory clock runs in each state.
 """
 from __future__ import annotations
 
-from workflows.base import (APPROVAL, COMMENT, DOCUMENT, PROPOSAL, REASON, RETURN, Clock, Context, Field, N_,
-                            State, Workflow, four_eyes, t)
+from workflows.base import (APPROVAL, ATTACHMENT, COMMENT, OPINION, DECISIONS_WITHHELD, EXPERT_REVIEW, PROPOSAL, REASON,
+                            RETURN, UNSUBMITTED, Clock, Context, Field, N_, State, Workflow, four_eyes, t)
 
 APPLICANT, OFFICER, APPROVER = "applicant", "officer", "approver"
+SYSTEM = "system"  # the platform itself (core.actors.SYSTEM): fires what a rule makes due
 
 # The grounds of deregistration (注销): the form's choices, the guard and the decision's text.
+# Under licence they are those of 行政许可法 Art. 70 (item 2, a citizen's death, never applies to a
+# firm); under filing the firm may also withdraw its filing.  "rescinded" and "revoked" are the
+# grounds on a case that ended so, and only there.
 DEREGISTRATION_GROUNDS: tuple[tuple[str, str], ...] = (
-    ("expired", N_("the registration has expired and was not renewed")),
-    ("firm_withdrawal", N_("the firm applied for deregistration")),
-    ("units_scrapped", N_("all units of the model have been scrapped")),
+    ("expired", N_("the registration's term has expired and it was not renewed")),
+    ("terminated", N_("the firm has been terminated according to law")),
+    ("rescinded", N_("the registration was rescinded")),
+    ("revoked", N_("the registration was revoked")),
+    ("force_majeure", N_("force majeure makes the registered activity impossible")),
+    ("other_by_law", N_("another case in which a law or regulation requires deregistration")),
+    ("firm_withdrawal", N_("the firm withdrew its filing")),
 )
-GROUND = Field("ground", "choice", N_("Ground"), choices=DEREGISTRATION_GROUNDS)
+GROUNDS_BY_NATURE: dict[str, tuple[str, ...]] = {
+    "licence": ("expired", "terminated", "rescinded", "revoked", "force_majeure", "other_by_law"),
+    "filing": ("expired", "terminated", "rescinded", "revoked", "force_majeure", "other_by_law", "firm_withdrawal"),
+}
+# The ground an ended case is deregistered on (its decision stays; the case keeps its state).
+ENDED_GROUND = {"rescinded": "rescinded", "revoked": "revoked"}
+
+
+def deregistration_grounds(nature: str, state: str, expired: bool) -> tuple[str, ...]:
+    """The grounds that may be chosen now: the nature's list; on a rescinded or revoked case
+    only that ground; elsewhere neither of them; "expired" only past the registration's term."""
+    listed = GROUNDS_BY_NATURE.get(nature, GROUNDS_BY_NATURE["filing"])
+    if state in ENDED_GROUND:
+        return (ENDED_GROUND[state],)
+    return tuple(g for g in listed if g not in ENDED_GROUND.values() and (g != "expired" or expired))
+
+
+GROUND = Field("ground", "choice", N_("Ground"), choices=DEREGISTRATION_GROUNDS,
+               choices_from="deregistration_grounds")
 RECORD = Field("document", "document", N_("Hearing record"))
+ITEMS = Field("items", "list", N_("Items to supplement"), max_length=500)
+
+# Facts the decisions and notices state (行政许可法 Art. 32; 行政处罚法 Arts. 44, 45, 59), captured
+# on the transition where they are known.
+COMPETENT_AUTHORITY = Field("competent_authority", "line", N_("Competent authority the firm should apply to"),
+                            max_length=200)
+EVIDENCE = Field("evidence", "text", N_("Evidence relied on"))
+DEFENCE_REPLY = Field("defence_reply", "text",
+                      N_("Reply to the defence: the reasons for accepting or rejecting it (or that none was made)"))
+REQUIREMENTS = Field("requirements", "text", N_("What the firm must do, and by when"), required=False)
+# Why a grant is rescinded: the decision cites the matching paragraph (行政许可法 Art. 69).
+RESCISSION_GROUNDS: tuple[tuple[str, str], ...] = (
+    ("conditions_not_met", N_("registration was granted although the conditions were not met")),
+    ("procedure_breached", N_("registration was granted in breach of the legal procedure")),
+    ("improper_means", N_("registration was obtained by fraud, bribery or other improper means")),
+)
+RESCISSION_GROUND = Field("rescission_ground", "choice", N_("Ground of rescission"), choices=RESCISSION_GROUNDS)
+# 行政许可法 Art. 69 ¶3: no rescission where it could seriously harm the public interest.  The officer
+# records the assessment on the proposal; the serious-harm answer refuses it.
+PUBLIC_INTEREST = Field("public_interest", "choice", N_("Effect of rescission on the public interest"), choices=(
+    ("no_serious_harm", N_("Rescission would not seriously harm the public interest")),
+    ("serious_harm", N_("Rescission could seriously harm the public interest")),
+))
+
+# 行政许可法 Art. 45: the time a hearing, testing or appraisal takes (like an expert review) does not
+# count towards the decision period; the firm is told in writing what is done and how long it
+# is expected to take.
+PROCEDURE = Field("procedure", "choice", N_("Procedure"), choices=(
+    ("hearing", N_("Hearing")), ("testing", N_("Testing or inspection")), ("appraisal", N_("Appraisal")),
+))
+EXPECTED_UNTIL = Field("expected_until", "date", N_("Expected to end by"))
+# 行政许可法 Art. 42 ¶1: the head of the authority may extend the decision period once by ten
+# working days, with reasons told to the applicant.
+EXTENSION_DAYS = 10
 
 # State groups (tags), read by the registry's services and pages:
 EDITABLE = "editable"        # the firm may still change what it declared
@@ -28,29 +88,46 @@ BEFORE_DECISION = "before_decision"  # the firm may still withdraw
 ON_REGISTER = "on_register"  # listed among registered models
 ENDED = "ended"              # listed among suspended or ended registrations
 
-ACCEPTANCE = Clock("acceptance", 5, N_("Acceptance decision"))
+# 行政许可法 Art. 32: the acceptance decision within five working days of receipt; silence past
+# them is deemed acceptance (the timer fires ``deem_accepted``).  A supplement notice stops it:
+# the supplement is a new receipt, from which the five days run anew.
+ACCEPTANCE = Clock("acceptance", 5, N_("Acceptance decision"), on_expiry="deem_accepted")
+# The period the supplement notice gives (set by the measure; configurable): missing it lapses
+# the application (the timer fires ``lapse``).
+SUPPLEMENT = Clock("supplement", 10, N_("Period to supplement the application"), on_expiry="lapse")
 DECISION = Clock("decision", 20, N_("Licensing decision"))
 PUBLIC_NOTICE = Clock("public_notice", 5, N_("Public notice period"))
-DEFENCE = Clock("defence", 5, N_("Period to state a defence"))
+# The defence period runs from the day the prior notice was served (送达), not from its issue.
+DEFENCE = Clock("defence", 5, N_("Period to state a defence"), starts_from="served_at")
 ACTION = Clock("action", 10, N_("Decision on the intended action"))
+# Expert review (专家评审, 行政许可法 Art. 45): its own period (CASE_CLOCKS may set another); when
+# it runs out the system ends the step.  The decision clock stands still meanwhile.
+EXPERT_REVIEW_CLOCK = Clock("expert_review", 15, N_("Expert review"), on_expiry="end_expert_review")
 
 def _tags(*names: str) -> frozenset[str]:
     return frozenset(names)
 
 
 STATES = (
-    State("draft", N_("Draft"), tags=_tags(EDITABLE, CERTIFICATE, OPEN, BEFORE_DECISION)),
+    State("draft", N_("Draft"), tags=_tags(UNSUBMITTED, EDITABLE, CERTIFICATE, OPEN, BEFORE_DECISION)),
     State("submitted", N_("Submitted"), clock=ACCEPTANCE, tags=_tags(CERTIFICATE, OPEN, BEFORE_DECISION)),
-    State("supplement_requested", N_("Supplement requested"), pauses="acceptance",
+    State("supplement_requested", N_("Supplement requested"), clock=SUPPLEMENT,
           tags=_tags(EDITABLE, CERTIFICATE, OPEN, BEFORE_DECISION)),
     State("not_accepted", N_("Not accepted"), final=True),
+    State("lapsed", N_("Lapsed"), final=True),
     State("accepted", N_("Accepted"), clock=DECISION, tags=_tags(CERTIFICATE, REVIEW, OPEN, BEFORE_DECISION)),
     State("classification_review", N_("Classification review"), clock=DECISION,
           tags=_tags(CERTIFICATE, REVIEW, OPEN, BEFORE_DECISION)),
-    State("clarification_requested", N_("Clarification requested"), pauses="decision",
+    # A clarification asked after acceptance does not stop the decision period (only the
+    # procedures of 行政许可法 Art. 45 do).
+    State("clarification_requested", N_("Clarification requested"), clock=DECISION,
           tags=_tags(EDITABLE, CERTIFICATE, REVIEW, OPEN, BEFORE_DECISION)),
+    State("procedure_pause", N_("Hearing, testing or appraisal"), pauses="decision",
+          tags=_tags(CERTIFICATE, OPEN, BEFORE_DECISION)),
+    State("expert_review", N_("Expert review"), clock=EXPERT_REVIEW_CLOCK, pauses="decision",
+          tags=_tags(EXPERT_REVIEW, CERTIFICATE, OPEN, BEFORE_DECISION)),
     State("decision_proposed", N_("Decision proposed"), clock=DECISION, tags=_tags(OPEN, BEFORE_DECISION)),
-    State("public_notice", N_("Public notice"), clock=PUBLIC_NOTICE, tags=_tags(OPEN)),
+    State("public_notice", N_("Public notice"), clock=PUBLIC_NOTICE, tags=_tags(OPEN, DECISIONS_WITHHELD)),
     State("registered", N_("Registered"), tags=_tags(ON_REGISTER)),
     State("refused", N_("Refused"), final=True),
     State("withdrawn", N_("Withdrawn"), final=True),
@@ -61,13 +138,16 @@ STATES = (
     State("hearing", N_("Hearing"), pauses="defence", tags=_tags(ON_REGISTER)),
     State("revocation_proposed", N_("Revocation proposed"), clock=ACTION, tags=_tags(ON_REGISTER)),
     State("revoked", N_("Revoked"), final=True, tags=_tags(ENDED)),
+    State("rescission_noticed", N_("Rescission notified"), clock=DEFENCE, tags=_tags(ON_REGISTER)),
     State("rescission_proposed", N_("Rescission proposed"), clock=ACTION, tags=_tags(ON_REGISTER)),
     State("rescinded", N_("Rescinded"), final=True, tags=_tags(ENDED)),
+    State("deregistration_proposed", N_("Deregistration proposed"), tags=_tags(ON_REGISTER)),
     State("deregistered", N_("Deregistered"), final=True, tags=_tags(ENDED)),
 )
 
 WITHDRAWABLE = tuple(st.name for st in STATES if BEFORE_DECISION in st.tags)
 INFO, ANSWER, DECIDED, NOTICE = "information_request", "answer", "decision", "notice"
+OBJECTION = "objection"
 
 TRANSITIONS = (
     t("submit", "draft", "submitted", [APPLICANT], N_("Submit application"),
@@ -77,76 +157,143 @@ TRANSITIONS = (
     # Acceptance (行政许可法 Art. 32): accept, refuse to accept, or one supplement notice.
     t("accept", "submitted", "accepted", [OFFICER], N_("Accept"), tags=[DECIDED]),
     t("not_accept", "submitted", "not_accepted", [OFFICER], N_("Do not accept"),
-      fields=[REASON], danger=True, tags=[DECIDED]),
+      fields=[REASON, COMPETENT_AUTHORITY], danger=True, tags=[DECIDED]),
     t("request_supplement", "submitted", "supplement_requested", [OFFICER],
-      N_("Send supplement notice"), guards=["no_previous_supplement"], fields=[COMMENT], tags=[INFO]),
+      N_("Send supplement notice"), guards=["no_previous_supplement"], fields=[ITEMS], tags=[INFO]),
     t("supplement", "supplement_requested", "submitted", [APPLICANT],
-      N_("Submit supplement"), fields=[COMMENT], tags=[ANSWER]),
+      N_("Submit supplement"), fields=[COMMENT, ATTACHMENT], tags=[ANSWER]),
+    t("deem_accepted", "submitted", "accepted", [SYSTEM], N_("Deemed accepted (no decision within the period)"),
+      tags=[DECIDED]),
+    t("lapse", "supplement_requested", "lapsed", [SYSTEM], N_("Lapse (no supplement within the period)"),
+      tags=[DECIDED]),
     # Review and the four-eyes decision.
     t("start_review", "accepted", "classification_review", [OFFICER], N_("Start review")),
     t("request_clarification", "classification_review", "clarification_requested", [OFFICER],
       N_("Request clarification"), fields=[COMMENT], tags=[INFO]),
     t("answer_clarification", "clarification_requested", "classification_review", [APPLICANT],
-      N_("Answer clarification"), fields=[COMMENT], tags=[ANSWER]),
+      N_("Answer clarification"), fields=[COMMENT, ATTACHMENT], tags=[ANSWER]),
+    # Optional expert review (行政许可法 Art. 45): the firm is told in writing how long it takes;
+    # it ends when every drawn expert has given an opinion (the system fires) or its period runs
+    # out (the timer fires), or early by the officer with reasons.
+    t("seek_expert_opinion", "classification_review", "expert_review", [OFFICER], N_("Seek expert opinion"),
+      fields=[REASON], tags=[EXPERT_REVIEW]),
+    t("end_expert_review", "expert_review", "classification_review", [SYSTEM], N_("End expert review"),
+      tags=[EXPERT_REVIEW]),
+    t("close_expert_review", "expert_review", "classification_review", [OFFICER],
+      N_("End expert review early"), fields=[REASON], tags=[EXPERT_REVIEW]),
+    # A hearing, testing or appraisal (行政许可法 Art. 45): the decision period stands still, the
+    # firm is told in writing; the officer resumes the review when it is done.
+    t("pause_for_procedure", "classification_review", "procedure_pause", [OFFICER],
+      N_("Pause for a hearing, testing or appraisal"), fields=[PROCEDURE, EXPECTED_UNTIL, REASON], tags=[NOTICE]),
+    t("resume_review", "procedure_pause", "classification_review", [OFFICER], N_("Resume the review"),
+      fields=[COMMENT]),
+    # The head's ten-working-day extension of the decision period (行政许可法 Art. 42 ¶1, under
+    # licence), once, with reasons notified to the firm.
+    *(t("extend_decision_period", where, where, [APPROVER], N_("Extend the decision period by ten working days"),
+        guards=["licence_nature", "not_extended_yet"], fields=[REASON], tags=[NOTICE])
+      for where in ("accepted", "classification_review", "clarification_requested")),
     t("propose_grant", "classification_review", "decision_proposed", [OFFICER],
       N_("Propose grant"), guards=["classified", "certificate_if_required"], kind=PROPOSAL, proposes="grant"),
     t("propose_refusal", "classification_review", "decision_proposed", [OFFICER],
       N_("Propose refusal"), fields=[REASON], kind=PROPOSAL, proposes="refusal"),
     t("approve", "decision_proposed", "public_notice", [APPROVER], N_("Approve"),
-      guards=["four_eyes"], when="grant_needs_notice", kind=APPROVAL, tags=[DECIDED]),
+      guards=["four_eyes"], when="grant_needs_notice", fields=[OPINION], kind=APPROVAL, tags=[DECIDED]),
     t("approve", "decision_proposed", "registered", [APPROVER], N_("Approve"),
-      guards=["four_eyes"], when="grant_without_notice", kind=APPROVAL, tags=[DECIDED]),
+      guards=["four_eyes"], when="grant_without_notice", fields=[OPINION], kind=APPROVAL, tags=[DECIDED]),
     t("approve", "decision_proposed", "refused", [APPROVER], N_("Approve"),
-      guards=["four_eyes"], when="refusal", kind=APPROVAL, tags=[DECIDED]),
+      guards=["four_eyes"], when="refusal", fields=[OPINION], kind=APPROVAL, tags=[DECIDED]),
     t("return", "decision_proposed", "classification_review", [APPROVER],
       N_("Return to officer"), guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
-    # Public notice (公示): an objection returns the case to review.
-    t("object", "public_notice", "classification_review", ["public", OFFICER],
-      N_("Record objection"), fields=[COMMENT]),
+    # Public notice (公示): the approved grant is not issued yet.  An objection (named, with a
+    # contact: ``registry.services.file_objection``) keeps the case in public notice; the officer
+    # answers every objection with reasons, then either concludes the notice (nothing changed:
+    # the grant is issued on exactly the approved facts) or reopens the review (something
+    # changed: a new proposal and approval follow).
+    t("object", "public_notice", "public_notice", ["public"], N_("Record objection"),
+      fields=[COMMENT], tags=[OBJECTION]),
     t("conclude_notice", "public_notice", "registered", [OFFICER], N_("Conclude public notice"),
-      guards=["notice_period_over"], tags=[DECIDED]),
+      guards=["notice_period_over", "objections_answered", "approved_facts_unchanged"], tags=[DECIDED]),
+    t("reopen_review", "public_notice", "classification_review", [OFFICER],
+      N_("Reopen the review after an objection"), guards=["objections_answered"], fields=[REASON]),
     # Suspension with prior notice and the right to state a defence (行政处罚法 Arts. 44-45).
     t("notice_suspension", "registered", "suspension_noticed", [OFFICER],
-      N_("Notify intended suspension"), fields=[REASON], danger=True, tags=[NOTICE]),
+      N_("Notify intended suspension"), fields=[REASON, EVIDENCE], danger=True, tags=[NOTICE]),
     # A statement of defence keeps the case where it is.
     t("file_statement", "suspension_noticed", "suspension_noticed", [APPLICANT],
-      N_("File statement of defence"), fields=[COMMENT], tags=[ANSWER]),
+      N_("File statement of defence"), fields=[COMMENT, ATTACHMENT], tags=[ANSWER]),
     t("propose_suspension", "suspension_noticed", "suspension_proposed", [OFFICER],
-      N_("Propose suspension"), guards=["defence_closed"], fields=[REASON], kind=PROPOSAL,
+      N_("Propose suspension"), guards=["defence_closed"], fields=[REASON, DEFENCE_REPLY, REQUIREMENTS],
+      kind=PROPOSAL,
       proposes="suspension"),
     t("drop_action", ("suspension_noticed", "revocation_noticed"), "registered", [OFFICER],
       N_("Drop the intended action"), fields=[REASON], tags=[DECIDED]),
     t("approve_suspension", "suspension_proposed", "suspended", [APPROVER],
-      N_("Approve suspension"), guards=["four_eyes"], danger=True, kind=APPROVAL, tags=[DECIDED]),
+      N_("Approve suspension"), guards=["four_eyes"], danger=True, fields=[OPINION], kind=APPROVAL, tags=[DECIDED]),
     t("return_proposal", "suspension_proposed", "suspension_noticed", [APPROVER],
       N_("Return to officer"), guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
     t("lift_suspension", "suspended", "registered", [APPROVER], N_("Lift suspension"),
       fields=[REASON], tags=[DECIDED]),
     # Revocation (吊销) with defence and a hearing on request (行政处罚法 Art. 63).
     t("notice_revocation", "registered", "revocation_noticed", [OFFICER],
-      N_("Notify intended revocation"), fields=[REASON], danger=True, tags=[NOTICE]),
+      N_("Notify intended revocation"), fields=[REASON, EVIDENCE], danger=True, tags=[NOTICE]),
     t("file_statement", "revocation_noticed", "revocation_noticed", [APPLICANT],
-      N_("File statement of defence"), fields=[COMMENT], tags=[ANSWER]),
+      N_("File statement of defence"), fields=[COMMENT, ATTACHMENT], tags=[ANSWER]),
     t("request_hearing", "revocation_noticed", "hearing", [APPLICANT], N_("Request a hearing"),
       guards=["hearing_not_yet_requested"], tags=[ANSWER]),
     t("record_hearing", "hearing", "revocation_noticed", [OFFICER], N_("Record hearing"),
       fields=[COMMENT, RECORD]),
     t("propose_revocation", "revocation_noticed", "revocation_proposed", [OFFICER],
-      N_("Propose revocation"), guards=["defence_closed"], fields=[REASON], kind=PROPOSAL,
+      N_("Propose revocation"), guards=["defence_closed"], fields=[REASON, DEFENCE_REPLY, REQUIREMENTS],
+      kind=PROPOSAL,
       proposes="revocation"),
     t("approve_revocation", "revocation_proposed", "revoked", [APPROVER],
-      N_("Approve revocation"), guards=["four_eyes"], danger=True, kind=APPROVAL, tags=[DECIDED]),
+      N_("Approve revocation"), guards=["four_eyes"], danger=True, fields=[OPINION], kind=APPROVAL, tags=[DECIDED]),
     t("return_proposal", "revocation_proposed", "revocation_noticed", [APPROVER],
       N_("Return to officer"), guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
-    # Rescission (撤销) of an unlawful grant and deregistration (注销).
-    t("propose_rescission", ("registered", "suspended"), "rescission_proposed", [OFFICER],
-      N_("Propose rescission"), fields=[REASON], danger=True, kind=PROPOSAL, proposes="rescission"),
+    # Rescission (撤销) of an unlawful grant: prior notice with its ground, facts and evidence and
+    # the right to state a defence first; the proposal answers the defence and records that
+    # rescission would not seriously harm the public interest (行政许可法 Art. 69 ¶3).
+    t("notice_rescission", ("registered", "suspended"), "rescission_noticed", [OFFICER],
+      N_("Notify intended rescission"), fields=[RESCISSION_GROUND, REASON, EVIDENCE], danger=True, tags=[NOTICE]),
+    t("file_statement", "rescission_noticed", "rescission_noticed", [APPLICANT],
+      N_("File statement of defence"), fields=[COMMENT, ATTACHMENT], tags=[ANSWER]),
+    t("drop_action", "rescission_noticed", "registered", [OFFICER], N_("Drop the intended action"),
+      fields=[REASON], when="noticed_when_registered", tags=[DECIDED]),
+    t("drop_action", "rescission_noticed", "suspended", [OFFICER], N_("Drop the intended action"),
+      fields=[REASON], tags=[DECIDED]),
+    t("propose_rescission", "rescission_noticed", "rescission_proposed", [OFFICER],
+      N_("Propose rescission"), guards=["defence_closed", "public_interest_allows"],
+      fields=[REASON, DEFENCE_REPLY, PUBLIC_INTEREST], danger=True, kind=PROPOSAL, proposes="rescission"),
     t("approve_rescission", "rescission_proposed", "rescinded", [APPROVER],
-      N_("Approve rescission"), guards=["four_eyes"], danger=True, kind=APPROVAL, tags=[DECIDED]),
-    t("return_proposal", "rescission_proposed", "registered", [APPROVER],
+      N_("Approve rescission"), guards=["four_eyes"], danger=True, fields=[OPINION], kind=APPROVAL, tags=[DECIDED]),
+    t("return_proposal", "rescission_proposed", "rescission_noticed", [APPROVER],
       N_("Return to officer"), guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
-    t("deregister", ("registered", "suspended"), "deregistered", [OFFICER], N_("Deregister"),
-      fields=[GROUND, REASON], danger=True, tags=[DECIDED]),
+    # Deregistration (注销) is proposed and approved by two people like every other ending.  On a
+    # case that ended in rescission or revocation it is recorded there: the case keeps its final
+    # state and its decision; the deregistration decision is issued beside it.
+    t("propose_deregistration", ("registered", "suspended"), "deregistration_proposed", [OFFICER],
+      N_("Propose deregistration"), fields=[GROUND, REASON], danger=True, kind=PROPOSAL,
+      proposes="deregistration"),
+    t("approve_deregistration", "deregistration_proposed", "deregistered", [APPROVER],
+      N_("Approve deregistration"), guards=["four_eyes"], danger=True, kind=APPROVAL, tags=[DECIDED]),
+    t("return_proposal", "deregistration_proposed", "registered", [APPROVER], N_("Return to officer"),
+      guards=["four_eyes"], fields=[COMMENT], when="proposed_when_registered", kind=RETURN),
+    t("return_proposal", "deregistration_proposed", "suspended", [APPROVER], N_("Return to officer"),
+      guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
+    # A decision set aside on reconsideration or by a court (``decisions.outcomes``): the case
+    # goes back to where the decision found it (a refusal or non-acceptance: to be decided anew).
+    *(t("restore_after_set_aside", source, dest, [OFFICER], N_("Restore after the decision was set aside"),
+        guards=["decision_set_aside"], tags=[DECIDED])
+      for source, dest in (("not_accepted", "submitted"), ("refused", "classification_review"),
+                           ("suspended", "registered"), ("revoked", "registered"), ("rescinded", "registered"),
+                           ("deregistered", "registered"))),
+    *(row for ended in ENDED_GROUND for row in (
+        t("propose_deregistration", ended, ended, [OFFICER], N_("Propose deregistration"),
+          guards=["no_deregistration_yet"], fields=[GROUND, REASON], kind=PROPOSAL, proposes="deregistration"),
+        t("approve_deregistration", ended, ended, [APPROVER], N_("Approve deregistration"),
+          guards=["four_eyes", "deregistration_pending"], kind=APPROVAL, tags=[DECIDED]),
+        t("return_proposal", ended, ended, [APPROVER], N_("Return to officer"),
+          guards=["four_eyes", "deregistration_pending"], fields=[COMMENT], kind=RETURN))),
 )
 
 
@@ -168,15 +315,41 @@ def _classified(ctx: Context) -> str | None:
     return None
 
 
+# Why the model's certificates do not do (fact ``certificate``: the status of the model's
+# certificates recorded by certification bodies, ``supervision.certificates``).
+CERTIFICATE_MISSING = {
+    "none": N_("Tier 2 and above need a valid certificate recorded by a certification body for this model: none is recorded."),
+    "not_yet_valid": N_("Tier 2 and above need a valid certificate recorded by a certification body for this model: its certificate is not yet in force."),
+    "suspended": N_("Tier 2 and above need a valid certificate recorded by a certification body for this model: its certificate is suspended."),
+    "withdrawn": N_("Tier 2 and above need a valid certificate recorded by a certification body for this model: its certificate was withdrawn."),
+    "expired": N_("Tier 2 and above need a valid certificate recorded by a certification body for this model: its certificate has expired."),
+    "refused": N_("Tier 2 and above need a valid certificate recorded by a certification body for this model: certification was refused."),
+}
+CERTIFICATE_MISSING["dates_over"] = CERTIFICATE_MISSING["expired"]
+
+
 def _certificate(ctx: Context) -> str | None:
-    if (ctx.facts.get("tier") or 0) >= 2 and ctx.facts.get("certificate_missing"):
-        return N_("Tier 2 and above need a certificate: number, issuing body and evidence document.")
+    status = ctx.facts.get("certificate", "none")
+    if (ctx.facts.get("tier") or 0) >= 2 and status != "valid":
+        return CERTIFICATE_MISSING.get(status, CERTIFICATE_MISSING["none"])
     return None
 
 
 def _notice_over(ctx: Context) -> str | None:
     if not ctx.facts.get("clock_expired"):
         return N_("The public notice period has not ended yet.")
+    return None
+
+
+def _objections_answered(ctx: Context) -> str | None:
+    if ctx.facts.get("unanswered_objections"):
+        return N_("Answer every objection with reasons first.")
+    return None
+
+
+def _approved_facts_unchanged(ctx: Context) -> str | None:
+    if ctx.facts.get("approved_facts_changed"):
+        return N_("The facts changed since the approval: reopen the review for a new proposal and approval.")
     return None
 
 
@@ -194,6 +367,53 @@ def _hearing_once(ctx: Context) -> str | None:
     if ctx.facts.get("clock_expired"):
         return N_("The period to request a hearing has ended.")
     return None
+
+
+def _no_deregistration_yet(ctx: Context) -> str | None:
+    if ctx.facts.get("proposal") == "deregistration":
+        return N_("A deregistration is already proposed: the approver decides it first.")
+    if ctx.facts.get("deregistration_issued"):
+        return N_("This registration has already been deregistered.")
+    return None
+
+
+def _deregistration_pending(ctx: Context) -> str | None:
+    if ctx.facts.get("proposal") != "deregistration":
+        return N_("No deregistration is proposed on this case.")
+    return None
+
+
+def _decision_set_aside(ctx: Context) -> str | None:
+    if not ctx.facts.get("decision_set_aside"):
+        return N_("Only a decision set aside on reconsideration or by a court restores the case.")
+    return None
+
+
+def _licence_nature(ctx: Context) -> str | None:
+    if ctx.facts.get("nature") != "licence":
+        return N_("Under filing the measure sets no extension of the decision period.")
+    return None
+
+
+def _not_extended_yet(ctx: Context) -> str | None:
+    if ctx.facts.get("decision_extended"):
+        return N_("The decision period was already extended once.")
+    return None
+
+
+def _public_interest_allows(ctx: Context) -> str | None:
+    if ctx.inputs.get("public_interest") == "serious_harm":
+        return N_("Rescission that could seriously harm the public interest is not allowed (Administrative "
+                  "Licensing Law Art. 69(3)): drop the intended action instead.")
+    return None
+
+
+def _noticed_when_registered(ctx: Context) -> str | None:
+    return None if ctx.facts.get("noticed_from") != "suspended" else "no"
+
+
+def _proposed_when_registered(ctx: Context) -> str | None:
+    return None if ctx.facts.get("proposed_from") != "suspended" else "no"
 
 
 def _grant_needs_notice(ctx: Context) -> str | None:
@@ -222,12 +442,22 @@ REGISTRATION = Workflow(
         "certificate_if_required": _certificate,
         "four_eyes": four_eyes,
         "notice_period_over": _notice_over,
+        "objections_answered": _objections_answered,
+        "approved_facts_unchanged": _approved_facts_unchanged,
         "defence_closed": _defence_closed,
         "hearing_not_yet_requested": _hearing_once,
+        "no_deregistration_yet": _no_deregistration_yet,
+        "deregistration_pending": _deregistration_pending,
+        "public_interest_allows": _public_interest_allows,
+        "licence_nature": _licence_nature,
+        "decision_set_aside": _decision_set_aside,
+        "not_extended_yet": _not_extended_yet,
     },
     conditions={
         "grant_needs_notice": _grant_needs_notice,
         "grant_without_notice": _grant_without_notice,
         "refusal": _refusal,
+        "proposed_when_registered": _proposed_when_registered,
+        "noticed_when_registered": _noticed_when_registered,
     },
 )

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from supervision import policies
-from supervision.accounts import services
+from supervision.accounts import reauth, resets, services
 from supervision.accounts.forms import ActiveForm, OrganisationForm, RolesForm, UserForm
 from supervision.accounts.models import ORG_KIND_LABELS, ROLE_LABELS, Organisation, User
 from supervision.core.forms import opts
@@ -80,6 +80,7 @@ def _user_or_404(user_id: int) -> User:
 
 @bp.route("/users/<int:user_id>/roles", methods=["POST"])
 @policies.policy(policies.ADMINS)
+@reauth.required
 def set_roles(user_id: int):
     user = _user_or_404(user_id)
     form = RolesForm()
@@ -101,6 +102,7 @@ def set_roles(user_id: int):
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @policies.policy(policies.ADMINS)
+@reauth.required
 def set_active(user_id: int):
     user = _user_or_404(user_id)
     form = ActiveForm()
@@ -116,4 +118,21 @@ def set_active(user_id: int):
         else:
             flash(_("The account of %(user)s was disabled; their open sessions have ended.", user=user.email),
                   "success")
+    return redirect(url_for("admin.index")), 303
+
+
+@bp.route("/users/<int:user_id>/force-reset", methods=["POST"])
+@policies.policy(policies.ADMINS)
+@reauth.required
+def force_reset(user_id: int):
+    user = _user_or_404(user_id)
+    form = ActiveForm()  # only its CSRF token
+    if not form.validate_on_submit():  # pragma: no cover - a BooleanField accepts any input
+        abort(400)
+    if user.id == current_user.id:
+        flash(_("Change your own password on your account page."), "error")
+    else:
+        resets.force_reset(user, actor=current_user)
+        flash(_("%(user)s must set a new password: their password no longer works, their sessions "
+                "have ended, and a link is on its way to them.", user=user.email), "success")
     return redirect(url_for("admin.index")), 303

@@ -36,5 +36,5 @@ def create_admin(email: str, name: str, password: str, department_zh: str, depar
         user = services.create_user(email=email, name=name, password=password, organisation=dept,
                                     roles=["admin"])
     except services.AccountError as err:  # the command's unit of work rolls back the department
-        raise click.ClickException(err.message % err.params if err.params else err.message)
+        raise click.ClickException(err.message % err.params if err.params else err.message) from None
     click.echo(f"Administrator {user.email} created in {dept.name_zh}.")

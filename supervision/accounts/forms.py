@@ -24,9 +24,34 @@ class ChangePasswordForm(FlaskForm):
         DataRequired(_l("Enter your current password.")), Length(max=512, message=_TOO_LONG)])
     new = PasswordField(_l("New password"), validators=[
         DataRequired(_l("Enter a new password.")),
-        Length(min=10, max=512, message=_l("The password must have 10 to 512 characters."))])
+        Length(min=12, max=512, message=_l("The password must have 12 to 512 characters."))])
     confirm = PasswordField(_l("Repeat new password"), validators=[
         EqualTo("new", message=_l("The two new passwords differ."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")),
+                                                 Length(max=254, message=_TOO_LONG)])
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Enter a new password.")),
+        Length(min=12, max=512, message=_l("The password must have 12 to 512 characters."))])
+    confirm = PasswordField(_l("Repeat new password"), validators=[
+        EqualTo("new", message=_l("The two new passwords differ."))])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code"), description=_l("The 6-digit code your authenticator app shows, or one of your recovery codes."),
+                       validators=[DataRequired(_l("Enter the code.")), Length(max=32, message=_TOO_LONG)])
+
+
+class ConfirmForm(FlaskForm):
+    """Re-authentication before a sensitive change: the password, and the code when enrolled."""
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
+                                                         Length(max=512, message=_TOO_LONG)])
+    code = StringField(_l("Code"), validators=[Optional(), Length(max=32, message=_TOO_LONG)])
 
 
 class LanguageForm(FlaskForm):
@@ -57,7 +82,7 @@ class UserForm(FlaskForm):
     roles = MultiCheckboxField(_l("Roles"), validators=[DataRequired(_l("Choose at least one role."))])
     password = PasswordField(_l("Initial password"), validators=[
         DataRequired(_l("Enter an initial password.")),
-        Length(min=10, max=512, message=_l("The password must have 10 to 512 characters."))])
+        Length(min=12, max=512, message=_l("The password must have 12 to 512 characters."))])
 
 
 class RolesForm(FlaskForm):

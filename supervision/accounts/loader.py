@@ -1,8 +1,11 @@
 """Flask-Login wiring: load the user of a session, ending sessions on the server.
 
 A session names its user and the user's ``session_token`` (a generation on the user row, read
-with the user anyway); signing out, a password change, a role change and disabling the user
-draw a new token, which ends every session of that user.  The signed session cookie carries
+with the user anyway); a password change, a role change and disabling the user draw a new
+token, which ends every session of that user.  Each session also carries a random id of its
+own: signing out ends that session only, by adding its id to the user row's ``ended_sessions``
+(kept until the session would have expired anyway), so the user's sessions on other devices
+stay open.  The signed session cookie carries
 when the user signed in and when they were last seen: ``end_expired_session`` (before every
 request, before the route's policy) ends a session idle for ``SESSION_IDLE_MINUTES`` or older
 than ``SESSION_ABSOLUTE_HOURS``, so what that request sends is not applied and the user signs
@@ -10,13 +13,16 @@ in again.  Nothing is written to the database per request.
 """
 from __future__ import annotations
 
+import json
+import secrets
 import time
 
-from flask import current_app, flash, session
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import logout_user, user_logged_in
 
+from supervision.accounts import kept
 from supervision.accounts.models import User
 from supervision.extensions import db, login_manager
 
@@ -24,7 +30,7 @@ login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
 
-SIGNED_IN_AT, SEEN_AT = "signed_in_at", "seen_at"
+SIGNED_IN_AT, SEEN_AT, SESSION_ID = "signed_in_at", "seen_at", "sid"
 # The "last seen" time is rewritten at most this often (seconds): not every response resets the cookie.
 SEEN_RESOLUTION = 60
 
@@ -41,7 +47,25 @@ def load_user(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_token != token:
         return None
+    if session.get(SESSION_ID) in ended_sessions(user):
+        return None
     return user
+
+
+def ended_sessions(user: User) -> dict[str, float]:
+    """The ids of the sessions ``user`` signed out of, with when each would have expired."""
+    try:
+        ended = json.loads(user.ended_sessions or "{}")
+    except ValueError:
+        return {}
+    return ended if isinstance(ended, dict) else {}
+
+
+def current_session_end() -> tuple[str | None, float]:
+    """This request's session id and the time it would expire without a sign-out."""
+    signed_in = session.get(SIGNED_IN_AT)
+    start = signed_in if isinstance(signed_in, (int, float)) else _now()
+    return session.get(SESSION_ID), start + float(current_app.config["SESSION_ABSOLUTE_HOURS"]) * 3600
 
 
 @user_logged_in.connect
@@ -50,12 +74,15 @@ def _stamp_sign_in(app, user, **kw) -> None:
     keeps the time of the first sign-in."""
     now = _now()
     session.setdefault(SIGNED_IN_AT, now)
+    session.setdefault(SESSION_ID, secrets.token_hex(16))
     session[SEEN_AT] = now
 
 
-def end_expired_session() -> None:
+def end_expired_session():
     """before_request: end the session when it has been idle or open too long (or carries no
-    times, e.g. a cookie made before they were recorded)."""
+    times, e.g. a cookie made before they were recorded).  A form sent into an ended session is
+    not applied: the user signs in and returns to the page the form was on, where what they
+    typed is put back (``kept``)."""
     if "_user_id" not in session:
         return
     now = _now()
@@ -80,6 +107,12 @@ def end_expired_session() -> None:
     if lang:
         session["lang"] = lang
     flash(message, "info")
+    if request.method == "POST" and kept.typed_something():
+        back = kept.hold()
+        flash(_("What you typed was kept: check it and send the form again. Files must be chosen again."),
+              "info")
+        return redirect(url_for("accounts.login", next=back)), 303
+    return None
 
 
 def _number(value) -> str:

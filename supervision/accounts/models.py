@@ -5,7 +5,7 @@ import datetime as dt
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supervision.core.timeutil import utcnow
@@ -25,6 +25,7 @@ class Role(str, enum.Enum):
     OFFICER = "officer"
     APPROVER = "approver"
     EXPERT = "expert"
+    CERTIFIER = "certifier"
     AUDITOR = "auditor"
     ADMIN = "admin"
 
@@ -34,7 +35,7 @@ REGULATOR_ROLES = frozenset({Role.OFFICER.value, Role.APPROVER.value})
 ROLES_BY_ORG_KIND = {
     OrgKind.FIRM.value: {Role.APPLICANT.value},
     OrgKind.DEPARTMENT.value: {Role.OFFICER.value, Role.APPROVER.value, Role.AUDITOR.value, Role.ADMIN.value, Role.EXPERT.value},
-    OrgKind.CERTIFICATION_BODY.value: {Role.EXPERT.value},
+    OrgKind.CERTIFICATION_BODY.value: {Role.EXPERT.value, Role.CERTIFIER.value},
     OrgKind.TESTING_BASE.value: {Role.EXPERT.value},
 }
 ORG_KIND_LABELS = {
@@ -48,6 +49,7 @@ ROLE_LABELS = {
     Role.OFFICER.value: N_("Officer"),
     Role.APPROVER.value: N_("Approver"),
     Role.EXPERT.value: N_("Expert"),
+    Role.CERTIFIER.value: N_("Certifier"),
     Role.AUDITOR.value: N_("Auditor"),
     Role.ADMIN.value: N_("Administrator"),
 }
@@ -71,6 +73,9 @@ class Organisation(db.Model):
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    # A firm's registered address (住所), printed under the addressee of decisions to it.
+    address_zh: Mapped[str | None] = mapped_column(String(300))
+    address_en: Mapped[str | None] = mapped_column(String(300))
     # Short prefix used in document numbers, e.g. 杭经信 (departments only); each kind adds its own letter, 杭经信登〔2026〕7号.
     doc_prefix: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -106,8 +111,16 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     # Changing this token ends every open session of the user (disable, password change).
     session_token: Mapped[str] = mapped_column(String(64))
+    # The sessions the user signed out of, until they would have expired anyway: a JSON object
+    # {session id: epoch seconds} (read with the row, so checking it costs no query).
+    ended_sessions: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[dt.datetime | None]
+    # Two-factor sign-in (TOTP, RFC 6238): the shared secret once enrolment is confirmed, and the
+    # last time step accepted, so a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))  # sealed (core.sealed)
+    totp_enabled_at: Mapped[dt.datetime | None]
+    totp_last_step: Mapped[int | None]
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -168,3 +181,30 @@ class LoginThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     window_start: Mapped[dt.datetime] = mapped_column(default=utcnow)
     locked_until: Mapped[dt.datetime | None]
+
+
+class PasswordReset(db.Model):
+    """A password-reset link sent by e-mail: only the SHA-256 of its token is kept; single use,
+    valid for ``PASSWORD_RESET_MINUTES``; a newer request or a use voids the older ones."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    # An administrator who forced the reset (None: the user asked for it).
+    forced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RecoveryCode(db.Model):
+    """One single-use recovery code of a user's two-factor sign-in (only its hash is kept)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[dt.datetime | None]

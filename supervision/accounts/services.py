@@ -6,15 +6,18 @@ event are committed at once (``record_now``), since the request answers with an 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
+import time
 from typing import Iterable
 
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
+from supervision.accounts import loader
 from supervision.accounts.models import (EXCLUSIVE_ROLES, ROLES_BY_ORG_KIND, LoginThrottle,
                                          Organisation, OrgKind, Role, User, UserRole)
-from supervision.accounts.passwords import MIN_LENGTH, hash_password, verify_password
+from supervision.accounts.passwords import hash_password, verify_password, weakness
 from supervision.audit.services import record, record_now
 from supervision.core.timeutil import utcnow
 from supervision.extensions import db
@@ -31,7 +34,6 @@ class AccountError(ValueError):
 
 
 NAME_MAX = 200
-PASSWORD_MAX = 512
 
 
 def normalise_credit_code(code: str) -> str:
@@ -52,7 +54,8 @@ def normalise_credit_code(code: str) -> str:
 
 
 def create_organisation(*, kind: str, name_zh: str, name_en: str, actor=None,
-                        credit_code: str | None = None, doc_prefix: str | None = None) -> Organisation:
+                        credit_code: str | None = None, doc_prefix: str | None = None,
+                        address_zh: str | None = None, address_en: str | None = None) -> Organisation:
     if kind not in {k.value for k in OrgKind}:
         raise AccountError(N_("Unknown kind of organisation."), field="kind")
     name_zh, name_en = (name_zh or "").strip(), (name_en or "").strip()
@@ -72,7 +75,9 @@ def create_organisation(*, kind: str, name_zh: str, name_en: str, actor=None,
             raise AccountError(N_("An organisation with this credit code exists already."),
                                field="credit_code")
     org = Organisation(kind=kind, name_zh=name_zh, name_en=name_en,
-                       credit_code=code, doc_prefix=doc_prefix)
+                       credit_code=code, doc_prefix=doc_prefix,
+                       address_zh=(address_zh or "").strip()[:300] or None,
+                       address_en=(address_en or "").strip()[:300] or None)
     db.session.add(org)
     db.session.flush()
     record("organisation.create", actor=actor, object_type="organisation", object_id=org.id,
@@ -94,12 +99,10 @@ def _check_roles(org: Organisation, roles: Iterable[str]) -> list[str]:
     return roles
 
 
-def _check_password(password: str | None, field: str) -> None:
-    if len(password or "") < MIN_LENGTH:
-        raise AccountError(N_("The password must have at least %(n)s characters."), field=field,
-                           n=MIN_LENGTH)
-    if len(password) > PASSWORD_MAX:
-        raise AccountError(N_("The password has at most %(n)s characters."), field=field, n=PASSWORD_MAX)
+def _check_password(password: str | None, field: str, *, email: str = "") -> None:
+    refused = weakness(password or "", email=email)
+    if refused:
+        raise AccountError(refused[0], field=field, **refused[1])
 
 
 def create_user(*, email: str, name: str, password: str, organisation: Organisation | None,
@@ -115,7 +118,7 @@ def create_user(*, email: str, name: str, password: str, organisation: Organisat
         raise AccountError(N_("A name has at most %(n)s characters."), field="name", n=120)
     if db.session.execute(db.select(User.id).filter_by(email=email)).first():
         raise AccountError(N_("A user with this email exists already."), field="email")
-    _check_password(password, "password")
+    _check_password(password, "password", email=email)
     roles = _check_roles(organisation, roles)
     user = User(email=email, name=name, password_hash=hash_password(password),
                 organisation=organisation, session_token=secrets.token_hex(16),
@@ -158,7 +161,7 @@ def set_active(user: User, active: bool, *, actor) -> User:
 def change_password(user: User, *, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current or ""):
         raise AccountError(N_("The current password is wrong."), field="current")
-    _check_password(new, "new")
+    _check_password(new, "new", email=user.email)
     if verify_password(user.password_hash, new):
         raise AccountError(N_("The new password must differ from the current one."), field="new")
     user.password_hash = hash_password(new)
@@ -183,13 +186,36 @@ class SignInRefused(Exception):
         self.throttled = throttled
 
 
-def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: int) -> User:
-    """The user for these credentials, or ``SignInRefused`` (audited either way)."""
+def _counter(key: str, now: dt.datetime, window: dt.timedelta) -> LoginThrottle:
+    """The failure counter under ``key``, restarted when its window has passed."""
+    row = db.session.get(LoginThrottle, key) or LoginThrottle(key=key, failures=0, window_start=now)
+    if row.window_start < now - window:
+        row.failures, row.window_start, row.locked_until = 0, now, None
+    return row
+
+
+def _locked(row: LoginThrottle | None, now: dt.datetime) -> bool:
+    return row is not None and row.locked_until is not None and row.locked_until > now
+
+
+def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: int,
+                 address: str | None = None, max_address_failures: int = 20) -> User:
+    """The user for these credentials, or ``SignInRefused`` (audited either way).
+
+    Failures are counted per account and per client address (password spraying: one guess at
+    each of many accounts); a counter expires ``lock_minutes`` after its first failure, so nobody
+    is locked out for good, and a victim signing in from elsewhere is not held up by an
+    attacker's address.  Successes count nothing.  Counters live in the database, so every
+    worker sees them."""
     key = (email or "").strip().lower()[:254]
+    addr_key = f"addr:{address}"[:254] if address else None
     now = utcnow()
+    window = dt.timedelta(minutes=lock_minutes)
     throttle = db.session.get(LoginThrottle, key)
-    if throttle is not None and throttle.locked_until and throttle.locked_until > now:
-        record_now("auth.sign_in_throttled", actor_email=key)
+    by_address = db.session.get(LoginThrottle, addr_key) if addr_key else None
+    if _locked(throttle, now) or _locked(by_address, now):
+        record_now("auth.sign_in_throttled", actor_email=key,
+                   details={"by": "account" if _locked(throttle, now) else "address"})
         raise SignInRefused(throttled=True)
     user = db.session.execute(db.select(User).filter_by(email=key)).scalar_one_or_none()
     ok = verify_password(user.password_hash if user else None, password or "")
@@ -198,26 +224,42 @@ def authenticate(email: str, password: str, *, max_failures: int, lock_minutes: 
             db.session.delete(throttle)
         record("auth.sign_in", actor=user, object_type="user", object_id=user.id)
         return user
-    throttle = throttle or LoginThrottle(key=key, failures=0, window_start=now)
-    if throttle.window_start < now - dt.timedelta(minutes=lock_minutes):
-        throttle.failures, throttle.window_start, throttle.locked_until = 0, now, None
-    throttle.failures += 1
-    if throttle.failures >= max_failures:
-        throttle.locked_until = now + dt.timedelta(minutes=lock_minutes)
-    db.session.add(throttle)
+    counters = [(_counter(key, now, window), max_failures)]
+    if addr_key:
+        counters.append((_counter(addr_key, now, window), max_address_failures))
+    for row, limit in counters:
+        row.failures += 1
+        if row.failures >= limit:
+            row.locked_until = now + window
+        db.session.add(row)
     # The request answers 401 and its unit of work rolls back: the failure counts anyway.
-    record_now("auth.sign_in_failed", bookkeeping=(throttle,), actor_email=key, object_type="user",
-               object_id=user.id if user else None, details={"failures": throttle.failures})
+    record_now("auth.sign_in_failed", bookkeeping=tuple(row for row, _ in counters), actor_email=key,
+               object_type="user", object_id=user.id if user else None,
+               details={"failures": counters[0][0].failures})
     raise SignInRefused()
 
 
 def end_sessions(user: User) -> None:
     """End every open session of ``user`` on the server (a new session generation)."""
     user.session_token = secrets.token_hex(16)
+    user.ended_sessions = None  # the new generation ends those too
 
 
-def sign_out(user: User) -> None:
+# At most this many signed-out sessions are remembered per user; past that, signing out ends
+# every session of the user (a new generation) and the list starts again.
+ENDED_SESSIONS_KEPT = 50
+
+
+def sign_out(user: User, session_id: str | None = None, expires_at: float | None = None) -> None:
     """Signing out ends the session on the server: a copy of its cookie opens nothing after.
-    (The generation is per user, so the user's other sessions end too.)"""
-    end_sessions(user)
+    With ``session_id`` (the session's own id, and when it would expire anyway) only that
+    session ends and the user's other sessions stay open; without one, every session ends."""
+    now = time.time()
+    ended = {sid: until for sid, until in loader.ended_sessions(user).items()
+             if isinstance(until, (int, float)) and until > now}
+    if session_id and expires_at and len(ended) < ENDED_SESSIONS_KEPT:
+        ended[session_id] = expires_at
+        user.ended_sessions = json.dumps(ended, sort_keys=True)
+    else:
+        end_sessions(user)
     record("auth.sign_out", actor=user, object_type="user", object_id=user.id)

@@ -25,7 +25,23 @@ def verify() -> None:
         click.echo(f"audit log intact: {result.verified} events verified in {elapsed:.2f}s ({rate})")
         if result.head:
             click.echo(f"head hash: {result.head}")
+        _verify_ledgers()
         return
     click.echo(f"audit log NOT intact: event {result.first_bad}: {result.problem} "
                f"({result.verified} events before it verified)", err=True)
     sys.exit(1)
+
+
+def _verify_ledgers() -> None:
+    """Ledgers kept beside the log whose submissions the log hashes (e.g. unit events):
+    ``app.extensions["audit.ledgers"]`` maps a name to a check returning (ok, lines)."""
+    from flask import current_app
+
+    failed = False
+    for name, check in current_app.extensions.get("audit.ledgers", {}).items():
+        ok, lines = check()
+        for line in lines:
+            click.echo(f"{name}: {line}", err=not ok)
+        failed = failed or not ok
+    if failed:
+        sys.exit(1)

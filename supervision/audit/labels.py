@@ -40,6 +40,26 @@ ACTION_LABELS = {
     "export.download": N_("Export downloaded"),
     "job.retry": N_("Job retried"),
     "decision.issue": N_("Decision issued"),
+    "audit.restore_accepted": N_("Restore behind the published checkpoint accepted"),
+    "deadline.reminder": N_("Deadline reminder sent"),
+    "decision.challenge_outcome": N_("Reconsideration or litigation outcome recorded"),
+    "decision.legal_basis": N_("Legal basis of a decision kind changed"),
+    "document.damaged": N_("Damaged file refused"),
+    "document.fixity_check": N_("Stored files checked"),
+    "legal.instrument": N_("Legal instrument changed"),
+    "legal.provision": N_("Legal provision changed"),
+    "notification.read": N_("Notification marked read"),
+    "notification.read_all": N_("All notifications marked read"),
+    "service.consent": N_("Consent to electronic service given"),
+    "service.consent_withdrawn": N_("Consent to electronic service withdrawn"),
+    "service.record": N_("Service recorded"),
+    "user.password_reset": N_("Password reset"),
+    "user.password_reset_forced": N_("Password reset required by an administrator"),
+    "user.password_reset_requested": N_("Password reset requested"),
+    "user.recovery_code_used": N_("Recovery code used"),
+    "user.recovery_codes_renewed": N_("Recovery codes renewed"),
+    "user.two_factor_disabled": N_("Two-factor sign-in turned off"),
+    "user.two_factor_enabled": N_("Two-factor sign-in turned on"),
     "case.role_add": N_("Person attached to the case"),
     "case.role_end": N_("Person's role on the case ended"),
     "case.link": N_("Cases linked"),
@@ -75,6 +95,27 @@ class EventText:
     from_state: str | None
     to_state: str | None
     roles: str
+
+
+# What an event is about, for the shared kinds of object; others show their machine name.
+OBJECT_LABELS = {
+    "case": N_("Case"), "user": N_("User"), "document": N_("Document"), "decision": N_("Decision"),
+    "organisation": N_("Organisation"), "job": N_("Job"), "deadline": N_("Deadline"),
+    "case_role": N_("Person on a case"), "certificate": N_("Certificate"), "expert": N_("Expert"),
+    "api_token": N_("API token"),
+}
+
+
+def known_actions() -> dict[str, str]:
+    """Every action with a label: the shared ones and those the installed case types name."""
+    return {**ACTION_LABELS, **_installed_labels()}
+
+
+def object_label(object_type: str | None) -> str:
+    if not object_type:
+        return ""
+    text = OBJECT_LABELS.get(object_type)
+    return label(text) if text else object_type
 
 
 def action_label(action: str) -> str:

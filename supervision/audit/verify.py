@@ -53,7 +53,7 @@ class VerifyResult:
 
 def _expected_text(row: Sequence[Any]) -> str | None:
     """The canonical text the stored fields of ``row`` must have been hashed as."""
-    doc = dict(zip(_ROW_FIELDS, row))
+    doc = dict(zip(_ROW_FIELDS, row, strict=False))
     ts = row[CREATED_AT]
     try:
         if isinstance(ts, str):

@@ -4,43 +4,35 @@ Both pages only read: verification re-checks the stored log and changes nothing.
 """
 from __future__ import annotations
 
-import re
-
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, render_template, request
+from flask_babel import gettext as _
 
 from supervision import policies
-from supervision.accounts.models import Organisation
-from supervision.audit.labels import describe
-from supervision.audit.models import AuditEvent
+from supervision.audit import queries
+from supervision.audit.labels import describe, object_label
 from supervision.audit.verify import verify_database
-from supervision.extensions import db
+from supervision.cases import types
+from supervision.core.i18n import label
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-PAGE = 100
-# Sequence numbers are 64-bit at most; anything else in ``before`` is ignored (newest page).
-_SEQ_RE = re.compile(r"[1-9][0-9]{0,17}")
-
-
-def _before() -> int | None:
-    raw = request.args.get("before", "").strip()
-    return int(raw) if _SEQ_RE.fullmatch(raw) else None
+PAGE = queries.PAGE
 
 
 @bp.route("/")
 @policies.policy(policies.AUDIT_READERS)
 def index():
-    before = _before()
-    q = db.select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(PAGE)
-    if before is not None:
-        q = q.where(AuditEvent.seq < before)
-    events = db.session.execute(q).scalars().all()
-    org_ids = {e.organisation_id for e in events if e.organisation_id is not None}
-    orgs = {o.id: o for o in db.session.execute(
-        db.select(Organisation).where(Organisation.id.in_(org_ids))).scalars()} if org_ids else {}
-    rows = [(e, describe(e), orgs.get(e.organisation_id)) for e in events]
-    older = events[-1].seq if events and events[-1].seq > 1 else None
-    return render_template("audit/index.html", rows=rows, older=older, page=PAGE,
-                           paged=before is not None)
+    filters = queries.filters_from(request.args)
+    if "date" in filters.problems:
+        flash(_("A date could not be read (use YYYY-MM-DD): it was left out."), "error")
+    if "action" in filters.problems:
+        flash(_("Unknown action: all actions are shown."), "error")
+    found = queries.page(filters)
+    rows = [(e, describe(e), found.orgs.get(e.organisation_id), found.users.get(e.actor_id),
+             found.cases.get(e.case_id)) for e in found.events]
+    return render_template("audit/index.html", rows=rows, older=found.older, page=PAGE, filters=filters,
+                           paged=filters.before is not None, actions=queries.action_choices(),
+                           users=found.users, object_label=object_label,
+                           workflow_labels={name: label(ct.label) for name, ct in types.installed().items()})
 
 
 @bp.route("/verify")

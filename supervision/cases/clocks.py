@@ -177,22 +177,23 @@ def describe(case: Case, cal: WorkCalendar | None = None,
              now: dt.datetime | None = None) -> list[DeadlineView]:
     """The case's open deadlines, nearest first, with what is left of each."""
     cal, now = cal or current_calendar(), _utc(now)
-    out = []
-    for d in open_deadlines(case):
-        ref = d.paused_at or now
-        if d.unit == periods.HOURS:
-            due: dt.date | dt.datetime = to_local(d.due_at)
-            text = f"{due:%Y-%m-%d %H:%M}"
-            seconds = (d.due_at - ref).total_seconds()
-            left = math.ceil(seconds / 3600) if seconds > 0 else -math.ceil(-seconds / 3600)
-        else:
-            due, text = d.due_date, d.due_date.isoformat()
-            left = (cal.working_days_between(local_date(ref), d.due_date)
-                    if d.unit == periods.WORKING_DAYS else (d.due_date - local_date(ref)).days)
-        out.append(DeadlineView(d.name, d.label, d.kind, d.unit, due, text, left,
-                                d.status == PAUSED, d.status == RUNNING and ref >= d.due_at,
-                                d.estimated))
-    return out
+    return [view(d, cal, now) for d in open_deadlines(case)]
+
+
+def view(d: Deadline, cal: WorkCalendar, now: dt.datetime) -> DeadlineView:
+    """One open deadline with what is left of it (in its own unit) at ``now``."""
+    ref = d.paused_at or now
+    if d.unit == periods.HOURS:
+        due: dt.date | dt.datetime = to_local(d.due_at)
+        text = f"{due:%Y-%m-%d %H:%M}"
+        seconds = (d.due_at - ref).total_seconds()
+        left = math.ceil(seconds / 3600) if seconds > 0 else -math.ceil(-seconds / 3600)
+    else:
+        due, text = d.due_date, d.due_date.isoformat()
+        left = (cal.working_days_between(local_date(ref), d.due_date)
+                if d.unit == periods.WORKING_DAYS else (d.due_date - local_date(ref)).days)
+    return DeadlineView(d.name, d.label, d.kind, d.unit, due, text, left,
+                        d.status == PAUSED, d.status == RUNNING and ref >= d.due_at, d.estimated)
 
 
 # -- the workflow table's clocks ---------------------------------------------------------------
@@ -224,7 +225,7 @@ def on_enter(case: Case, wf: Workflow, dest: str, *, cal: WorkCalendar | None = 
             if start_at is not None:
                 deadlines.append(_new(case, rule(case.case_type, state.clock), _utc(start_at),
                                       DeadlineKind.STATUTORY.value, cal))
-    elif state.pauses is not None:
+    if state.pauses is not None:  # a state may run its own clock and stop another (expert review)
         d = current.get(state.pauses)
         if d is not None and d.status == RUNNING:
             _pause(case, d, dest, now)
@@ -259,7 +260,8 @@ def _pause(case: Case, d: Deadline, state: str, now: dt.datetime) -> None:
 
 
 def _resume(d: Deadline, cal: WorkCalendar, now: dt.datetime) -> None:
-    assert d.paused_at is not None
+    if d.paused_at is None:  # pragma: no cover - only a paused deadline is resumed
+        raise ValueError(f"deadline {d.id} is not paused")
     taken = periods.lost(d.unit, d.paused_at, now, cal)
     due = periods.extend(periods.Due(d.due_at, d.due_date, d.estimated), d.unit, taken, cal)
     d.due_at, d.due_date, d.estimated = due.at, due.day, due.estimated
@@ -271,6 +273,20 @@ def _resume(d: Deadline, cal: WorkCalendar, now: dt.datetime) -> None:
 
 
 # -- services ----------------------------------------------------------------------------------
+
+
+def extend(case: Case, name: str, length: int, *, cal: WorkCalendar | None = None) -> Deadline:
+    """Move the open deadline ``name`` ``length`` units (of its own) later: a statutory extension
+    (行政许可法 Art. 42 ¶1).  The firing that extends it records the audit event."""
+    d = find(case, name)
+    if d is None:
+        raise ClockError(f"case {case.id} has no open deadline {name!r}")
+    due = periods.extend(periods.Due(d.due_at, d.due_date, d.estimated), d.unit, length, cal or current_calendar())
+    d.due_at, d.due_date, d.estimated = due.at, due.day, due.estimated
+    if d.length is not None:
+        d.length += length
+    sync(case)
+    return d
 
 
 def start(case: Case, name: str, *, at: dt.datetime, actor,

@@ -18,5 +18,5 @@ def load_case(case_id: int) -> Case:
     case = db.session.get(Case, case_id) if 0 < case_id <= MAX_ID else None
     if case is None:
         abort(404)
-    policies.authorize(policies.can_view_case(current_user, case), case)
+    policies.authorize(policies.can_view_case(current_user, case), case)  # a firm's draft: 404
     return case

@@ -20,6 +20,13 @@ class Case(db.Model):
         # The case list of a department in its default order (due date, then newest) is a range
         # of this index; it also serves every lookup by department alone.
         Index("ix_cases_department_due", "department_id", "due_date", "id"),
+        # The queue's tabs and sorts (supervision.workbench), each one index range: "mine" and
+        # the officers' workload; "unassigned"; "awaiting approval"; last activity; age.
+        Index("ix_cases_assignee_due", "assignee_id", "due_date", "id"),
+        Index("ix_cases_department_assignee_due", "department_id", "assignee_id", "due_date", "id"),
+        Index("ix_cases_department_proposed", "department_id", "proposed_by_id"),
+        Index("ix_cases_department_updated", "department_id", "updated_at", "id"),
+        Index("ix_cases_department_created", "department_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,6 +150,12 @@ class DeadlineKind(str, enum.Enum):
     OTHER = "other"
 
 
+def deadline_tag(kind: str) -> str:
+    """The tag a deadline's notification events carry (``deadline.overdue``, ``deadline.due_soon``):
+    its kind, apart from the transitions' tags (a report *submitted* is tagged ``report``)."""
+    return f"deadline:{kind}"
+
+
 class DeadlineStatus(str, enum.Enum):
     RUNNING = "running"
     PAUSED = "paused"
@@ -198,6 +211,7 @@ class Deadline(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=DeadlineStatus.RUNNING.value)
     on_expiry: Mapped[str | None] = mapped_column(String(48))   # the trigger the timer fires
     flagged_overdue_at: Mapped[dt.datetime | None]
+    reminded_at: Mapped[dt.datetime | None]     # the reminder before the due date went out
     closed_at: Mapped[dt.datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 

@@ -47,16 +47,19 @@ class Timeline:
 
 
 def timeline(case: Case, *, include_reads: bool, before: int | None = None,
-             limit: int = TIMELINE_PAGE) -> Timeline:
+             limit: int = TIMELINE_PAGE, hide_experts: bool = False) -> Timeline:
     """The case's events, newest ``limit`` first fetched (a busy case has thousands of reads),
-    shown oldest first; only the columns shown are loaded."""
+    shown oldest first; only the columns shown are loaded.  ``hide_experts``: leave out the
+    expert pool's events and the experts' case roles (a firm is not told who was drawn)."""
     wf = workflow_of(case)
-    cols = (AuditEvent.seq, AuditEvent.created_at, AuditEvent.action, AuditEvent.actor_email,
+    cols = (AuditEvent.seq, AuditEvent.created_at, AuditEvent.action, AuditEvent.actor_email, AuditEvent.actor_id,
             AuditEvent.trigger, AuditEvent.from_state, AuditEvent.to_state, AuditEvent.reason,
             AuditEvent.details)
     where = [AuditEvent.case_id == case.id]
     if not include_reads:
         where.append(AuditEvent.action.not_in(["document.download", "access.denied"]))
+    if hide_experts:
+        where.append(AuditEvent.action.not_like("expert.%"))
     total = db.session.execute(db.select(db.func.count()).select_from(AuditEvent).where(*where)).scalar_one()
     if before is not None:
         where.append(AuditEvent.seq < before)
@@ -64,6 +67,7 @@ def timeline(case: Case, *, include_reads: bool, before: int | None = None,
         db.select(*cols).where(*where).order_by(AuditEvent.seq.desc()).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit][::-1]
+    names = _names({ev.actor_id for ev in rows if ev.actor_id is not None})
     out = []
     for ev in rows:
         if ev.action == "case.transition":
@@ -72,14 +76,26 @@ def timeline(case: Case, *, include_reads: bool, before: int | None = None,
         else:
             what = action_label(ev.action)
         comment = None
-        if ev.details:
-            comment = json.loads(ev.details).get("comment")
+        details = json.loads(ev.details) if ev.details else {}
+        if hide_experts and ev.action.startswith("case.role_") and details.get("role") == "expert":
+            continue
+        comment = details.get("comment")
         out.append(TimelineEntry(
-            ev.seq, ev.created_at, (_("System") if ev.actor_email == "system" else ev.actor_email or _("Public")), what,
+            ev.seq, ev.created_at, (_("System") if ev.actor_email == "system"
+                                    else names.get(ev.actor_id) or ev.actor_email or _("Public")), what,
             label(wf.state_label(ev.from_state)) if ev.from_state else None,
             label(wf.state_label(ev.to_state)) if ev.to_state else None,
             ev.reason or comment))
     return Timeline(out, out[0].seq if more and out else None, total)
+
+
+def _names(user_ids: set[int]) -> dict[int, str]:
+    """The names of the people on one page of the timeline (one query)."""
+    from supervision.accounts.models import User
+
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(user_ids))).all())
 
 
 def actions(case: Case, user):
@@ -101,3 +117,33 @@ def days_left_text(case: Case, cal: WorkCalendar) -> str:
     if case.due_estimated:
         text += " " + _("(estimated calendar)")
     return text
+
+
+@dataclass(frozen=True)
+class Todo:
+    """What the firm is asked now: the regulator's question and the actions that answer it."""
+
+    question: str | None   # the text of the request that put the case where it is
+    asked_by: str          # the action's label (translated)
+    asked_at: object
+    answers: list          # the (transition, refusals) pairs tagged as answers
+
+
+ANSWER = "answer"  # the transition tag of a firm's answer to a request
+
+
+def firm_todo(case: Case, actions) -> Todo | None:
+    """The firm's to-do box: the answers it may give now, quoting the request they answer
+    (the firing that brought the case into its current state)."""
+    answers = [(tr, refusals) for tr, refusals in actions if ANSWER in tr.tags]
+    if not answers:
+        return None
+    ev = db.session.execute(
+        db.select(AuditEvent.trigger, AuditEvent.from_state, AuditEvent.reason, AuditEvent.created_at)
+        .where(AuditEvent.case_id == case.id, AuditEvent.action == "case.transition",
+               AuditEvent.to_state == case.state)
+        .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    if ev is None:
+        return Todo(None, "", None, answers)
+    rows = workflow_of(case).rows(ev.from_state or "", ev.trigger) if ev.trigger else []
+    return Todo(ev.reason, label(rows[0].label) if rows else "", ev.created_at, answers)

@@ -124,10 +124,16 @@ def refusals(case: Case, trigger: str, actor, ctx: Context) -> list[str]:
     return reasons
 
 
+FACTS_CHANGED = N_("The facts changed after the draft decision was shown: read the new draft and approve again.")
+
+
 def fire(case: Case, trigger: str, *, actor, expected_version: int | None = None,
-         **inputs: Any) -> Case:
+         previewed_facts: str | None = None, **inputs: Any) -> Case:
     """Fire ``trigger`` on ``case`` for ``actor`` (``None``: a member of the public) with the
-    inputs the transition declares.  Flushes; the caller's unit of work commits."""
+    inputs the transition declares.  Flushes; the caller's unit of work commits.
+
+    ``previewed_facts``: for an approval, the facts hash the approver's draft decision showed;
+    the approval is refused when the facts differ now (it signs what was previewed)."""
     ct = case_type_of(case)
     wf = workflow_of(case)
     if expected_version is not None and expected_version != case.version:
@@ -141,9 +147,14 @@ def fire(case: Case, trigger: str, *, actor, expected_version: int | None = None
     inputs = {k: v for k, v in inputs.items() if v is not None}
     ctx = context_for(case, actor, inputs)
     reasons = refusals(case, trigger, actor, ctx)
+    params = {"name": case.assignee.name if case.assignee else ""}
+    if not reasons:  # the decisions it would issue may be issued (legal basis adopted)
+        reasons = _issuing_refusals(case, ct, wf, trigger, ctx, params)
+    if not reasons and previewed_facts is not None and rows[0].kind == APPROVAL \
+            and _approved_facts(case) != _approved_facts_of(previewed_facts):
+        reasons = [FACTS_CHANGED]
     if reasons:
-        raise TransitionRefused(reasons, forbidden=reasons == [ROLE_REFUSED],
-                                params={"name": case.assignee.name if case.assignee else ""})
+        raise TransitionRefused(reasons, forbidden=reasons == [ROLE_REFUSED], params=params)
     try:
         _apply(case, ct, wf, trigger, actor, rows[0], ctx, inputs)
     except StaleDataError as err:  # the case row changed underneath (optimistic lock)
@@ -160,6 +171,9 @@ def _apply(case: Case, ct: types.CaseType, wf: Workflow, trigger: str, actor, fi
         _set_assignee(case, actor, actor, "case.claim", source="claim")
     from_state = case.state
     row = wf.fire(case, trigger, ctx)
+    # An approval records the hash of the facts it approved: a decision signed later on it
+    # (after a public notice) must rest on exactly these facts.
+    approved = _approved_facts(case) if row.kind == APPROVAL else None
     # Every firing updates the case row, even one that stays in its state (a statement of
     # defence): that bumps the version, so the UPDATE takes the optimistic lock.
     case.updated_at = utcnow()
@@ -172,13 +186,19 @@ def _apply(case: Case, ct: types.CaseType, wf: Workflow, trigger: str, actor, fi
     firing = types.Firing(trigger, from_state, case.state, inputs, ctx.facts)
     for effect in ct.effects.get(trigger, ()):
         effect(case, actor, firing)
-    _issue_decisions(case, ct, actor, firing)
+    if from_state == wf.initial and row.dest != from_state:
+        _arrived(case)
+    _issue_decisions(case, ct, actor, firing, approved)
     db.session.flush()  # the case row (optimistic lock) before the audit log's lock
+    details = _details(inputs)
+    if approved is not None:
+        details = {**(details or {}), **approved}
     record(
         "case.transition", actor=actor, case=case, object_type="case", object_id=case.id,
         workflow=wf.name, workflow_version=case.workflow_version, trigger=trigger,
         from_state=from_state, to_state=case.state,
-        reason=inputs.get("reason") or inputs.get("comment"), details=_details(inputs),
+        reason=inputs.get("reason") or inputs.get("comment") or inputs.get("opinion") or _listed(inputs),
+        details=details,
     )
     _notify(case, ct, "case.transition", actor, trigger=trigger, from_state=from_state,
             to_state=case.state, tags=row.tags | ({row.kind} if row.kind else set()),
@@ -202,18 +222,56 @@ def _store_uploads(case: Case, actor, row: Transition, inputs: dict[str, Any]) -
     return out
 
 
-def _issue_decisions(case: Case, ct: types.CaseType, actor, firing: types.Firing) -> None:
+def _issuing_refusals(case: Case, ct: types.CaseType, wf: Workflow, trigger: str, ctx: Context,
+                      params: dict[str, Any]) -> list[str]:
+    """Why a decision this firing would issue may not be issued (e.g. in production on a legal
+    basis that is not adopted); checked before anything changes."""
+    row = wf.route(case.state, trigger, ctx)
+    if row is None:
+        return []
+    from supervision.decisions.bases import issuing_refusal
+
+    out = []
+    for kind in ct.decision_kinds:
+        why = issuing_refusal(kind.key) if kind.issued_by(trigger, row.dest) else None
+        if why is not None:
+            out.append(why[0])
+            params.update(why[1])
+    return out
+
+
+def _listed(inputs: dict[str, Any]) -> str | None:
+    """The items of a list input (a supplement notice's), one per line, as the firing's text."""
+    lists = [v for v in inputs.values() if isinstance(v, (list, tuple))]
+    return "\n".join(str(v) for v in lists[0]) if lists else None
+
+
+def _approved_facts(case: Case) -> dict[str, str]:
+    from supervision.decisions.services import APPROVED_FACTS, facts_sha256
+
+    return {APPROVED_FACTS: facts_sha256(case)}
+
+
+def _approved_facts_of(sha256: str) -> dict[str, str]:
+    from supervision.decisions.services import APPROVED_FACTS
+
+    return {APPROVED_FACTS: sha256}
+
+
+def _issue_decisions(case: Case, ct: types.CaseType, actor, firing: types.Firing,
+                     approved: dict[str, str] | None) -> None:
     """The decisions and notices this transition issues (the case type's decision kinds)."""
     kinds = [k for k in ct.decision_kinds if k.issued_by(firing.trigger, firing.to_state)]
     if not kinds:
         return
     from flask import current_app
 
-    from supervision.decisions.services import document_facts, issue_decision
+    from supervision.decisions.services import APPROVED_FACTS, document_facts, issue_decision
 
     for kind in kinds:
         issue_decision(case, kind.key, actor=actor, facts=document_facts(kind, case, firing),
-                       language=current_app.config.get("DECISION_LANGUAGE", "zh"))
+                       language=current_app.config.get("DECISION_LANGUAGE", "zh"),
+                       approved_facts=(approved or {}).get(APPROVED_FACTS))
 
 
 def _details(inputs: dict[str, Any]) -> dict[str, Any] | None:
@@ -226,6 +284,8 @@ def _details(inputs: dict[str, Any]) -> dict[str, Any] | None:
             out[f"{key}_id"] = getattr(value, "id", None)
         elif key == "comment":
             out["comment"] = str(value)
+        elif isinstance(value, (list, tuple)):
+            out[key] = [str(v) for v in value]
         else:
             out[key] = value if isinstance(value, (str, int, float, bool)) else str(value)
     return out or None
@@ -270,6 +330,26 @@ def assign(case: Case, *, actor, assignee, expected_version: int | None = None) 
         raise TransitionRefused([N_("Choose an officer of the case's department.")])
     _check_version(case, expected_version)
     return _set_assignee(case, actor, assignee, "case.assign", source="assign")
+
+
+def assign_by_rule(case: Case, *, assignee, rule: str) -> Case:
+    """The platform hands ``case`` to ``assignee`` by a configured rule (e.g. round robin):
+    audited as an assignment by the system, with the rule as its source."""
+    from supervision.core.actors import SYSTEM
+
+    if assignee is None or not assignee.active or "officer" not in policies.case_roles(assignee, case):
+        raise TransitionRefused([N_("Choose an officer of the case's department.")])
+    return _set_assignee(case, SYSTEM, assignee, "case.assign", source=rule)
+
+
+def _arrived(case: Case) -> None:
+    """A case left its workflow's first state (it reached its department): the hooks other
+    packages installed (``app.extensions["case_arrivals"]``, e.g. round robin) run now."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        for hook in current_app.extensions.get("case_arrivals", ()):
+            hook(case)
 
 
 def _check_version(case: Case, expected_version: int | None) -> None:

@@ -23,7 +23,7 @@ from flask.cli import with_appcontext
 
 from supervision.audit.services import record
 from supervision.cases import clocks
-from supervision.cases.models import Case, Deadline
+from supervision.cases.models import Case, Deadline, deadline_tag
 from supervision.core import uow
 from supervision.core.actors import SYSTEM
 from supervision.core.database import is_postgres, lock_for_writing
@@ -124,7 +124,8 @@ def _flag(d: Deadline, case: Case, now: dt.datetime, extra: dict | None = None) 
     # Those who owe or handle it are told (the case type's notification table decides who).
     from supervision.cases import services  # the engine imports this package's clocks
 
-    services.notify_event(case, "deadline.overdue", SYSTEM, params={"deadline": d.name})
+    services.notify_event(case, "deadline.overdue", SYSTEM, tags=frozenset({deadline_tag(d.kind)}),
+                          params={"deadline": d.name, "due": d.due_date.isoformat()})
 
 
 # -- scheduling --------------------------------------------------------------------------------
@@ -159,3 +160,6 @@ def install(app: Flask) -> None:
         group = click.Group("cases", help="Cases.")
         app.cli.add_command(group)
     group.add_command(tick_command)
+    from supervision.cases import reminders
+
+    reminders.install(app, group)  # the reminder before a due item falls due

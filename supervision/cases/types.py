@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from flask import Blueprint, Flask, current_app
 
-from supervision.core.navigation import NavItem, add_nav, add_public_link
+from supervision.core.navigation import NavItem, PortalTab, add_nav, add_portal_tab, add_public_link
 from workflows.base import Workflow
 
 Facts = Callable[[Any, Any], dict[str, Any]]          # (case, actor) -> facts for the guards
@@ -75,12 +75,43 @@ class QueueColumn:
 
 
 @dataclass(frozen=True)
+class QueueSubject:
+    """What the regulators' queue shows, filters and searches of a case type's subject, as SQL
+    on ``Case`` (``supervision.workbench`` reads it; nothing is copied onto the case row).
+
+    ``model()`` and ``tier()`` return correlated scalar subqueries (the robot model's name, the
+    tier in force); ``search(term)`` a condition on ``Case`` for the cases a free-text term names
+    beyond their number and firm (a model's name or code, a unit's code).  ``tier_is(n)`` is the
+    tier filter as a condition on ``Case`` read from the column the tier is stored in, through an
+    index (``Case.id IN (...)``), so that filtering does not evaluate ``tier()`` row by row."""
+
+    model: Callable[[], Any] | None = None
+    tier: Callable[[], Any] | None = None
+    search: Callable[[str], Any] | None = None
+    tier_is: Callable[[int], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a figure covers (Asia/Shanghai dates, both ends included; None: open)."""
+
+    start: Any = None
+    end: Any = None
+
+
+@dataclass(frozen=True)
 class Statistic:
-    """A figure a case type contributes to the dashboard: ``compute()`` -> rows of (label, n)."""
+    """A figure a domain contributes: ``compute(period)`` -> rows of (label, n), a label being
+    an N_-marked msgid or plain text (a code).  ``scope``: ``dashboard`` (the regulators'
+    dashboard) or ``industry`` (the Art. 33 statistics page, exported as CSV and XLSX).
+    ``periodic``: the figure counts what happened in the period (else it is a snapshot of now,
+    and the period is ignored)."""
 
     name: str
     label: str
-    compute: Callable[[], Sequence[tuple[str, int]]]
+    compute: Callable[[Period], Sequence[tuple[str, int]]]
+    scope: str = "dashboard"
+    periodic: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,16 +126,22 @@ class CaseType:
     dossier_sections: Sequence[Callable[[Any], list[tuple[str, str]]]] = ()
     case_panels: Sequence[str] = ()                     # templates included on the case page
     register_sections: Sequence[RegisterSection] = ()
+    announcements: Sequence[Callable[[int], list]] = ()  # the register's feed: (limit) -> [public.feed.Announcement]
     navigation: Sequence[NavItem] = ()
     public_links: Sequence[NavItem] = ()
     queue_columns: Sequence[QueueColumn] = ()
+    queue_subject: QueueSubject | None = None           # the queue's model, tier and search
     statistics: Sequence[Statistic] = ()
+    portal_tabs: Sequence[PortalTab] = ()               # tabs of the firm's home page
     notification_rules: Sequence[Any] = ()              # notifications.rules.Rule rows
     labels: Mapping[str, str] = field(default_factory=dict)  # audit action -> N_-marked label
     demo: Callable[..., None] | None = None             # demo(people) after the base demo data
     blueprints: Sequence[Blueprint] = ()
     commands: Sequence[Any] = ()                        # click commands or groups
     template_globals: Mapping[str, Any] = field(default_factory=dict)
+    # experts-ui: the expert-review step's settings (``supervision.experts.step.ExpertReview``)
+    # for a workflow with states tagged ``expert_review``; None: no expert review.
+    expert_review: Any = None
 
     @property
     def name(self) -> str:
@@ -140,6 +177,8 @@ def install(app: Flask, names: Sequence[str | CaseType]) -> None:
             add_nav(app, item)
         for item in ct.public_links:
             add_public_link(app, item)
+        for tab in ct.portal_tabs:
+            add_portal_tab(app, tab)
         for bp in ct.blueprints:
             if bp.name not in app.blueprints:
                 app.register_blueprint(bp)

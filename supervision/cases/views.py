@@ -7,20 +7,22 @@ from flask_login import current_user
 
 from supervision import policies
 from supervision.accounts.models import User
-from supervision.cases import clocks, presenters, queries, services, types
+from supervision.cases import clocks, presenters, services, types
 from supervision.cases.loaders import load_case
-from supervision.cases.forms import DOCUMENT_CLASSIFICATIONS, ActionForm, AssignForm, FilterForm, VersionForm
+from supervision.cases.forms import DOCUMENT_CLASSIFICATIONS, ActionForm, AssignForm, VersionForm
 from supervision.cases.models import Case
 from supervision.core.errors import Conflict, render_error
 from supervision.core import security_log
 from supervision.core.forms import opts
 from supervision.core.i18n import label
-from supervision.core.timeutil import local_today
-from supervision.core.navigation import case_panels
+from supervision.core import uow
+from supervision.core.navigation import case_tabs
+from supervision.decisions import drafts as decision_drafts
 from supervision.documents.services import UploadRejected
 from supervision.documents.uploads import Upload
 from supervision.extensions import db
 from supervision.workdays.services import current_calendar
+from workflows.base import APPROVAL
 
 bp = Blueprint("cases", __name__)
 
@@ -29,6 +31,12 @@ bp = Blueprint("cases", __name__)
 def role_label(role: str) -> str:
     """The N_-marked name of a role someone holds on a case."""
     return presenters.ROLE_LABELS.get(role, role)
+
+
+@bp.app_template_global()
+def case_type_of(name: str) -> types.CaseType:
+    """The installed case type ``name`` (e.g. whether its cases belong to a firm)."""
+    return types.get(name)
 
 
 @bp.app_template_global()
@@ -44,55 +52,52 @@ def home():
         return redirect(url_for("admin.index"))
     if current_user.has_role("expert") and not current_user.has_role("officer", "approver", "auditor", "applicant"):
         return redirect(url_for("experts.assignments"))
+    if current_user.has_role("certifier") and not current_user.has_role("officer", "approver", "auditor", "applicant"):
+        return redirect(url_for("certificates.index"))
+    if policies.is_firm_user(current_user) and not current_user.has_role("officer", "approver", "auditor"):
+        return redirect(url_for("portal.index"))  # the firm's home page: what it owes, its tabs
     return redirect(url_for("cases.index"))
 
 
 @bp.route("/cases")
 @policies.policy(policies.CASE_WORKERS)
 def index():
-    form = FilterForm(request.args)
-    installed = types.installed().values()
-    form.case_type.choices = opts([("", _("All types"))] + [(ct.name, label(ct.label)) for ct in installed])
-    states: dict[str, str] = {}
-    for ct in installed:
-        for st in ct.workflow.states.values():
-            states.setdefault(st.name, label(st.label))
-    form.state.choices = opts([("", _("All states"))] + list(states.items()))
-    if not form.validate():
-        flash(_("Unknown filter; showing all cases."), "error")
-        form.case_type.data = form.state.data = ""
-        form.scope.data = "all"
-    page = request.args.get("page", 1, type=int)
-    listing = queries.case_list(current_user, case_type=form.case_type.data or None,
-                                state=form.state.data or None, scope=form.scope.data or "all",
-                                page=page)
-    cal = current_calendar()
-    return render_template("cases/index.html", listing=listing, rows=listing.rows, form=form,
-                           days_left=lambda c: presenters.days_left_text(c, cal),
-                           may_claim=lambda c: services.may_claim(current_user, c),
-                           wf=types.workflow, today=local_today(),
-                           pager_args={k: v for k, v in request.args.items() if k != "page"})
+    """The regulators' queue, or a firm's own cases (``supervision.workbench``)."""
+    from supervision.workbench.views import queue
+
+    return queue()
 
 
 @bp.route("/cases/<int:case_id>")
 @policies.policy(policies.CASE_WORKERS)
 def show(case_id: int):
-    case = load_case(case_id)
+    return _case_page(load_case(case_id))
+
+
+def _case_page(case: Case, *, status: int = 200, typed=None, trigger: str | None = None):
+    """The case page; after a refusal or a stale form (``status`` 409) it shows the case as it
+    is now with what the user typed for ``trigger`` put back in its form (``typed``)."""
     wf = services.workflow_of(case)
     cal = current_calendar()
     officers = _officers_of(case) if policies.can_assign_case(current_user, case) else []
     assign_form = AssignForm()
     assign_form.assignee_id.choices = opts((u.id, u.name) for u in officers)
+    actions = presenters.actions(case, current_user) if policies.can_act_on_case(current_user, case) else []
+    drafts = decision_drafts.drafts(case, current_user, actions) \
+        if policies.can_preview_draft(current_user, case) else {}
+    ct = services.case_type_of(case)
     return render_template(
-        "cases/show.html", case=case, wf=wf, state=wf.states[case.state],
-        actions=presenters.actions(case, current_user) if policies.can_act_on_case(current_user, case) else [],
+        "cases/show.html", case=case, wf=wf, state=wf.states[case.state], actions=actions,
         timeline=presenters.timeline(case, include_reads=current_user.is_regulator or current_user.has_role("auditor"),
-                                     before=_timeline_before()),
+                                     before=_timeline_before(), hide_experts=_hides_experts(case)),
         days_left=presenters.days_left_text(case, cal), action_form=ActionForm(),
         version_form=VersionForm(), assign_form=assign_form,
         can_claim=services.may_claim(current_user, case),
-        can_assign=bool(officers), extra=case_panels(services.case_type_of(case)),
-        links=services.links_of(case), people=_people_shown(case), deadlines=clocks.describe(case, cal))
+        can_assign=bool(officers), panels=case_tabs(ct), drafts=drafts,
+        proposal=decision_drafts.proposal_of(case) if drafts else None,
+        todo=presenters.firm_todo(case, actions) if policies.is_firm_user(current_user) else None,
+        typed=typed, typed_trigger=trigger, conflict=status == 409,
+        links=services.links_of(case), people=_people_shown(case), deadlines=clocks.describe(case, cal)), status
 
 
 def _timeline_before() -> int | None:
@@ -101,10 +106,16 @@ def _timeline_before() -> int | None:
     return value if value is not None and 0 < value < 2**53 else None
 
 
+def _hides_experts(case: Case) -> bool:
+    """A firm is not told which experts were drawn (Art. 8), unless its case type says so."""
+    ct = services.case_type_of(case)
+    return policies.is_firm_user(current_user) and not getattr(ct.expert_review, "firm_sees_names", False)
+
+
 def _people_shown(case: Case) -> list:
-    """The people on the case; a firm is not told which experts were drawn (Art. 8)."""
+    """The people on the case, without the drawn experts where the firm may not know them."""
     people = services.roles_on(case)
-    if policies.is_firm_user(current_user):
+    if _hides_experts(case):
         people = [p for p in people if p.role != "expert"]
     return people
 
@@ -118,28 +129,52 @@ def act(case_id: int):
     if not form.validate_on_submit():
         return render_error(400, _("The action could not be read. Reload the page and try again."))
     if form.version.data != case.version:
-        return render_error(409)
+        return _changed(case, form.trigger.data)
     wf = services.workflow_of(case)
     rows = wf.rows(case.state, form.trigger.data)
     if not rows:
         security_log.bypass_attempt(case_id=case.id, state=case.state, trigger=form.trigger.data)
         return render_error(400, _("This action is not possible in the case's current state."))
     action_label = label(rows[0].label)
+    previewed = _previewed(case, rows[0])
     try:
         services.fire(case, form.trigger.data, actor=current_user, expected_version=form.version.data,
-                      **_inputs(rows[0]))
+                      previewed_facts=previewed, **_inputs(rows[0]))
     except UploadRejected as err:
         flash(_(err.message, mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)), "error")
     except services.TransitionRefused as refused:
         if refused.forbidden:
             policies.deny(case, status=403)
+        if services.FACTS_CHANGED in refused.reasons:  # the draft is out of date: read it again
+            flash(label(services.FACTS_CHANGED), "error")
+            return _case_page(case, status=409, typed=request.form, trigger=form.trigger.data)
         for reason in refused.reasons:
             flash(label(reason, **refused.params), "error")
     except Conflict:
-        return render_error(409)
+        return _changed(case, form.trigger.data)
     else:
         flash(_("Done: %(action)s.", action=action_label), "success")
     return redirect(url_for("cases.show", case_id=case.id)), 303
+
+
+def _previewed(case: Case, row) -> str | None:
+    """The facts hash the approve form carried from the draft decision the approver was shown
+    ("" when the form had none: nothing was previewed, which never matches the facts)."""
+    if row.kind != APPROVAL or not decision_drafts.drafts(case, current_user, [(row, [])]):
+        return None
+    return request.form.get("previewed_facts", "")
+
+
+def _changed(case: Case, trigger: str | None = None):
+    """Someone else changed the case since the page was shown: the page as it is now (409),
+    the user's text kept in its form and nothing done."""
+    # The race was lost mid-write (or a flush failed and left the transaction inactive, as
+    # PostgreSQL's row-count check does): drop it before reading again.
+    if uow.pending_changes() or not db.session.is_active:
+        uow.rollback()
+    db.session.refresh(case)
+    flash(_("This case was changed by someone else. Reload the page and try again."), "error")
+    return _case_page(case, status=409, typed=request.form if trigger else None, trigger=trigger)
 
 
 def _inputs(row) -> dict:
@@ -152,6 +187,9 @@ def _inputs(row) -> dict:
             if upload is not None and upload.filename:
                 classification = request.form.get(f"{f.name}_classification") or "internal"
                 out[f.name] = Upload(upload.read(limit + 1), upload.filename, classification)
+        elif f.type == "list":
+            items = tuple(v.strip() for v in request.form.getlist(f.name) if v.strip())
+            out[f.name] = items or None
         else:
             value = (request.form.get(f.name) or "").strip()
             out[f.name] = value or None
@@ -169,7 +207,7 @@ def claim(case_id: int):
     try:
         services.claim(case, actor=current_user, expected_version=form.version.data)
     except Conflict:
-        return render_error(409)
+        return _changed(case)
     except services.TransitionRefused as refused:
         if refused.forbidden:
             return render_error(403, label(refused.reasons[0]))
@@ -195,7 +233,7 @@ def assign(case_id: int):
         services.assign(case, actor=current_user, assignee=db.session.get(User, form.assignee_id.data),
                         expected_version=form.version.data)
     except Conflict:
-        return render_error(409)
+        return _changed(case)
     except services.TransitionRefused as refused:
         flash(label(refused.reasons[0]), "error")
         return redirect(url_for("cases.show", case_id=case.id)), 303

@@ -71,6 +71,6 @@ def register(app: Flask) -> None:
         log.exception("unhandled error")
         try:
             uow.rollback()  # also drops what waited for a commit (a failed commit's callbacks)
-        except Exception:  # pragma: no cover - the session is already unusable
+        except Exception:  # pragma: no cover - the session is already unusable  # noqa: S110  # nosec B110
             pass
         return render_error(500)

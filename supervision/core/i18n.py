@@ -1,14 +1,18 @@
 """Language selection and translation helpers (Chinese by default, English complete).
 
-The user's stored choice wins, then the choice kept in the session (anonymous visitors),
-then ``Accept-Language``, then Chinese.
+A ``?lang=`` in the address wins for that page, and every link built on it carries it (a
+visitor switches language without a session, so public pages set no cookie); then the user's
+stored choice, then a choice kept in the session, then ``Accept-Language``, then Chinese.  The API (``/api/``) answers in the language of
+``Accept-Language`` alone, whoever is signed in in the same browser.
 """
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, gettext
+from markupsafe import Markup
 from flask_login import current_user
 
 from supervision.core.timeutil import to_local
@@ -16,6 +20,11 @@ from supervision.core.timeutil import to_local
 
 def select_locale() -> str:
     langs = current_app.config["LANGUAGES"]
+    if request and request.path.startswith("/api/"):  # a machine client: its Accept-Language only
+        return request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = asked_language()
+    if asked:
+        return asked
     user = current_user if current_user and current_user.is_authenticated else None
     if user is not None and getattr(user, "locale", None) in langs:
         return user.locale
@@ -24,6 +33,33 @@ def select_locale() -> str:
         return chosen
     best = request.accept_languages.best_match(langs) if request else None
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def asked_language() -> str | None:
+    """The language named by ``?lang=`` in this page's address, if it is one we speak."""
+    if not has_request_context():
+        return None
+    asked = request.args.get("lang")
+    return asked if asked in current_app.config["LANGUAGES"] else None
+
+
+def _carry_language(endpoint: str, values: dict) -> None:
+    """url_defaults: links built on a page opened with ``?lang=`` keep it."""
+    asked = asked_language()
+    if asked and endpoint != "static" and not endpoint.endswith(".static") and not endpoint.startswith("api."):
+        values.setdefault("lang", asked)
+
+
+def switch_language_url(code: str) -> str:
+    """This page's address in language ``code`` (other query parameters kept)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
+    return f"{request.path}?{urlencode(args)}"
+
+
+def keep_language() -> Markup:
+    """In a GET form (which drops its action's query): the page's ``?lang=``, if any."""
+    asked = asked_language()
+    return Markup('<input type="hidden" name="lang" value="{}">').format(asked) if asked else Markup("")
 
 
 def lang() -> str:
@@ -59,5 +95,7 @@ def format_date(d: dt.date | None) -> str:
 
 
 def install_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(label=label, pick=pick, lang=lang)
+    app.jinja_env.globals.update(label=label, pick=pick, lang=lang, switch_language_url=switch_language_url,
+                                 keep_language=keep_language)
+    app.url_defaults(_carry_language)
     app.jinja_env.filters.update(ts=format_ts, date=format_date, label=label)

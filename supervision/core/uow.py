@@ -12,6 +12,9 @@ once when it finished without error and rolls everything back otherwise:
 runner, waking the mail sender); a rollback drops it, so nothing leaves the process for a
 change that did not happen.
 
+``after_rollback(fn)`` queues ``fn`` to run if the unit of work rolls back instead (removing a
+file the failed work had just written to the document store), so nothing is left half-written.
+
 ``pending_changes()`` tells whether the session holds work of this unit that is not yet
 committed (added, changed or deleted objects, or anything already flushed); code that must
 commit on its own (``audit.services.record_now``) refuses to run over such work.
@@ -33,6 +36,7 @@ from supervision.extensions import db
 
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "supervision.after_commit"
+_AFTER_ROLLBACK = "supervision.after_rollback"
 _WROTE = "supervision.wrote"  # set by a flush or a DML statement, cleared when the transaction ends
 
 
@@ -71,6 +75,21 @@ def after_commit(fn: Callable[[], Any], *, once: bool = False) -> None:
         waiting.append(fn)
 
 
+_RESPONSE_HOOKS: list[Callable[[Any], None]] = []
+
+
+def before_response_commit(fn: Callable[[Any], None]) -> None:
+    """Register ``fn(response)``, called inside a request's unit of work just before a successful
+    response commits (the one-time form token notes where the submission led)."""
+    if fn not in _RESPONSE_HOOKS:
+        _RESPONSE_HOOKS.append(fn)
+
+
+def after_rollback(fn: Callable[[], Any]) -> None:
+    """Run ``fn`` if the current unit of work rolls back (never after a commit)."""
+    db.session.info.setdefault(_AFTER_ROLLBACK, []).append(fn)
+
+
 def commit() -> None:
     """Commit the session, then run what waited for the commit.  A concurrent change to a
     versioned row (optimistic lock) surfaces as ``Conflict``."""
@@ -82,6 +101,7 @@ def commit() -> None:
     except BaseException:  # nothing was committed: what waited for the commit never runs
         rollback()
         raise
+    db.session.info.pop(_AFTER_ROLLBACK, None)
     for fn in db.session.info.pop(_AFTER_COMMIT, []):
         try:
             fn()
@@ -91,7 +111,13 @@ def commit() -> None:
 
 def rollback() -> None:
     db.session.info.pop(_AFTER_COMMIT, None)
+    undo = db.session.info.pop(_AFTER_ROLLBACK, [])
     db.session.rollback()
+    for fn in undo:
+        try:
+            fn()
+        except Exception:
+            log.exception("after-rollback callback %r failed", fn)
 
 
 @contextmanager
@@ -114,6 +140,8 @@ def _in_unit_of_work(view: Callable) -> Callable:
             rollback()
             raise
         if response.status_code < 400:
+            for hook in _RESPONSE_HOOKS:
+                hook(response)
             commit()
         else:
             rollback()

@@ -1,4 +1,4 @@
-"""Formal decisions and notices (决定书/通知书), their gap-free number counters and legal bases."""
+"""Formal decisions and notices (决定书/通知书) and their gap-free number counters."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,6 +19,7 @@ class DecisionStatus(str, enum.Enum):
     REVOKED = "revoked"        # 吊销: taken away as a penalty
     RESCINDED = "rescinded"    # 撤销: the act itself was unlawful
     SUPERSEDED = "superseded"  # replaced or ended by a later decision
+    SET_ASIDE = "set_aside"    # set aside by a reconsideration body or a court (``outcomes``)
 
 
 STATUS_LABELS = {
@@ -26,6 +27,7 @@ STATUS_LABELS = {
     "revoked": N_("Revoked"),
     "rescinded": N_("Rescinded"),
     "superseded": N_("Superseded"),
+    "set_aside": N_("Set aside on reconsideration or by a court"),
 }
 
 
@@ -34,7 +36,7 @@ class Decision(db.Model):
 
     __tablename__ = "decisions"
     __table_args__ = (
-        CheckConstraint("status IN ('issued', 'revoked', 'rescinded', 'superseded')", name="status"),
+        CheckConstraint("status IN ('issued', 'revoked', 'rescinded', 'superseded', 'set_aside')", name="status"),
         CheckConstraint("language IN ('zh', 'en')", name="language"),
         CheckConstraint("serial >= 1", name="serial_positive"),
         UniqueConstraint("department_id", "kind", "year", "serial", name="uq_decision_serial"),
@@ -87,15 +89,3 @@ class DocumentCounter(db.Model):
     kind: Mapped[str] = mapped_column(String(48))
     year: Mapped[int]
     last_serial: Mapped[int] = mapped_column(default=0)
-
-
-class LegalBasis(db.Model):
-    """An administrator's wording of a decision kind's legal basis (overrides kinds.py)."""
-
-    __tablename__ = "decision_legal_bases"
-
-    kind: Mapped[str] = mapped_column(String(48), primary_key=True)
-    text_zh: Mapped[str] = mapped_column(Text)
-    text_en: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,4 +1,5 @@
-"""HTML → PDF with WeasyPrint, reading nothing but the app's own static files.
+"""HTML → PDF with WeasyPrint, reading nothing but the app's own static files, within a time and
+memory limit (``core.limited``: a child process, unless ``PDF_RENDER_ISOLATED`` is off).
 
 WeasyPrint would otherwise fetch any ``file:`` path or remote address a document names
 (STACK trap 7), so every render goes through ``RestrictedFetcher``.  The renderer also reports
@@ -18,6 +19,8 @@ from flask import current_app
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from supervision.core import limited
 
 PX_TO_PT = 0.75  # CSS px (1/96 in) to PDF points (1/72 in)
 
@@ -73,9 +76,20 @@ class Rendered:
 
 
 def render_pdf(html: str, *, pdf_variant: str | None = None) -> Rendered:
-    """Render ``html``; ``pdf_variant="pdf/a-3b"`` gives the archival variant."""
-    base_url = "file://" + static_dir().rstrip("/") + "/"
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher()).render(font_config=font_config())
+    """Render ``html``; ``pdf_variant="pdf/a-3b"`` gives the archival variant.  Raises
+    ``limited.LimitExceeded`` when the document takes more time or memory than configured."""
+    config = current_app.config
+    if config.get("PDF_RENDER_ISOLATED"):
+        return limited.run(render_here, html, static_dir(), pdf_variant,
+                           seconds=config["PDF_RENDER_SECONDS"], memory_mb=config["PDF_RENDER_MEMORY_MB"])
+    return render_here(html, static_dir(), pdf_variant)
+
+
+def render_here(html: str, static: str, pdf_variant: str | None = None) -> Rendered:
+    """Render in this process (the child of ``limited.run``, or tests): no app needed."""
+    base_url = "file://" + static.rstrip("/") + "/"
+    document = HTML(string=html, base_url=base_url, url_fetcher=RestrictedFetcher(static)).render(
+        font_config=font_config())
     seal = None
     for index, page in enumerate(document.pages):
         anchor = page.anchors.get("seal")  # (x1, y1, x2, y2) in CSS px from the top left

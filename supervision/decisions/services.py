@@ -21,48 +21,20 @@ from supervision.audit.models import AuditEvent
 from supervision.audit.services import record
 from supervision.cases import types
 from supervision.cases.models import Case
+from supervision.core import limited
 from supervision.core.database import lock_for_writing
 from supervision.core.timeutil import SHANGHAI, utcnow
 from supervision.decisions import kinds as kind_config
 from supervision.decisions import qr, render, signing
-from supervision.decisions.models import Decision, DecisionStatus, DocumentCounter, LegalBasis
+from supervision.decisions import bases
+from supervision.decisions.models import Decision, DecisionStatus, DocumentCounter
 from supervision.documents import storage
 from supervision.documents.models import Document
 from supervision.extensions import db
+from workflows.base import N_
 
 class DecisionError(Exception):
     """A decision cannot be issued (message is N_-marked)."""
-
-
-# -- legal bases (admin-editable) ------------------------------------------------------------
-
-
-def legal_basis(kind_key: str, language: str) -> str:
-    row = db.session.get(LegalBasis, kind_key)
-    kind = kind_config.get(kind_key)
-    if row is not None:
-        return row.text_en if language == "en" else row.text_zh
-    return kind.legal_basis_en if language == "en" else kind.legal_basis_zh
-
-
-def set_legal_basis(kind_key: str, *, text_zh: str, text_en: str, actor) -> LegalBasis:
-    """Replace the wording of a kind's legal basis; later decisions print it."""
-    if kind_key not in kind_config.installed():
-        raise DecisionError("Unknown decision kind.")
-    text_zh, text_en = (text_zh or "").strip(), (text_en or "").strip()
-    if not text_zh or not text_en:
-        raise DecisionError("Give the legal basis in Chinese and in English.")
-    row = db.session.get(LegalBasis, kind_key)
-    before = legal_basis(kind_key, "zh")
-    if row is None:
-        row = LegalBasis(kind=kind_key, text_zh=text_zh, text_en=text_en)
-        db.session.add(row)
-    row.text_zh, row.text_en, row.updated_by_id = text_zh, text_en, actor.id
-    row.updated_at = utcnow()
-    db.session.flush()
-    record("decision.legal_basis", actor=actor, object_type="decision_kind", object_id=kind_key,
-           details={"before_zh": before, "text_zh": text_zh, "text_en": text_en})
-    return row
 
 
 # -- snapshot of what was decided on ---------------------------------------------------------
@@ -106,6 +78,35 @@ def decision_snapshot(case: Case) -> dict[str, Any]:
     }
 
 
+def facts_sha256(case: Case) -> str:
+    """The SHA-256 of the facts a decision on ``case`` would rest on now."""
+    return hashlib.sha256(canonical({"f": facts_snapshot(case)})).hexdigest()
+
+
+def approved_facts_sha256(case: Case) -> str | None:
+    """The facts hash recorded by the case's latest approval (four eyes), if any."""
+    import json
+
+    from workflows.base import APPROVAL
+
+    wf = types.workflow(case.case_type)
+    approvals = sorted({tr.trigger for tr in wf.transitions if tr.kind == APPROVAL})
+    details = db.session.execute(
+        db.select(AuditEvent.details)
+        .where(AuditEvent.case_id == case.id, AuditEvent.trigger.in_(approvals))
+        .order_by(AuditEvent.seq.desc()).limit(1)).scalar()
+    return json.loads(details).get(APPROVED_FACTS) if details else None
+
+
+def approved_facts_changed(case: Case) -> bool:
+    """Have the facts changed since the case's latest approval?"""
+    approved = approved_facts_sha256(case)
+    return approved is not None and approved != facts_sha256(case)
+
+
+APPROVED_FACTS = "approved_facts_sha256"  # the approval's audit detail naming what was approved
+
+
 def changed_since(decision: Decision) -> bool:
     """Have the facts the decision rested on changed since it was issued?"""
     import json
@@ -115,9 +116,13 @@ def changed_since(decision: Decision) -> bool:
 
 
 def changed_since_decision(case: Case) -> bool:
-    """True when the facts under the case's latest decision differ from today's."""
+    """True when the facts under the case's latest decision whose kind cares about them differ
+    from today's (a supplement or acceptance notice expects the firm to act: not counted)."""
+    installed = kind_config.installed()
+    matter = [k for k, kind in installed.items() if kind.facts_matter]
     latest = db.session.execute(
-        db.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id.desc()).limit(1)
+        db.select(Decision).where(Decision.case_id == case.id, Decision.kind.in_(matter))
+        .order_by(Decision.id.desc()).limit(1)
     ).scalar()
     return latest is not None and changed_since(latest)
 
@@ -192,12 +197,42 @@ def document_facts(kind: kind_config.DecisionKind, case: Case, firing) -> dict[s
     return facts
 
 
+# Decisions that take effect notwithstanding a challenge say so (行政处罚法 Art. 73 for
+# penalties; 行政复议法 Art. 42, 行政诉讼法 Art. 56 otherwise).
+NOT_SUSPENDED = {
+    True: ("依据《中华人民共和国行政处罚法》第七十三条的规定，当事人申请行政复议或者提起行政诉讼的，行政处罚不停止执行，法律另有规定的除外。",
+           "Under Article 73 of the Administrative Penalty Law, applying for reconsideration or bringing a "
+           "lawsuit does not stop the execution of the penalty, unless the law provides otherwise."),
+    False: ("依据《中华人民共和国行政复议法》第四十二条、《中华人民共和国行政诉讼法》第五十六条的规定，行政复议或者行政诉讼期间，本决定不停止执行。",
+            "Under Article 42 of the Administrative Reconsideration Law and Article 56 of the Administrative "
+            "Litigation Law, this decision is executed during reconsideration or litigation."),
+}
+
+
+def _registered_ref(facts: dict[str, Any], en: bool) -> str:
+    """"（注册编号：…；准予注册决定书：…号）": what every later decision about a registration cites."""
+    reg, grant = facts.get("registration_number"), facts.get("grant_number")
+    if not (reg or grant):
+        return ""
+    if en:
+        parts = ([f"registration number {reg}"] if reg else []) + ([f"granted by decision {grant}"] if grant else [])
+        return " (" + "; ".join(parts) + ")"
+    parts = ([f"注册编号：{reg}"] if reg else []) + ([f"准予注册决定书文号：{grant}"] if grant else [])
+    return "（" + "；".join(parts) + "）"
+
+
+def not_suspended(kind: kind_config.DecisionKind) -> tuple[str, str] | None:
+    """The sentence on execution during a challenge, for kinds that restrict (suspend, revoke)."""
+    return NOT_SUSPENDED[kind.is_penalty()] if kind.restricts else None
+
+
 def _context(case: Case, kind: kind_config.DecisionKind, *, number: str, token: str, language: str,
              day: dt.date, facts: dict[str, Any]) -> dict[str, Any]:
     """The template's values: what every decision prints, then the kind's own facts."""
     en = language == "en"
     department, firm = case.department, case.firm
-    basis = legal_basis(kind.key, language).rstrip("。.；; ")
+    party = firm if kind.to_firm else None
+    basis, context = bases.cited(kind.key, language, facts.get("basis_extra") or ())
     reason_lines = _lines(facts.get("reason"))
     url = verify_url(token)
     return {
@@ -205,13 +240,21 @@ def _context(case: Case, kind: kind_config.DecisionKind, *, number: str, token: 
         "kind": kind, "language": language, "number": number,
         "authority": department.name_en if en else department.name_zh,
         "addressee": (firm.name_en if en else firm.name_zh) if firm else "",
+        "party_credit_code": party.credit_code if party else "",
+        "party_address": (party.address_en if en else party.address_zh) if party else "",
         "subject": facts.get("subject") or case.title, "case_number": case.number,
-        "legal_basis": basis + ("," if en else "，"),
+        "legal_basis": basis + ("," if en else "，"), "legal_context": context,
+        "context_phrase": bases.context_phrase(kind.key, language),
+        "sample": bases.is_sample(kind.key), "penalty": kind.is_penalty(), "nature": kind.nature(),
         "reason_lines": reason_lines, "items": _lines(facts.get("items")) or reason_lines,
         "conditions": facts.get("conditions") or [],
         "reconsideration_body": current_app.config["RECONSIDERATION_BODY_EN" if en else "RECONSIDERATION_BODY_ZH"],
+        "not_suspended": not_suspended(kind) if kind.appealable else None,
+        "copy_to": current_app.config.get("DECISION_COPY_TO_EN" if en else "DECISION_COPY_TO_ZH") or "",
+        "line": "28.99pt", "defence_days": facts.get("defence_days", 5),
         "date_text": date_text(day, language), "verify_url": url, "qr_svg": qr.qr_svg(url),
-        "t": (lambda zh, en_text: en_text if en else zh),
+        "t": (lambda zh, en_text: en_text if en else zh), "lines": _lines,
+        "registered_ref": _registered_ref(facts, en),
     }
 
 
@@ -224,14 +267,48 @@ def render_decision_html(case: Case, kind_key: str, *, number: str, token: str, 
         return render_template(kind.template_path(), **ctx)
 
 
+def _refusal(case: Case, kind: kind_config.DecisionKind, approved: str | None) -> str | None:
+    """Why a decision of ``kind`` may not be issued on ``case`` now (None: it may)."""
+    from workflows.base import DECISIONS_WITHHELD
+
+    if kind.decides:
+        state = types.workflow(case.case_type).states.get(case.state)
+        if state is not None and DECISIONS_WITHHELD in state.tags:
+            return "No decision is issued while the case is in public notice."
+    if kind.on_approved_facts:
+        approved = approved or approved_facts_sha256(case)
+        if approved is not None and approved != facts_sha256(case):
+            return "The facts differ from those approved: the decision cannot be signed."
+    if kind.contradicts:
+        clash = db.session.execute(
+            db.select(Decision.number).where(
+                Decision.case_id == case.id, Decision.status == DecisionStatus.ISSUED.value,
+                Decision.kind.in_([k for k in kind.contradicts if k not in kind.ends])).limit(1)).scalar()
+        if clash is not None:
+            return f"A contradictory decision is in force on this case: {clash}."
+    return None
+
+
 def issue_decision(case: Case, kind_key: str, *, actor, language: str = "zh",
-                   facts: dict[str, Any] | None = None, pdf_variant: str | None = None) -> Decision:
-    """Number, render, sign and store a decision of ``kind_key`` on ``case``; one audit event."""
+                   facts: dict[str, Any] | None = None, pdf_variant: str | None = None,
+                   approved_facts: str | None = None) -> Decision:
+    """Number, render, sign and store a decision of ``kind_key`` on ``case``; one audit event.
+
+    Refused (``DecisionError``) for a deciding kind while the case is in public notice, for a
+    kind signed on the approved facts when the facts differ from the hash ``approved_facts``
+    (default: the one the latest approval recorded; a case without any approval on record has
+    nothing to compare), and beside a contradictory decision in force."""
     if kind_key not in kind_config.installed():
         raise DecisionError("Unknown decision kind.")
     if language not in ("zh", "en"):
         raise DecisionError("Unknown language.")
     kind = kind_config.get(kind_key)
+    refusal = bases.issuing_refusal(kind.key)
+    if refusal is not None:
+        raise DecisionError(refusal[0] % refusal[1])
+    why = _refusal(case, kind, approved_facts)
+    if why:
+        raise DecisionError(why)
     department = case.department
     now = utcnow()
     day = now.replace(tzinfo=dt.timezone.utc).astimezone(SHANGHAI).date()
@@ -245,7 +322,11 @@ def issue_decision(case: Case, kind_key: str, *, actor, language: str = "zh",
     token = secrets.token_urlsafe(24)
     html = render_decision_html(case, kind.key, number=number, token=token, language=language,
                                 day=day, facts=facts)
-    rendered = render.render_pdf(html, pdf_variant=pdf_variant)
+    try:
+        rendered = render.render_pdf(html, pdf_variant=pdf_variant)
+    except limited.LimitExceeded:
+        raise DecisionError(N_("The decision's document could not be rendered within the time and memory "
+                               "allowed: shorten the texts it prints and try again.")) from None
     authority = department.name_en if language == "en" else department.name_zh
     pdf = signing.sign_pdf(
         rendered.pdf, department=department, box=rendered.seal_box,
@@ -265,6 +346,9 @@ def issue_decision(case: Case, kind_key: str, *, actor, language: str = "zh",
     db.session.add(decision)
     db.session.flush()
     ended = _end_earlier(case, kind, decision, now)
+    from supervision.decisions import delivery
+
+    delivery.on_issue(decision, actor=actor)
     record("decision.issue", actor=actor, case=case, object_type="decision", object_id=decision.id,
            details={"number": number, "kind": kind.key, "pdf_sha256": digest, "document_id": document.id,
                     "snapshot_sha256": decision.snapshot_sha256, "language": language,
@@ -301,8 +385,18 @@ def by_token(token: str) -> Decision | None:
     return db.session.execute(db.select(Decision).filter_by(token=token)).scalar()
 
 
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "（": "〔", "）": "〕",
+                           "【": "〔", "】": "〕", "［": "〔", "］": "〕", "〖": "〔", "〗": "〕"})
+
+
+def normalise_number(number: str) -> str:
+    """A document number as people type it — 杭经信登(2026)7号, 杭经信登（2026）7号, with
+    spaces — in its official form 杭经信登〔2026〕7号."""
+    return "".join((number or "").split()).translate(_BRACKETS)
+
+
 def by_number(number: str) -> Decision | None:
-    number = (number or "").strip().replace("[", "〔").replace("]", "〕")
+    number = normalise_number(number)
     if not number or len(number) > 64:
         return None
     return db.session.execute(db.select(Decision).filter_by(number=number)).scalar()

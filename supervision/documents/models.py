@@ -41,7 +41,7 @@ class Document(db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     # The firm the document belongs to or is addressed to; None for regulators' working papers.
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32), default="upload")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

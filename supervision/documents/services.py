@@ -34,6 +34,7 @@ class UploadRejected(Exception):
 
     message: str
     params: dict[str, Any] = field(default_factory=dict)
+    status: int = 422  # 507: the store is full
 
     def user_message(self) -> str:
         """The reason in the user's language (needs a request or app context)."""
@@ -84,8 +85,14 @@ def add_document(*, data: bytes, filename: str, classification: str, actor, case
                  firm_id: int | None = None, kind: str = "upload") -> Document:
     """Store an upload; raise ``UploadRejected`` (nothing stored) when it is not acceptable."""
     mime = check_upload(data, classification)
+    if kind == "upload":
+        check_quota(len(data), actor=actor, firm_id=firm_id)
     safe_name = _safe_filename(filename, ALLOWED[mime])
-    digest = storage.put(data)
+    try:
+        digest = storage.put(data)
+    except storage.StoreFull:
+        raise UploadRejected(N_("The document store is full; nothing was saved. Try again later; "
+                                "the administrators have been told."), status=507) from None
     doc = Document(sha256=digest, filename=safe_name, content_type=mime, size=len(data),
                    classification=classification, case_id=case.id if case is not None else None,
                    firm_id=firm_id, uploaded_by_id=actor.id if actor is not None else None, kind=kind)
@@ -95,6 +102,30 @@ def add_document(*, data: bytes, filename: str, classification: str, actor, case
            details={"sha256": digest, "filename": safe_name, "size": len(data),
                     "classification": classification})
     return doc
+
+
+def check_quota(size: int, *, actor, firm_id: int | None) -> None:
+    """Refuse an upload over the uploader's or the firm's quota (``UPLOAD_QUOTA_*``: number of
+    files and bytes; 0 = no limit).  Files already stored are never affected."""
+    config = current_app.config
+    scopes = []
+    if actor is not None and getattr(actor, "id", None):
+        scopes.append((Document.uploaded_by_id == actor.id, config["UPLOAD_QUOTA_USER_FILES"],
+                       config["UPLOAD_QUOTA_USER_BYTES"],
+                       N_("You have reached your upload quota (%(files)s files, %(size)s). Ask an administrator to raise it.")))
+    if firm_id is not None:
+        scopes.append((Document.firm_id == firm_id, config["UPLOAD_QUOTA_FIRM_FILES"],
+                       config["UPLOAD_QUOTA_FIRM_BYTES"],
+                       N_("Your firm has reached its upload quota (%(files)s files, %(size)s). Ask the department to raise it.")))
+    for condition, max_files, max_bytes, message in scopes:
+        if not (max_files or max_bytes):
+            continue
+        files, used = db.session.execute(
+            db.select(db.func.count(Document.id), db.func.coalesce(db.func.sum(Document.size), 0))
+            .where(condition, Document.kind == "upload")).one()
+        if (max_files and files + 1 > max_files) or (max_bytes and used + size > max_bytes):
+            raise UploadRejected(message, {"files": max_files or "∞",
+                                           "size": human_size(max_bytes) if max_bytes else "∞"})
 
 
 def add_case_document(case, *, data: bytes, filename: str, classification: str, actor) -> Document:

@@ -13,6 +13,7 @@ from supervision.cases.loaders import load_case
 from supervision.documents import storage
 from supervision.documents.forms import UploadForm
 from supervision.documents.models import CLASSIFICATION_LABELS, Document
+from supervision.documents import fixity
 from supervision.documents.services import (UploadRejected, add_case_document, human_size,
                                             record_download, upload_limit)
 from supervision.extensions import db
@@ -37,7 +38,7 @@ def upload(case_id: int):
                                   classification=form.classification.data, actor=current_user)
             except UploadRejected as err:  # nothing was stored
                 form.file.errors = [*form.file.errors, err.user_message()]
-                status = 422
+                status = err.status
             else:
                 flash(_("The document was uploaded."), "success")
                 return redirect(url_for("documents.upload", case_id=case.id)), 303
@@ -52,23 +53,36 @@ def upload(case_id: int):
                            human_size=human_size, limit=human_size(upload_limit())), status
 
 
-@bp.route("/documents/<int:doc_id>")
+@bp.route("/documents/<sealed(kind='document'):doc_id>")
 @policies.policy(policies.SIGNED_IN)
 def download(doc_id: int):
     doc = db.session.get(Document, doc_id)
     if doc is None:
         abort(404)
     policies.authorize(policies.can_view_document(current_user, doc), doc)
+    return attachment(doc)
+
+
+def attachment(doc: Document):
+    """The document's bytes as a download (audited); 404 when the store lost them.  Callers
+    have checked that the user may read it."""
     try:
         # Uploads are capped (MAX_UPLOAD_BYTES), so reading them whole is fine and leaves no
         # open file behind a response that a client abandons.
-        data = storage.read(doc.sha256)
+        data = storage.read_verified(doc.sha256)
     except FileNotFoundError:
         current_app.logger.error("document %s missing from the store", doc.id)
-        abort(404)
+        fixity.report_damage(doc, found=None)
+        return render_template("error.html", code=503, message=_(fixity.DAMAGED_MESSAGE)), 503
+    except storage.Damaged as err:
+        fixity.report_damage(doc, found=err.found)
+        return render_template("error.html", code=503, message=_(fixity.DAMAGED_MESSAGE)), 503
     record_download(doc, actor=current_user)
     # send_file writes ``filename=`` (ASCII) and ``filename*=UTF-8''…`` for non-ASCII names.
     resp = send_file(io.BytesIO(data), mimetype=doc.content_type, as_attachment=True,
                      download_name=doc.filename, max_age=0, etag=False, conditional=False)
     resp.headers["Cache-Control"] = "private, no-store"
+    # A stored file is the firm's content, never the platform's: even opened in place it runs
+    # no script and reaches nothing (CSP sandbox).
+    resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return resp

@@ -13,4 +13,4 @@ def init_app(app) -> None:
     periodic.register(periodic.PeriodicTask("checkpoint", checkpoints.periodic,
                                             checkpoints.periodic_check_seconds))
     add_public_link(app, NavItem("transparency.index", N_("Audit log checkpoints")))
-    add_case_panel(app, "dossiers/_case_panel.html")
+    add_case_panel(app, "dossiers/_case_panel.html", tab="documents")

@@ -70,7 +70,7 @@ class BagWriter:
     def abort(self) -> None:
         try:
             self._zip.close()
-        except Exception:  # the archive is being thrown away anyway
+        except Exception:  # the archive is being thrown away anyway  # noqa: S110  # nosec B110
             pass
         self._fh.close()
         Path(self.tmp_path).unlink(missing_ok=True)

@@ -35,7 +35,7 @@ class Tree:
         level, sha256 = self.levels[0], hashlib.sha256  # node_hash, inlined: the log is long
         while len(level) > 1:
             level = [sha256(b"\x01" + left + right).digest()
-                     for left, right in zip(level[::2], level[1::2])]
+                     for left, right in zip(level[::2], level[1::2], strict=False)]
             self.levels.append(level)
 
     @property

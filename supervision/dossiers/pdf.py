@@ -2,7 +2,8 @@
 
 The summary is one part; the timeline and the audit trail follow in parts of ``PART_SIZE`` rows,
 and the parts are joined with pypdf, so memory and layout time stay bounded however long the
-case's history is (STACK trap 4).  The dossier needs no images or stylesheets from outside, so
+case's history is (STACK trap 4), and each part renders within a time and memory limit
+(``core.limited``).  The dossier needs no images or stylesheets from outside, so
 the URL fetcher refuses everything (trap 7).
 
 What keeps a long history fast (for 1,000 events about half the time and two thirds of the peak
@@ -20,13 +21,14 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from flask import render_template
+from flask import current_app, render_template
 from pypdf import PdfWriter
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from supervision.audit.labels import describe
+from supervision.core import limited
 from supervision.core.timeutil import to_local
 from supervision.dossiers import sections
 
@@ -69,6 +71,13 @@ def event_rows(events: Iterable[Any]) -> list[Row]:
     return rows
 
 
+def write_part(html: str, fonts: FontConfiguration | None = None) -> tuple[bytes, int]:
+    """One part's PDF and its page count (in this process; no app needed)."""
+    document = HTML(string=html, base_url="about:blank", url_fetcher=_NoFetch()).render(
+        font_config=fonts or FontConfiguration())
+    return document.write_pdf(), len(document.pages)
+
+
 class _Parts:
     """Renders HTML parts with shared fonts; page numbers run on across the parts."""
 
@@ -79,10 +88,14 @@ class _Parts:
 
     def add(self, template: str, **context: Any) -> None:
         html = render_template(template, first_page=self.pages + 1, **context)
-        document = HTML(string=html, base_url="about:blank", url_fetcher=_NoFetch()).render(
-            font_config=self.fonts)
-        self.pdfs.append(document.write_pdf())
-        self.pages += len(document.pages)
+        config = current_app.config
+        if config.get("PDF_RENDER_ISOLATED"):  # a child process with a time and memory limit
+            pdf, pages = limited.run(write_part, html, seconds=config["PDF_RENDER_SECONDS"],
+                                     memory_mb=config["PDF_RENDER_MEMORY_MB"])
+        else:
+            pdf, pages = write_part(html, self.fonts)
+        self.pdfs.append(pdf)
+        self.pages += pages
 
     def joined(self) -> bytes:
         if len(self.pdfs) == 1:

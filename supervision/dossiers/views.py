@@ -58,7 +58,7 @@ def start(case_id: int):
     return redirect(url_for("dossiers.show", job_id=job.id)), 303
 
 
-@bp.route("/dossiers/<int:job_id>")
+@bp.route("/dossiers/<sealed(kind='dossier'):job_id>")
 @policies.policy(policies.EXPORTERS)
 def show(job_id: int):
     job = _load_job(job_id)
@@ -73,7 +73,7 @@ def _downloadable(job: Job) -> bool:
             and os.path.isfile(job.result_path))
 
 
-@bp.route("/dossiers/<int:job_id>/download")
+@bp.route("/dossiers/<sealed(kind='dossier'):job_id>/download")
 @policies.policy(policies.EXPORTERS)
 def download(job_id: int):
     job = _load_job(job_id)
@@ -84,7 +84,7 @@ def download(job_id: int):
                      download_name=os.path.basename(job.result_path))
 
 
-@bp.route("/dossiers/<int:job_id>/retry", methods=["POST"])
+@bp.route("/dossiers/<sealed(kind='dossier'):job_id>/retry", methods=["POST"])
 @policies.policy(policies.EXPORTERS)
 def retry(job_id: int):
     job = _load_job(job_id)

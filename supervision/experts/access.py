@@ -38,5 +38,21 @@ def can_see_others_opinions(user, case) -> bool:
     return _holds_expert_role(user, case) and opinion_of(case, user) is not None
 
 
+def can_draw_experts(user, case) -> bool:
+    """The case's officer (its assignee, or any officer of the department while it has none)
+    draws experts while the case is in an expert-review step."""
+    from supervision.experts.step import in_review
+
+    return ("officer" in policies.case_roles(user, case) and case.assignee_id in (None, user.id)
+            and in_review(case))
+
+
+def can_read_material(user, case, document) -> bool:
+    """A drawn expert opens the documents the case type gives experts (nothing else)."""
+    from supervision.experts.step import material_for
+
+    return _holds_expert_role(user, case) and any(d.id == document.id for d in material_for(case).documents)
+
+
 def can_manage_experts(user) -> bool:
     return policies.can_manage_accounts(user)

@@ -1,15 +1,15 @@
-"""The expert pool of the demo: nine experts in five fields, two with declared conflicts
-against the demo firms; a registration case with a completed draw (one decline and its
-replacement) and opinions; a case where the demo expert (expert@example.com) has an open
-assignment.  Called by ``demo.data.load_demo`` after the case types' demo."""
+"""The expert pool of the demo: nine experts in six fields, two with declared conflicts
+against the demo firms; a registration case whose expert review is over (a draw, one decline
+and its replacement, two opinions, back in classification review); one in expert review where
+the demo expert (expert@example.com) has an open assignment.  Called by ``demo.data.load_demo`` after the case types' demo."""
 from __future__ import annotations
 
 import datetime as dt
 
 from supervision.accounts import services as accounts
+from supervision.cases import services as cases
 from supervision.cases.models import Case
 from supervision.experts import services
-from supervision.extensions import db
 
 # email, name, fields, affiliation, title
 EXPERTS = (
@@ -40,12 +40,10 @@ def load(*, users, bureau, firm_a, firm_b, password: str) -> None:
         services.declare_conflict(pool[email], organisation_id=firm.id, reason=reason,
                                   valid_from=dt.date(2025, 1, 1), valid_to=None, actor=pool[email].user)
 
-    cases_a = db.session.execute(db.select(Case).filter_by(case_type="registration", firm_id=firm_a.id)
-                                 .order_by(Case.id)).scalars().all()
-    if len(cases_a) < 2:
-        return
-    heard, waiting = cases_a[0], cases_a[1]
-    # A completed draw: two safety experts, one declines, a replacement, two opinions.
+    heard, waiting = _in_expert_review(users, firm_a, "ZX-Cargo C6", 3), \
+        _in_expert_review(users, firm_a, "ZX-Care H6", 4)
+    # A completed draw: two safety experts, one declines, a replacement, two opinions; the last
+    # opinion ends the step (the system returns the case to classification review).
     first = services.draw_experts(heard, n=2, fields=["robotics_safety"], actor=officer)
     by_id = {e.user_id: e.user for e in pool.values()}
     decliner = by_id[first.result[0]]
@@ -53,9 +51,24 @@ def load(*, users, bureau, firm_a, firm_b, password: str) -> None:
     for i, user_id in enumerate(first.result[1:] + second.result):
         services.submit_opinion(
             heard, actor=by_id[user_id], no_conflict=True,
-            recommendation=("approve", "approve_with_conditions", "approve_with_conditions")[i],
+            recommendation=("approve", "approve_with_conditions")[i],
             reasons="安全评估报告完整，风险控制措施与等级相符。",
             conditions="" if i == 0 else "正式投放前完成公共场所人机协作场景实地测试。")
     # An open assignment for the demo expert: the only one in the industry-scenarios field
     # besides Wu, drawn both (n=2), so expert@example.com certainly holds it.
     services.draw_experts(waiting, n=2, fields=["industry_scenarios"], actor=officer)
+
+
+def _in_expert_review(users, firm, name: str, tier: int) -> Case:
+    """A new registration of ``firm`` taken to expert review through the services."""
+    from supervision.registry import services as registry
+    from supervision.registry.demo import SPECS
+
+    applicant, officer = users["applicant@example.com"], users["officer@example.com"]
+    reg = registry.create_model(firm=firm, actor=applicant, name=name, values=SPECS[tier])
+    cases.fire(reg.case, "submit", actor=applicant)
+    cases.fire(reg.case, "accept", actor=officer)
+    cases.fire(reg.case, "start_review", actor=officer)
+    cases.fire(reg.case, "seek_expert_opinion", actor=officer,
+               reason=f"第{tier}级：请机器人安全与行业应用专家评审。/ Tier {tier}: expert review of safety and use.")
+    return reg.case

@@ -11,18 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supervision.accounts.models import Organisation, User
 from supervision.extensions import db
-from workflows.base import N_
 from supervision.core.timeutil import utcnow
-
-# Recommendations an expert may give (the registration step may narrow them later).
-RECOMMENDATION_LABELS = {
-    "approve": N_("Approve"),
-    "approve_with_conditions": N_("Approve with conditions"),
-    "reject": N_("Reject"),
-    "abstain": N_("No recommendation"),
-}
-RECOMMENDATIONS = tuple(RECOMMENDATION_LABELS)
-
 
 def canonical(ids) -> str:
     """Ids as canonical JSON (sorted, no spaces): what a draw stores and replays from."""

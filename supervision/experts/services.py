@@ -15,8 +15,8 @@ from supervision.cases import services as cases
 from supervision.cases.models import Case, CaseRole
 from supervision.core.timeutil import local_today
 from supervision.experts import draw as drawing
-from supervision.experts.models import (RECOMMENDATIONS, Expert, ExpertConflict, ExpertDraw,
-                                        ExpertOpinion, canonical)
+from supervision.experts import notifications, step
+from supervision.experts.models import Expert, ExpertConflict, ExpertDraw, ExpertOpinion, canonical
 from supervision.extensions import db
 from workflows.base import N_
 
@@ -122,8 +122,13 @@ def eligible_pool(case: Case, *, fields: Iterable[str], on: dt.date | None = Non
 
 def draw_experts(case: Case, *, n: int, fields: Iterable[str], actor, reason: str | None = None,
                  previous: ExpertDraw | None = None) -> ExpertDraw:
-    """Draw ``n`` experts for ``case`` and attach them in the role ``expert``.  A case drawn for
-    before needs a ``reason`` (both draws stay on record)."""
+    """Draw ``n`` experts for ``case`` (in an expert-review step) and attach them in the role
+    ``expert``; they are told.  A case drawn for before needs a ``reason`` (both draws stay on
+    record)."""
+    if not step.in_review(case):
+        raise Refused(N_("Experts are drawn only while the case is in expert review."))
+    if n < 1:
+        raise Refused(N_("Draw at least one expert."))
     fields = _check_fields(fields)
     if previous is None:
         previous = latest_draw(case)
@@ -147,6 +152,8 @@ def draw_experts(case: Case, *, n: int, fields: Iterable[str], actor, reason: st
     for user_id in chosen:
         cases.add_role(case, user=db.session.get(User, user_id), role=EXPERT_ROLE, actor=actor,
                        source="draw", source_ref=str(row.id))
+    due = step.step_deadline(case)
+    notifications.tell(case, notifications.DRAWN, actor, deadline=due.due_date.isoformat() if due else "")
     return row
 
 
@@ -178,11 +185,15 @@ def decline(case: Case, *, user, reason: str, actor) -> ExpertDraw:
         raise Refused(N_("You are not an expert on this case."))
     if opinion_of(case, user) is not None:
         raise Refused(N_("You have given your opinion on this case already."))
+    if not step.in_review(case):
+        raise Refused(N_("The expert review of this case has ended."))
     first = db.session.get(ExpertDraw, int(role.source_ref)) if role.source == "draw" and role.source_ref else None
     cases.end_role(role, actor=actor, reason=reason)
     fields = first.filters["fields"] if first else list(field_codes())
-    return draw_experts(case, n=1, fields=fields, actor=actor, previous=first or latest_draw(case),
-                        reason=f"replacement: {reason}")
+    row = draw_experts(case, n=1, fields=fields, actor=actor, previous=first or latest_draw(case),
+                       reason=f"replacement: {reason}")
+    notifications.tell(case, notifications.DECLINED, actor)
+    return row
 
 
 def _active_role(case: Case, user) -> CaseRole | None:
@@ -206,10 +217,13 @@ def opinion_of(case: Case, user) -> ExpertOpinion | None:
 def submit_opinion(case: Case, *, actor, recommendation: str, reasons: str, conditions: str = "",
                    no_conflict: bool, corrects: ExpertOpinion | None = None) -> ExpertOpinion:
     """Store an expert's opinion; once stored it is never changed.  A second opinion of the
-    same expert on the case must name the one it corrects."""
+    same expert on the case must name the one it corrects.  Opinions are given while the case
+    is in expert review; the last one due ends the step (``step.complete_if_all_heard``)."""
     if _active_role(case, actor) is None:
         raise Refused(N_("You are not an expert on this case."))
-    if recommendation not in RECOMMENDATIONS:
+    if not step.in_review(case):
+        raise Refused(N_("The expert review of this case has ended."))
+    if recommendation not in step.spec_of(case).codes:
         raise Refused(N_("Choose a recommendation from the list."))
     if not no_conflict:
         raise Refused(N_("Declare that you have no conflict of interest, or decline the case."))
@@ -226,4 +240,5 @@ def submit_opinion(case: Case, *, actor, recommendation: str, reasons: str, cond
     record("expert.opinion" if corrects is None else "expert.opinion_correct", actor=actor, case=case,
            object_type="expert_opinion", object_id=row.id,
            details={"recommendation": recommendation, "corrects_id": row.corrects_id})
+    step.complete_if_all_heard(case)
     return row

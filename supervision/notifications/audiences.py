@@ -44,9 +44,41 @@ def department_approvers(case: Case) -> Select:
     return _with_role(case.department_id, "approver")
 
 
+# -- people holding a role on the case (experts-ui) --
+
+
+def _holding(case: Case, role: str) -> Select:
+    from supervision.cases.models import CaseRole
+
+    return db.select(User).where(User.id.in_(
+        db.select(CaseRole.user_id).where(CaseRole.case_id == case.id, CaseRole.role == role,
+                                          CaseRole.ended_at.is_(None))))
+
+
+def case_experts(case: Case) -> Select:
+    """The experts drawn for the case who have not declined."""
+    return _holding(case, "expert")
+
+
+def drawn_experts(case: Case) -> Select:
+    """The experts chosen by the case's latest draw (those just drawn), still on the case."""
+    from supervision.cases.models import CaseRole
+    from supervision.experts.models import ExpertDraw
+
+    latest = db.session.execute(db.select(ExpertDraw.id).where(ExpertDraw.case_id == case.id)
+                                .order_by(ExpertDraw.id.desc()).limit(1)).scalar()
+    if latest is None:
+        return db.select(User).where(false())
+    return _holding(case, "expert").where(User.id.in_(
+        db.select(CaseRole.user_id).where(CaseRole.case_id == case.id, CaseRole.source == "draw",
+                                          CaseRole.source_ref == str(latest))))
+
+
 AUDIENCES: dict[str, Resolver] = {
     "firm": firm,
     "assignee": assignee,
     "department_officers": department_officers,
     "department_approvers": department_approvers,
+    "case_experts": case_experts,
+    "drawn_experts": drawn_experts,
 }

@@ -146,6 +146,23 @@ def _email(item: InboxItem, user: User, rule: Rule, params: dict, case: Case) ->
                          status=OutboxStatus.QUEUED.value, next_attempt_at=utcnow())
 
 
+def queue_email(*, to_address: str, subject: str, body: str) -> OutboxMessage:
+    """An e-mail that belongs to no case (a password reset): into the outbox, in the caller's
+    transaction, sent after it commits like every other message."""
+    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+    footer = "-- \n" + _("Embodied-Robot Supervision Platform") + "\n" + _(
+        "This message was sent automatically. Please do not reply to it.")
+    message = OutboxMessage(to_address=to_address, subject=" ".join(subject.split())[:300],
+                            body=body + "\n\n" + footer,
+                            message_id=email.utils.make_msgid("account", domain=host),
+                            status=OutboxStatus.QUEUED.value, next_attempt_at=utcnow())
+    db.session.add(message)
+    from supervision.notifications.sending import kick
+
+    uow.after_commit(kick, once=True)
+    return message
+
+
 # -- the inbox -------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 
 from supervision import policies
+from supervision.public.caching import cacheable
 from supervision.extensions import db
 
 bp = Blueprint("public", __name__)
@@ -12,6 +13,7 @@ bp = Blueprint("public", __name__)
 
 @bp.route("/")
 @policies.policy(policies.PUBLIC)
+@cacheable
 def index():
     return render_template("public/index.html")
 

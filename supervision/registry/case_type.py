@@ -1,6 +1,7 @@
 """The registration case type: everything the case engine needs to serve it, in one object."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from supervision.cases.models import Case
@@ -8,11 +9,13 @@ from supervision.cases.types import CaseType, RegisterSection
 from supervision.core.i18n import pick
 from supervision.core.navigation import NavItem
 from supervision.extensions import db
-from supervision.registry import demo, facts
+from supervision.registry import announcements, demo, facts, figures
 from supervision.registry.decision_kinds import KINDS
+from supervision.registry.expert_review import EXPERT_REVIEW
 from supervision.registry.notifications import RULES
 from supervision.registry.public_views import bp as register_bp, section_listing
 from supervision.registry.views import bp as registry_bp, case_panel
+from supervision.registry.queue import QUEUE_SUBJECT
 from workflows.base import N_
 from workflows.registration import REGISTRATION as WORKFLOW
 
@@ -24,14 +27,21 @@ ACTION_LABELS = {
     "registry.reclassify": N_("Model reclassified under the ruleset in force"),
     "registry.tier_override": N_("Tier overridden"),
     "registry.sandbox_referral": N_("Referred to the sandbox"),
-    "registry.certificate_declare": N_("Certificate declared"),
+    "registry.certificate_declare": N_("Certificate declared"),  # before certification bodies recorded them
     "registry.ruleset_create": N_("Ruleset version created"),
+    "registry.objection_answer": N_("Objection answered"),
 }
+
+
+def _two_places(value: Any) -> str:
+    """A declared quantity as the database stores it (two decimals), whether or not the object
+    was read back since it was set: the snapshot's hash must not depend on that."""
+    return "None" if value is None else f"{Decimal(value):.2f}"
 
 
 def snapshot(case: Case) -> dict[str, Any]:
     """What a registration decision rests on: the frozen model version, its classification and
-    the declared certificate (the decisions domain hashes this into every decision)."""
+    the model's certificate (the decisions domain hashes this into every decision)."""
     from supervision.registry.models import Classification
     from supervision.registry.services import registration_of
 
@@ -45,16 +55,28 @@ def snapshot(case: Case) -> dict[str, Any]:
     return {
         "model": {"id": reg.model_id, "version": v.number, "manufacturer": v.manufacturer,
                   "form_factor": v.form_factor, "intelligence_level": v.intelligence_level,
-                  "scenarios": v.scenarios_json, "mass_kg": str(v.mass_kg), "max_speed_mps": str(v.max_speed_mps),
+                  "scenarios": v.scenarios_json, "mass_kg": _two_places(v.mass_kg), "max_speed_mps": _two_places(v.max_speed_mps),
                   "public_space": v.public_space, "vulnerable_contact": v.vulnerable_contact,
                   "personal_data": v.personal_data, "ota_learning": v.ota_learning,
                   "standards": v.standards, "software_version": v.software_version},
         "classification": None if cls is None else {
             "tier": cls.tier, "score": cls.score, "ruleset_id": cls.ruleset_id,
             "override_reason": cls.override_reason},
-        "certificate": {"number": reg.certificate_number, "body": reg.certificate_body,
-                        "document_id": reg.certificate_document_id},
+        "certificate": _certificate_snapshot(reg.model_id),
     }
+
+
+def _certificate_snapshot(model_id: int) -> dict[str, Any] | None:
+    """The model's certificate as a decision rests on it (None: none recorded)."""
+    from supervision.certificates.services import status_of_model
+
+    found = status_of_model(model_id)
+    cert = found.certificate
+    if cert is None:
+        return None
+    return {"id": cert.id, "number": cert.number, "body_id": cert.body_id, "state": cert.state,
+            "valid_from": cert.valid_from.isoformat(), "valid_until": cert.valid_until.isoformat(),
+            "status": found.status}
 
 
 def dossier_rows(case: Case) -> list[tuple[str, str]]:
@@ -109,14 +131,19 @@ REGISTRATION = CaseType(
     dossier_sections=(dossier_rows,),
     case_panels=("registry/_case_panel.html",),
     register_sections=REGISTER_SECTIONS,
+    announcements=(announcements.latest,),
     navigation=(
         NavItem("registry.models", N_("Robot models"), frozenset({"applicant"})),
         NavItem("registry.rulesets", N_("Rulesets"), frozenset({"admin", "officer", "approver"})),
     ),
     public_links=(NavItem("register.index", N_("Public register of robot models")),),
     notification_rules=RULES,
+    queue_subject=QUEUE_SUBJECT,
+    statistics=figures.STATISTICS,
+    portal_tabs=(figures.PORTAL_TAB,),
     labels=ACTION_LABELS,
     demo=demo.load,
     blueprints=(registry_bp, register_bp),
     template_globals={"registry_panel": case_panel, "registration_state_label": WORKFLOW.state_label},
+    expert_review=EXPERT_REVIEW,
 )

@@ -13,6 +13,7 @@ from supervision.documents.services import add_document
 from supervision.extensions import db
 from supervision.registry import services
 from supervision.registry.models import RobotModel
+from supervision.certificates import demo as certificates_demo
 
 # A one-page PDF: enough for the content check of uploads (evidence, hearing record).
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -40,56 +41,85 @@ SPECS: dict[int, dict[str, Any]] = {
             software_version="care-llm 0.9"),
 }
 
-# (model name, tier, steps); each step is (trigger, who, inputs).  ``cert`` declares the
-# certificate, ``expire`` lets the running period lapse (see _expire), ``refer`` refers to the sandbox.
+# (model name, tier, steps); each step is (trigger, who, inputs).  ``cert`` has the demo
+# certification body record the model's certificate, ``expire`` lets the running period lapse
+# (see _expire), ``refer`` refers to the sandbox.
 GRANT = [("submit", "applicant", {}), ("accept", "officer", {}), ("start_review", "officer", {})]
-CERT = [("cert", "applicant", {})]
+CERT = [("cert", None, {})]
 REGISTER_T1 = GRANT + [("propose_grant", "officer", {}), ("approve", "approver", {})]
 REGISTER_T2 = GRANT + CERT + [("propose_grant", "officer", {}), ("approve", "approver", {}),
                               ("expire", None, {}), ("conclude_notice", "officer", {})]
-NOTICE_SUSP = [("notice_suspension", "officer", {"reason": "年度报告逾期未报送 / annual report overdue"})]
-NOTICE_REVO = [("notice_revocation", "officer", {"reason": "隐瞒重大安全事故 / a serious incident was concealed"})]
-STATEMENT = [("file_statement", "applicant", {"comment": "我司已整改，请求不予处理。/ We have remedied it."})]
+NOTICE_SUSP = [("notice_suspension", "officer", {
+    "reason": "你单位应于2026年3月31日前报送该型号2025年度运行报告，至今未报送。",
+    "evidence": "1. 年度报告报送记录截图（2026年4月8日）；\n2. 本机关2026年4月1日催报通知及送达回证。"})]
+NOTICE_REVO = [("notice_revocation", "officer", {
+    "reason": "2026年6月12日，该型号一台单机在滨江区某商场运行时发生碰撞致一人受伤，你单位未按注册条件在24小时内报告，"
+              "并在事后报送的运行报告中隐瞒该事故。",
+    "evidence": "1. 商场监控录像及现场勘验笔录；\n2. 伤者就诊记录；\n3. 你单位2026年第二季度运行报告。"})]
+STATEMENT = [("file_statement", "applicant", {"comment": "报告逾期系负责人员离职交接疏漏所致，我司已整改，请求不予处理。"})]
 HEARING = [("request_hearing", "applicant", {}),
-           ("record_hearing", "officer", {"comment": "听证会已举行。/ The hearing was held.", "document": True})]
+           ("record_hearing", "officer", {"comment": "2026年7月20日举行听证，当事人对事故发生无异议，主张已事后补报。",
+                                          "document": True})]
 
+SUSPEND = {"reason": "该型号2025年度运行报告逾期未报送，违反注册条件。",
+           "defence_reply": "你单位称逾期系人员交接疏漏所致。注册条件明确规定报送期限，交接疏漏不构成逾期的正当理由，"
+                            "且经催报后仍未报送，陈述、申辩理由不成立，不予采纳。",
+           "requirements": "自收到本决定之日起三十日内补报2025年度运行报告并提交整改说明。"}
+REVOKE = {"reason": "隐瞒造成人身伤害的事故，情节严重。",
+          "defence_reply": "你单位在听证中对事故发生无异议，主张已事后补报。经查，补报发生在事故发生二十日后且系本机关调查之后，"
+                           "不能改变隐瞒事故的事实，申辩理由不予采纳。",
+          "requirements": "自本决定生效之日起，不得以已注册名义生产、销售或者投入使用该型号产品。"}
+NOTICE_RESC = [("notice_rescission", "officer", {
+    "reason": "你单位申请注册时提交的第三方检测报告（编号ZJT-2026-0311）经出具机构书面确认并非其出具。",
+    "rescission_ground": "improper_means",
+    "evidence": "1. 浙江省机器人检测中心2026年9月2日复函；\n2. 注册申请材料中的检测报告。"})]
+RESC_STATEMENT = [("file_statement", "applicant", {"comment": "检测报告系委托中介机构办理，我司不知情。"})]
+RESCIND = {"reason": "申请注册所依据的检测报告系伪造，注册系以不正当手段取得。",
+           "defence_reply": "你单位作为申请人对申请材料的真实性负责，委托中介办理不能免除该责任，申辩理由不予采纳。",
+           "public_interest": "no_serious_harm"}
+
+# Each text is in one language (Chinese, as the firm and the officers wrote it); model names are
+# product names: the case's state is shown by the pages, never written into the name.
 CASES: list[tuple[str, int, list]] = [
-    ("ZX-Arm A1 (草稿)", 1, []),
-    ("ZX-Guide G2 (已提交)", 2, [("submit", "applicant", {})]),
-    ("ZX-Cargo C3 (补正)", 3, [("submit", "applicant", {}),
-                             ("request_supplement", "officer", {"comment": "请补充：1. 强制性标准检测报告；2. 软件版本说明。"})]),
-    ("ZX-Arm A2 (不予受理)", 1, [("submit", "applicant", {}),
-                             ("not_accept", "officer", {"reason": "不属于本机关职责范围。/ Outside our remit."})]),
-    ("ZX-Care H4 (已受理)", 4, [("submit", "applicant", {}), ("accept", "officer", {})]),
-    ("ZX-Care H5 (分级审查, 移送沙盒)", 4, GRANT + [("refer", "officer", {})]),
-    ("ZX-Cargo C4 (要求说明)", 3, GRANT + [("request_clarification", "officer",
+    ("ZX-Arm A1", 1, []),
+    ("ZX-Guide G2", 2, [("submit", "applicant", {})]),
+    ("ZX-Cargo C3", 3, [("submit", "applicant", {}),
+                             ("request_supplement", "officer", {"items": ("强制性标准检测报告", "软件版本说明")})]),
+    ("ZX-Arm A2", 1, [("submit", "applicant", {}),
+                             ("not_accept", "officer", {"reason": "申请事项为医用康复机器人的医疗器械注册，不属于本机关职责范围。",
+                                                        "competent_authority": "浙江省药品监督管理局"})]),
+    ("ZX-Care H4", 4, [("submit", "applicant", {}), ("accept", "officer", {})]),
+    ("ZX-Care H5", 4, GRANT + [("refer", "officer", {})]),
+    ("ZX-Cargo C4", 3, GRANT + [("request_clarification", "officer",
                                           {"comment": "请说明最高速度的测试条件。"})]),
-    ("ZX-Guide G3 (拟作决定)", 2, GRANT + CERT + [("propose_grant", "officer", {})]),
-    ("ZX-Guide G4 (公示中)", 2, GRANT + CERT + [("propose_grant", "officer", {}), ("approve", "approver", {})]),
-    ("ZX-Arm A3 (已注册)", 1, REGISTER_T1),
-    ("ZX-Cargo C5 (已注册)", 3, GRANT + CERT + [("propose_grant", "officer", {}), ("approve", "approver", {}),
+    ("ZX-Guide G3", 2, GRANT + CERT + [("propose_grant", "officer", {})]),
+    ("ZX-Guide G4", 2, GRANT + CERT + [("propose_grant", "officer", {}), ("approve", "approver", {}),
+                                       ("objection", None, {}), ("answer", "officer", {})]),
+    ("ZX-Arm A3", 1, REGISTER_T1),
+    ("ZX-Cargo C5", 3, GRANT + CERT + [("propose_grant", "officer", {}), ("approve", "approver", {}),
                                              ("expire", None, {}), ("conclude_notice", "officer", {})]),
-    ("ZX-Guide G5 (已注册)", 2, REGISTER_T2),
-    ("ZX-Arm A4 (不予注册)", 1, GRANT + [("propose_refusal", "officer", {"reason": "申报信息与样机不符。"}),
+    ("ZX-Guide G5", 2, REGISTER_T2),
+    ("ZX-Arm A4", 1, GRANT + [("propose_refusal", "officer", {"reason": "申报信息与样机不符。"}),
                                       ("approve", "approver", {})]),
-    ("ZX-Arm A5 (撤回)", 1, [("submit", "applicant", {}),
-                           ("withdraw", "applicant", {"reason": "产品设计调整。/ Design change."})]),
-    ("ZX-Arm A6 (暂停告知)", 1, REGISTER_T1 + NOTICE_SUSP),
-    ("ZX-Arm A7 (拟暂停)", 1, REGISTER_T1 + NOTICE_SUSP + STATEMENT +
-     [("propose_suspension", "officer", {"reason": "陈述理由不成立。"})]),
-    ("ZX-Arm A8 (已暂停)", 1, REGISTER_T1 + NOTICE_SUSP + STATEMENT +
-     [("propose_suspension", "officer", {"reason": "陈述理由不成立。"}), ("approve_suspension", "approver", {})]),
-    ("ZX-Guide G6 (吊销告知)", 2, REGISTER_T2 + NOTICE_REVO),
-    ("ZX-Guide G7 (听证)", 2, REGISTER_T2 + NOTICE_REVO + [("request_hearing", "applicant", {})]),
-    ("ZX-Guide G8 (拟吊销)", 2, REGISTER_T2 + NOTICE_REVO + STATEMENT + HEARING +
-     [("propose_revocation", "officer", {"reason": "经听证，事实清楚。"})]),
-    ("ZX-Guide G9 (已吊销)", 2, REGISTER_T2 + NOTICE_REVO + STATEMENT + HEARING +
-     [("propose_revocation", "officer", {"reason": "经听证，事实清楚。"}), ("approve_revocation", "approver", {})]),
-    ("ZX-Arm A9 (拟撤销)", 1, REGISTER_T1 + [("propose_rescission", "officer", {"reason": "注册所依据的检测报告系伪造。"})]),
-    ("ZX-Arm A10 (已撤销)", 1, REGISTER_T1 + [("propose_rescission", "officer", {"reason": "注册所依据的检测报告系伪造。"}),
-                                            ("approve_rescission", "approver", {})]),
-    ("ZX-Arm A11 (已注销)", 1, REGISTER_T1 + [("deregister", "officer",
-                                             {"reason": "企业申请注销。", "ground": "firm_withdrawal"})]),
+    ("ZX-Arm A5", 1, [("submit", "applicant", {}),
+                           ("withdraw", "applicant", {"reason": "产品设计调整。"})]),
+    ("ZX-Arm A6", 1, REGISTER_T1 + NOTICE_SUSP),
+    ("ZX-Arm A7", 1, REGISTER_T1 + NOTICE_SUSP + STATEMENT +
+     [("propose_suspension", "officer", SUSPEND)]),
+    ("ZX-Arm A8", 1, REGISTER_T1 + NOTICE_SUSP + STATEMENT +
+     [("propose_suspension", "officer", SUSPEND), ("approve_suspension", "approver", {})]),
+    ("ZX-Guide G6", 2, REGISTER_T2 + NOTICE_REVO),
+    ("ZX-Guide G7", 2, REGISTER_T2 + NOTICE_REVO + [("request_hearing", "applicant", {})]),
+    ("ZX-Guide G8", 2, REGISTER_T2 + NOTICE_REVO + STATEMENT + HEARING +
+     [("propose_revocation", "officer", REVOKE)]),
+    ("ZX-Guide G9", 2, REGISTER_T2 + NOTICE_REVO + STATEMENT + HEARING +
+     [("propose_revocation", "officer", REVOKE), ("approve_revocation", "approver", {})]),
+    ("ZX-Arm A9", 1, REGISTER_T1 + NOTICE_RESC + RESC_STATEMENT + [("propose_rescission", "officer", RESCIND)]),
+    ("ZX-Arm A10", 1, REGISTER_T1 + NOTICE_RESC + RESC_STATEMENT + [("propose_rescission", "officer", RESCIND),
+                                                                    ("approve_rescission", "approver", {})]),
+    ("ZX-Arm A11", 1, REGISTER_T1 + [("propose_deregistration", "officer",
+                                             {"reason": "该型号已停产，企业书面申请注销备案。", "ground": "firm_withdrawal"}),
+                                            ("approve_deregistration", "approver", {})]),
 ]
 
 
@@ -112,11 +142,15 @@ def load(*, users, bureau, market, firm_a, firm_b, **_: Any) -> None:
 def _step(reg, trigger: str, actor, inputs: dict[str, Any]) -> None:
     case = reg.case
     if trigger == "cert":
-        services.declare_certificate(reg, actor=actor, number=f"CR-2026-{case.id:05d}",
-                                     body="浙江省机器人产品认证中心", evidence=DEMO_PDF,
-                                     filename="certificate.pdf")
+        certificates_demo.certify(reg.model)
     elif trigger == "refer":
-        services.refer_to_sandbox(reg, actor=actor, note="第四级：建议先入沙盒测试。/ Tier 4: sandbox first.")
+        services.refer_to_sandbox(reg, actor=actor, note="第四级：建议先在沙盒内测试。")
+    elif trigger == "objection":
+        services.file_objection(case, text_="该机器人在商场内多次占用消防通道。", objector="王芳",
+                                contact="wangfang@example.org", client_address="198.51.100.7")
+    elif trigger == "answer":
+        services.answer_objection(services.objections_of(case)[-1], actor=actor,
+                                  answer="经现场核查，占用消防通道的为其他企业的产品，异议不成立。")
     elif trigger == "expire":
         # Demo only: the public notice period (5 working days) has to be over before it can be
         # concluded, so the loader moves its due date into the past instead of waiting.

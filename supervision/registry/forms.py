@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DecimalField, SelectField,
+from wtforms import (BooleanField, DateField, DecimalField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
@@ -84,14 +84,6 @@ def scenario_groups() -> list[tuple[str, str]]:
     return [(k, label(v)) for k, v in SCENARIO_CLASSES.items()]
 
 
-class CertificateForm(FlaskForm):
-    certificate_number = StringField(_l("Certificate number"), validators=[
-        DataRequired(_l("Enter the certificate number.")), Length(max=64)])
-    certificate_body = StringField(_l("Issuing body"), validators=[
-        DataRequired(_l("Enter the issuing body.")), Length(max=200)])
-    document = FileField(_l("Evidence document (PDF, PNG or JPEG)"))
-
-
 class OverrideForm(FlaskForm):
     tier = SelectField(_l("Tier"), choices=opts([("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")]),
                        validators=[DataRequired()])
@@ -114,8 +106,12 @@ class RulesetForm(FlaskForm):
     rules = TextAreaField(_l("Rules (JSON)"), validators=[DataRequired(), Length(max=50000)])
     note = TextAreaField(_l("Note (what changed and why)"), validators=[
         DataRequired(_l("Say what changed and why.")), Length(max=4000)])
-    assessment_ref = StringField(_l("Art. 47 assessment (case number), required when an obligation is added"),
-                                 validators=[Optional(), Length(max=64)])
+    assessment_ref = StringField(
+        _l("Passed Art. 47 assessments (case numbers, comma-separated)"), validators=[Optional(), Length(max=64)],
+        description=_l("Required when the version is stricter than the one in force: an obligation added to a "
+                       "tier, or a tier's lowest score lowered. Each change must be covered by a passed assessment."))
+    instrument = SelectField(_l("Adopted instrument that enacts the stricter changes"), validators=[Optional()],
+                             validate_choice=False)
 
     def validate_rules(self, field):
         try:
@@ -125,11 +121,31 @@ class RulesetForm(FlaskForm):
 
 
 class ObjectionForm(FlaskForm):
-    objector = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=120)])
-    contact = StringField(_l("How to reach you (optional)"), validators=[Optional(), Length(max=200)])
+    """An objection: its text, and the objector's name and contact (confidential, for the answer)."""
+
+    objector = StringField(_l("Your name"), validators=[
+        DataRequired(_l("Give your name: the regulator answers every objection.")), Length(max=120)])
+    contact = StringField(_l("E-mail or postal address for the answer"), validators=[
+        DataRequired(_l("Give an e-mail or postal address for the answer.")), Length(max=200)])
     text = TextAreaField(_l("Your objection"), validators=[
         DataRequired(_l("Write your objection.")),
         Length(min=10, max=4000, message=_l("Write between 10 and 4000 characters."))])
+
+
+class PostalServiceForm(FlaskForm):
+    """The return receipt of a document served by post, and the day the firm signed for it."""
+
+    received_on = DateField(_l("Received on (per the return receipt)"), validators=[
+        DataRequired(_l("Enter the day on the return receipt."))])
+    receipt = FileField(_l("Return receipt (PDF, PNG or JPEG)"))
+
+
+class ObjectionAnswerForm(FlaskForm):
+    """The officer's reasoned answer to one objection."""
+
+    answer = TextAreaField(_l("Answer with reasons"), validators=[
+        DataRequired(_l("Give the reasons of the answer (at least 10 characters).")),
+        Length(min=10, max=4000, message=_l("Give the reasons of the answer (at least 10 characters)."))])
 
 
 class ApplyForm(FlaskForm):

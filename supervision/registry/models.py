@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, event
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from supervision.accounts.models import Organisation
@@ -184,24 +184,27 @@ class Ruleset(db.Model):
         return json.loads(self.rules_json)
 
 
+# The term of a registration in years (the grant states it).
+TERM_YEARS = 3
+
+
 class Registration(db.Model):
-    """The registration side of a registration case: which model version, certificate,
-    the classification in force and, once registered, the registration number."""
+    """The registration side of a registration case: which model version, the classification
+    in force and, once registered, the registration number (its certificate is the one a
+    certification body recorded for the model, ``supervision.certificates``)."""
 
     __tablename__ = "registrations"
     __table_args__ = (
         UniqueConstraint("reg_year", "reg_serial", name="uq_registrations_year_serial"),
         CheckConstraint("(reg_year IS NULL) = (reg_serial IS NULL)", name="number_parts"),
         CheckConstraint("tier IS NULL OR tier BETWEEN 1 AND 4", name="tier"),
+        Index("ix_registrations_tier_case", "tier", "case_id"),   # the queue's tier filter
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     model_id: Mapped[int] = mapped_column(ForeignKey("robot_models.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("model_versions.id"))
-    certificate_number: Mapped[str | None] = mapped_column(String(64))
-    certificate_body: Mapped[str | None] = mapped_column(String(200))
-    certificate_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     registration_number: Mapped[str | None] = mapped_column(String(48), unique=True)
     reg_year: Mapped[int | None]
     reg_serial: Mapped[int | None]
@@ -214,21 +217,24 @@ class Registration(db.Model):
     case = relationship("Case")
     model: Mapped[RobotModel] = relationship()
     version: Mapped[ModelVersion] = relationship()
+
+    @property
+    def expires_on(self) -> dt.date | None:
+        """The first day the registration is no longer in force: its term (the grant's "注册有效期
+        三年，自本决定作出之日起计算") counted from the day it was registered."""
+        if self.registered_on is None:
+            return None
+        day = self.registered_on
+        try:
+            return day.replace(year=day.year + TERM_YEARS)
+        except ValueError:  # registered on 29 February
+            return day.replace(year=day.year + TERM_YEARS, day=28) + dt.timedelta(days=1)
+
     @property
     def classification(self) -> "Classification | None":
         """The classification in force: the newest one made for this registration."""
         return db.session.execute(db.select(Classification).filter_by(registration_id=self.id)
                                   .order_by(Classification.id.desc()).limit(1)).scalar()
-
-    def certificate_missing(self) -> list[str]:
-        missing = []
-        if not (self.certificate_number or "").strip():
-            missing.append("certificate_number")
-        if not (self.certificate_body or "").strip():
-            missing.append("certificate_body")
-        if self.certificate_document_id is None:
-            missing.append("certificate_document")
-        return missing
 
 
 class Classification(db.Model):
@@ -278,14 +284,31 @@ class SandboxReferral(db.Model):
 
 
 class Objection(db.Model):
-    """An objection to a model in public notice, filed by anyone (or recorded by an officer)."""
+    """An objection to a model in public notice, filed by anyone (or recorded by an officer
+    from a letter).  The objector's name and contact are confidential: the regulator uses them
+    to send the answer, the public register never shows them.  The reference number
+    (``YY-2026-000001``) is given to the objector; the officer's reasoned answer is sent to
+    them before the case may go forward."""
 
     __tablename__ = "objections"
+    __table_args__ = (
+        CheckConstraint("answer IS NULL OR (answered_at IS NOT NULL AND answered_by_id IS NOT NULL)",
+                        name="answered_has_time_and_officer"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True)
     objector: Mapped[str | None] = mapped_column(String(120))
     contact: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     client_address: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[dt.datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is not None

@@ -37,3 +37,17 @@ RULES: tuple[Rule, ...] = (
     Rule("overdue", "assignee", N_("%(case)s: a deadline has passed"),
          N_("A deadline on %(title)s (%(case)s) has passed."), events=frozenset({"deadline.overdue"})),
 )
+
+# -- expert review (experts-ui) ------------------------------------------------------------------
+RULES += (
+    Rule("expert_review_start", "firm", N_("%(case)s: expert review"),
+         N_("The regulator seeks expert opinion on %(title)s (%(case)s). The notice on the case page "
+            "says how long it takes; that time does not count towards the decision period."),
+         triggers=frozenset({"seek_expert_opinion"})),
+    Rule("expert_review_end", "assignee", N_("%(case)s: expert review ended"),
+         N_("The expert review of %(title)s (%(case)s) has ended (%(action)s). The case is now: %(state)s."),
+         triggers=frozenset({"end_expert_review", "close_expert_review"})),
+    Rule("expert_review_end_firm", "firm", N_("%(case)s: expert review ended"),
+         N_("The expert review of %(title)s (%(case)s) has ended; the decision period runs again."),
+         triggers=frozenset({"end_expert_review", "close_expert_review"})),
+)

@@ -18,10 +18,12 @@ from supervision import policies
 from supervision.accounts.models import Organisation
 from supervision.cases.models import Case
 from supervision.cases.queries import Listing, page_bounds
+from supervision.certificates import services as certificates
 from supervision.core.i18n import label
 from supervision.extensions import db
 from supervision.registry import services
-from supervision.registry.forms import CertificateForm, OverrideForm, ReclassifyForm, ReferralForm
+from supervision.registry.forms import (ObjectionAnswerForm, ObjectionForm, OverrideForm,
+                                        PostalServiceForm, ReclassifyForm, ReferralForm)
 from workflows.registration import ENDED, ON_REGISTER, REGISTRATION
 from supervision.registry.models import (FORM_FACTORS, SCENARIOS, TIER_LABELS, ModelVersion, Registration,
                                          RobotModel)
@@ -34,8 +36,9 @@ REGISTER_SECTIONS = {"public_notice": ("public_notice",), "registered": PUBLIC_R
 REGISTER_PAGE_SIZE = 50
 
 
-def owed(case: Case, reg: Registration) -> str | None:
-    """What the firm has to do now on this application (None: nothing)."""
+def owed(case: Case, reg: Registration, certified: bool | None = None) -> str | None:
+    """What the firm has to do now on this application (None: nothing).  ``certified``: whether
+    the model has a valid certificate (looked up when not given)."""
     state = case.state
     if state == "draft":
         return _("Complete the application and submit it.")
@@ -43,8 +46,9 @@ def owed(case: Case, reg: Registration) -> str | None:
         return _("Supplement everything listed in the notice (edit the model if needed), then submit the supplement.")
     if state == "clarification_requested":
         return _("Answer the clarification request.")
-    if state in services.CERTIFICATE_STATES and (reg.tier or 0) >= 2 and reg.certificate_missing():
-        return _("Declare your certificate: number, issuing body and evidence document.")
+    if state in services.CERTIFICATE_STATES and (reg.tier or 0) >= 2 and not (
+            certified if certified is not None else certificates.status_of_model(reg.model_id).status == "valid"):
+        return _("Tier 2 and above need a valid certificate: your certification body records it for this model on the platform.")
     if state == "suspension_noticed":
         return _("You may state your defence against the intended suspension.")
     if state == "revocation_noticed":
@@ -72,10 +76,11 @@ def firm_rows(firm_id: int) -> list[FirmRow]:
     latest: dict[int, tuple[Registration, Case]] = {}
     for reg, case in regs:
         latest[reg.model_id] = (reg, case)
+    certified = certificates.valid_models([m.id for m in models])
     out = []
     for m in models:
         reg, case = latest.get(m.id, (None, None))
-        out.append(FirmRow(m, m.current, reg, case, owed(case, reg) if reg else None))
+        out.append(FirmRow(m, m.current, reg, case, owed(case, reg, m.id in certified) if reg else None))
     return out
 
 
@@ -118,10 +123,22 @@ def panel(case: Case, user: Any) -> dict[str, Any]:
         "editable": case.state in services.EDITABLE_STATES,
         "certificate_open": case.state in services.CERTIFICATE_STATES,
         "review_open": case.state in services.REVIEW_STATES,
-        "certificate_form": CertificateForm(formdata=None, obj=reg),
+        "certificate": certificates.status_of_model(reg.model_id),
         "override_form": OverrideForm(formdata=None), "referral_form": ReferralForm(formdata=None),
         "reclassify_form": ReclassifyForm(formdata=None),
+        "in_notice": case.state == "public_notice",
+        "service": _service_rows(case), "postal_form": PostalServiceForm(formdata=None),
+        "objection_form": ObjectionForm(formdata=None), "answer_form": ObjectionAnswerForm(formdata=None),
     }
+
+
+def _service_rows(case: Case) -> list[dict[str, Any]]:
+    """Each decision's service: how, and when the firm received it (None: not yet)."""
+    from supervision.decisions.delivery import METHOD_LABELS, services_of
+
+    return [{"id": row.id, "number": row.decision.number, "served_at": row.served_at,
+             "method": label(METHOD_LABELS[row.method]) if row.method else None}
+            for row in services_of(case)]
 
 
 def _lang() -> str:
@@ -156,7 +173,7 @@ class RegisterQuery:
     tier: int | None = None
 
 
-# The only columns the register reads: public facts, never the certificate or the declaration.
+# The only columns the register reads: public facts, never the declaration.
 _PUBLIC_COLUMNS = (Case.id, Case.state, Case.due_date, Registration.registration_number, RobotModel.name,
                    Organisation.name_zh, Organisation.name_en, Organisation.credit_code, Registration.tier,
                    ModelVersion.form_factor, ModelVersion.intelligence_level, ModelVersion.scenarios_json,
@@ -185,7 +202,7 @@ def register_totals(query: RegisterQuery = RegisterQuery()) -> dict[str, int]:
     counts = db.session.execute(_matching(
         db.select(*(func.count(sql_case((Case.state.in_(states), 1))) for states in REGISTER_SECTIONS.values()))
         .select_from(Registration), every, query)).one()
-    return dict(zip(REGISTER_SECTIONS, counts))
+    return dict(zip(REGISTER_SECTIONS, counts, strict=True))
 
 
 def register_page(section: str, query: RegisterQuery, *, page: int, total: int) -> Listing:

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from supervision import policies
+from supervision.public.caching import cacheable
 from supervision.cases import services as cases
 from supervision.cases.models import Case
 from supervision.cases.queries import Listing
@@ -41,6 +42,7 @@ def _search_args(query: RegisterQuery) -> dict:
 
 @bp.route("/register")
 @policies.policy(policies.PUBLIC)
+@cacheable
 def index():
     form = RegisterSearchForm(request.args)
     query = _search(form)
@@ -107,8 +109,8 @@ def notice(case_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.file_objection(case, text_=form.text.data, objector=form.objector.data,
-                                    contact=form.contact.data, client_address=client_address())
+            objection = services.file_objection(case, text_=form.text.data, objector=form.objector.data,
+                                                contact=form.contact.data, client_address=client_address())
         except services.RateLimited as err:
             form.text.errors = list(form.text.errors) + [_(err.message, **err.params)]
             status = 429
@@ -118,8 +120,8 @@ def notice(case_id: int):
             flash(_("This model is no longer in public notice."), "error")
             return redirect(url_for("register.index")), 303
         else:
-            flash(_("Your objection was received. The model goes back to review with your objection on record."),
-                  "success")
+            flash(_("Your objection was received under reference %(ref)s. The regulator will answer it "
+                    "before deciding.", ref=objection.reference), "success")
             return redirect(url_for("register.index")), 303
     elif form.errors:
         status = 422

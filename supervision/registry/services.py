@@ -20,7 +20,6 @@ from supervision.cases import services as cases
 from supervision.cases.models import Case
 from supervision.core.database import lock_for_writing
 from supervision.core.timeutil import local_today, utcnow
-from supervision.documents.services import add_document, check_upload
 from supervision.extensions import db
 from supervision.registry import tiering
 from supervision.registry.models import (SCENARIOS, Classification, ModelVersion, Objection, Registration,
@@ -30,7 +29,7 @@ from workflows.registration import CERTIFICATE, EDITABLE, OPEN, REGISTRATION, RE
 
 # State groups, named by tags in the workflow table.
 EDITABLE_STATES = REGISTRATION.tagged(EDITABLE)   # the firm may still change what it declared
-CERTIFICATE_STATES = REGISTRATION.tagged(CERTIFICATE)  # the firm may declare its certificate
+CERTIFICATE_STATES = REGISTRATION.tagged(CERTIFICATE)  # a missing certificate is still the firm's to obtain
 REVIEW_STATES = REGISTRATION.tagged(REVIEW)
 OPEN_STATES = REGISTRATION.tagged(OPEN)
 NUMBER_PREFIX = "杭具身注"
@@ -185,26 +184,34 @@ def current_ruleset() -> Ruleset:
     return rs
 
 
-def create_ruleset(*, actor: User, rules: Any, note: str, assessment_ref: str | None) -> Ruleset:
-    """A new ruleset version; rulesets are never edited.  Adding a supervision obligation
-    needs a passed Art. 47 assessment, named by ``assessment_ref``."""
+def create_ruleset(*, actor: User, rules: Any, note: str, assessment_ref: str | None,
+                   instrument: str | None = None) -> Ruleset:
+    """A new ruleset version, in force at once; rulesets are never edited.  A version stricter
+    than the one in force needs, for each stricter change, a passed Art. 47 assessment covering
+    it (``assessment_ref``: case numbers, comma-separated) and an adopted ``instrument`` enacting
+    it; the links are recorded (``supervision.assessments.binding``)."""
+    from supervision.assessments import binding
+
     try:
         tiering.validate_rules(rules)
     except tiering.RulesetInvalid as err:
         raise RegistryError(N_("The rules are not valid: %(why)s"), why=str(err)) from err
     prev = current_ruleset()
-    before = {k: set(v) for k, v in prev.rules.get("obligations", {}).items()}
-    after = {k: set(v) for k, v in rules.get("obligations", {}).items()}
-    added = any(after[k] - before.get(k, set()) for k in after)
-    if added and not (assessment_ref or "").strip():
-        raise RegistryError(N_("This version adds a supervision obligation: name the passed Art. 47 assessment it rests on."))
+    changes = tiering.stricter_changes(prev.rules, rules)
+    numbers = [n.strip() for n in (assessment_ref or "").replace("，", ",").split(",") if n.strip()]
+    try:
+        covering = binding.check(changes, case_numbers=numbers, instrument_key=instrument)
+    except binding.BindingRefused as err:
+        raise RegistryError(err.message, **err.params) from err
     rs = Ruleset(version=prev.version + 1, rules_json=json.dumps(rules, sort_keys=True, ensure_ascii=False),
-                 note=note.strip(), assessment_ref=(assessment_ref or "").strip() or None,
+                 note=note.strip(), assessment_ref=", ".join(numbers) or None,
                  created_by_id=actor.id)
     db.session.add(rs)
     db.session.flush()
     record("registry.ruleset_create", actor=actor, object_type="ruleset", object_id=rs.id,
-           reason=rs.note, details={"version": rs.version, "assessment_ref": rs.assessment_ref})
+           reason=rs.note, details={"version": rs.version, "assessment_ref": rs.assessment_ref,
+                                    "stricter": ", ".join(changes) or None, "instrument": instrument if changes else None})
+    binding.bind(rs, covering, instrument_key=instrument or "", actor=actor)
     return rs
 
 
@@ -223,6 +230,11 @@ def classify(reg: Registration, *, actor: User | None, ruleset: Ruleset | None =
     ruleset = ruleset or current_ruleset()
     inputs = inputs_of(reg.version)
     result = tiering.classify(inputs, ruleset.rules)
+    from supervision.assessments.binding import rationale_lines
+
+    chain_zh, chain_en = rationale_lines(ruleset, result.tier)
+    result.lines_zh += chain_zh
+    result.lines_en += chain_en
     c = Classification(registration_id=reg.id, version_id=reg.version_id, ruleset_id=ruleset.id,
                        inputs_json=json.dumps(inputs.as_dict(), sort_keys=True), score=result.score,
                        computed_tier=result.tier, tier=result.tier, rationale_zh=result.rationale_zh,
@@ -281,50 +293,88 @@ def referral_of(reg: Registration) -> SandboxReferral | None:
                               .order_by(SandboxReferral.id.desc()).limit(1)).scalar()
 
 
-# -- certificate, objections ----------------------------------------------------------------
-
-def declare_certificate(reg: Registration, *, actor: User, number: str, body: str,
-                        evidence: bytes | None = None, filename: str = "") -> Registration:
-    """The firm declares its certificate (number, issuing body) with its evidence: the uploaded
-    file ``evidence`` (stored here as an internal document of the case), or the one declared
-    before.  Every check, the upload's included, runs before anything is stored."""
-    if reg.case.state not in CERTIFICATE_STATES:
-        raise RegistryError(N_("The certificate can no longer be changed on this application."))
-    if evidence is None and reg.certificate_document_id is None:
-        raise RegistryError(N_("Attach the certificate as evidence."))
-    if evidence is not None:
-        check_upload(evidence, "internal")  # UploadRejected before the bytes reach the store
-        document = add_document(data=evidence, filename=filename, classification="internal",
-                                actor=actor, case=reg.case, firm_id=reg.case.firm_id)
-        reg.certificate_document_id = document.id
-    reg.certificate_number, reg.certificate_body = number.strip(), body.strip()
-    db.session.flush()
-    record("registry.certificate_declare", actor=actor, case=reg.case, object_type="registration",
-           object_id=reg.id, details={"certificate_number": reg.certificate_number,
-                                      "certificate_body": reg.certificate_body,
-                                      "document_id": reg.certificate_document_id})
-    return reg
-
+# -- objections ----------------------------------------------------------------
 
 def file_objection(case: Case, *, text_: str, objector: str | None, contact: str | None,
-                   client_address: str | None) -> Case:
-    """Anyone objects to a model in public notice: the case returns to classification review
-    with the objection on record.  At most ``OBJECTIONS_PER_HOUR`` per client address."""
+                   client_address: str | None, recorded_by: User | None = None) -> Objection:
+    """Anyone objects to a model in public notice, with their name and a contact (kept
+    confidential); an officer records one received by letter (``recorded_by``).  The case stays
+    in public notice with the objection on record and a reference number for the objector; the
+    officer must answer it before the case goes forward.  At most ``OBJECTIONS_PER_HOUR`` per
+    client address."""
     if case.case_type != "registration" or case.state != "public_notice":
         raise RegistryError(N_("This model is not in public notice."))
+    objector, contact = (objector or "").strip(), (contact or "").strip()
+    if not objector or not contact:
+        raise RegistryError(N_("An objection needs the objector's name and a contact for the answer."))
     since = utcnow() - dt.timedelta(hours=1)
-    recent = db.session.execute(db.select(func.count(Objection.id)).where(
-        Objection.client_address == client_address, Objection.created_at >= since)).scalar()
-    if recent >= OBJECTIONS_PER_HOUR:
-        raise RateLimited(N_("You have filed %(n)s objections in the last hour. Please wait an hour and try again."),
-                          n=OBJECTIONS_PER_HOUR)
-    # The transition first: when the engine refuses it, no objection was written.
+    if recorded_by is None:
+        recent = db.session.execute(db.select(func.count(Objection.id)).where(
+            Objection.client_address == client_address, Objection.created_at >= since)).scalar()
+        if recent >= OBJECTIONS_PER_HOUR:
+            raise RateLimited(N_("You have filed %(n)s objections in the last hour. Please wait an hour and try again."),
+                              n=OBJECTIONS_PER_HOUR)
+    # The transition first: when the engine refuses it, no objection was written.  The objector's
+    # name and contact stay out of the case's history (they are confidential).
     cases.fire(case, "object", actor=None, comment=text_.strip())
-    db.session.add(Objection(case_id=case.id, objector=(objector or "").strip() or None,
-                             contact=(contact or "").strip() or None, text=text_.strip(),
-                             client_address=client_address))
+    objection = Objection(case_id=case.id, objector=objector, contact=contact, text=text_.strip(),
+                          client_address=client_address,
+                          recorded_by_id=recorded_by.id if recorded_by is not None else None)
+    db.session.add(objection)
     db.session.flush()
-    return case
+    objection.reference = f"{OBJECTION_PREFIX}-{local_today().year}-{objection.id:06d}"
+    db.session.flush()
+    return objection
+
+
+OBJECTION_PREFIX = "OBJ"
+
+
+def answer_objection(objection: Objection, *, actor: User, answer: str) -> Objection:
+    """The officer's reasoned answer to an objection, sent to the objector (an e-mail in the
+    outbox when the contact is an address; otherwise by post, which the officer records)."""
+    case = db.session.get(Case, objection.case_id)
+    if objection.answered:
+        raise RegistryError(N_("This objection was already answered."))
+    if case.state != "public_notice":
+        raise RegistryError(N_("This model is not in public notice."))
+    answer = (answer or "").strip()
+    if len(answer) < 10:
+        raise RegistryError(N_("Give the reasons of the answer (at least 10 characters)."))
+    objection.answer, objection.answered_at, objection.answered_by_id = answer, utcnow(), actor.id
+    by_mail = "@" in (objection.contact or "")
+    if by_mail:
+        _send_answer(objection, case)
+    db.session.flush()
+    record("registry.objection_answer", actor=actor, case=case, object_type="objection",
+           object_id=objection.id, reason=answer,
+           details={"reference": objection.reference, "sent_by": "email" if by_mail else "post"})
+    return objection
+
+
+def _send_answer(objection: Objection, case: Case) -> None:
+    """The answer as an e-mail to the objector, in the platform's default language."""
+    import email.utils
+    from urllib.parse import urlsplit
+
+    from flask import current_app
+    from flask_babel import force_locale, gettext
+
+    from supervision.notifications.models import OutboxMessage, OutboxStatus
+
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = gettext("Answer to your objection %(ref)s", ref=objection.reference)
+        body = gettext("Your objection %(ref)s to %(model)s in public notice was answered by the regulator:\n\n"
+                       "%(answer)s", ref=objection.reference, model=case.title, answer=objection.answer)
+    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+    db.session.add(OutboxMessage(to_address=objection.contact[:254], subject=subject[:300], body=body,
+                                 message_id=email.utils.make_msgid("objection", domain=host),
+                                 status=OutboxStatus.QUEUED.value, next_attempt_at=utcnow()))
+
+
+def unanswered_objections(case: Case) -> int:
+    return db.session.execute(db.select(func.count(Objection.id)).where(
+        Objection.case_id == case.id, Objection.answer.is_(None))).scalar()
 
 
 def objections_of(case: Case) -> list[Objection]:

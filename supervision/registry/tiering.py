@@ -165,3 +165,20 @@ def classify(inputs: Inputs, rules: dict[str, Any]) -> Result:
     res.lines_zh.append(f"总分 {score} 分，定为{TIER_TEXT[tier][0]}。")
     res.lines_en.append(f"Total score {score}: {TIER_TEXT[tier][1]}.")
     return res
+
+
+def stricter_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What ``after`` asks of firms that ``before`` did not (each needs an Art. 47 assessment
+    and an adopted instrument): ``obligation:<tier>:<name>`` for an obligation added to a tier,
+    ``boundary:<tier>`` for a tier whose lowest score went down.  Empty: no stricter."""
+    out = []
+    old = {k: set(v) for k, v in (before.get("obligations") or {}).items()}
+    for tier, names in sorted((after.get("obligations") or {}).items()):
+        out += [f"obligation:{tier}:{name}" for name in sorted(set(names) - old.get(tier, set()))]
+    old_min = {row["tier"]: row["min_score"] for row in before.get("tiers") or []}
+    for row in after.get("tiers") or []:
+        if row["tier"] in old_min and row["min_score"] < old_min[row["tier"]]:
+            out.append(f"boundary:{row['tier']}")
+        elif row["tier"] not in old_min and row["tier"] > 1:
+            out.append(f"boundary:{row['tier']}")
+    return out

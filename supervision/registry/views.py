@@ -1,5 +1,4 @@
-"""The registry's signed-in pages: the firm's models and applications, the model form, the
-certificate declaration, and the officer's override, referral and reclassification; the
+"""The registry's signed-in pages: the firm's models and applications, the model form, and the officer's override, referral and reclassification; the
 rulesets for admins.  Thin: load (404) → authorise → validate → one service call → redirect."""
 from __future__ import annotations
 
@@ -12,14 +11,16 @@ from flask_login import current_user
 from supervision import policies
 from supervision.cases.loaders import load_case
 from supervision.cases.models import Case
-from supervision.core.i18n import label
+from supervision.core.forms import opts
+from supervision.core.i18n import label, pick
 from supervision.documents.services import UploadRejected, upload_limit
 from supervision.extensions import db
 from supervision.registry import services, tiering
-from supervision.registry.forms import (ApplyForm, CertificateForm, ModelForm, OverrideForm, ReclassifyForm,
-                                        ReferralForm, RulesetForm)
-from supervision.registry.models import INTELLIGENCE_LEVELS, Registration, RobotModel, Ruleset
+from supervision.registry.forms import (ApplyForm, ModelForm, ObjectionAnswerForm, ObjectionForm,
+                                        OverrideForm, PostalServiceForm, ReclassifyForm, ReferralForm, RulesetForm)
+from supervision.registry.models import INTELLIGENCE_LEVELS, Objection, Registration, RobotModel, Ruleset
 from supervision.registry.presenters import firm_page
+from workflows.base import N_
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
 
@@ -129,33 +130,6 @@ def apply(model_id: int):
     return redirect(url_for("cases.show", case_id=reg.case_id)), 303
 
 
-@bp.route("/cases/<int:case_id>/certificate", methods=["POST"])
-@policies.policy(policies.APPLICANTS)
-def certificate(case_id: int):
-    reg = _load_registration(case_id)
-    policies.authorize("applicant" in policies.case_roles(current_user, reg.case), reg.case)
-    form = CertificateForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for e in errors:
-                flash(e, "error")
-        return redirect(url_for("cases.show", case_id=case_id)), 303
-    upload = form.document.data
-    has_file = upload is not None and bool(getattr(upload, "filename", ""))
-    try:  # a refusal is raised before anything is stored: the redirect commits nothing
-        services.declare_certificate(
-            reg, actor=current_user, number=form.certificate_number.data, body=form.certificate_body.data,
-            evidence=upload.read(upload_limit() + 1) if has_file else None,
-            filename=upload.filename if has_file else "")
-    except UploadRejected as err:
-        flash(err.user_message(), "error")
-    except services.RegistryError as err:
-        _refused(err)
-    else:
-        flash(_("The certificate was declared."), "success")
-    return redirect(url_for("cases.show", case_id=case_id)), 303
-
-
 # -- the officer ----------------------------------------------------------------------------
 
 def _officer_registration(case_id: int) -> Registration:
@@ -170,9 +144,7 @@ def override(case_id: int):
     reg = _officer_registration(case_id)
     form = OverrideForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for e in errors:
-                flash(e, "error")
+        _form_refused(form)
         return redirect(url_for("cases.show", case_id=case_id)), 303
     try:
         services.override_tier(reg, actor=current_user, tier=int(form.tier.data), reason=form.reason.data)
@@ -217,19 +189,108 @@ def reclassify(case_id: int):
     return redirect(url_for("cases.show", case_id=case_id)), 303
 
 
+def _form_refused(form) -> None:
+    for errors in form.errors.values():
+        for e in errors:
+            flash(e, "error")
+
+
+@bp.route("/cases/<int:case_id>/objections", methods=["POST"])
+@policies.policy(policies.OFFICERS)
+def record_objection(case_id: int):
+    """An objection the regulator received by letter or in person goes on record."""
+    reg = _officer_registration(case_id)
+    form = ObjectionForm()
+    if not form.validate_on_submit():
+        _form_refused(form)
+        return redirect(url_for("cases.show", case_id=case_id)), 303
+    try:
+        objection = services.file_objection(reg.case, text_=form.text.data, objector=form.objector.data,
+                                            contact=form.contact.data, client_address=None,
+                                            recorded_by=current_user)
+    except services.RegistryError as err:
+        _refused(err)
+    else:
+        flash(_("The objection is on record under reference %(ref)s.", ref=objection.reference), "success")
+    return redirect(url_for("cases.show", case_id=case_id)), 303
+
+
+@bp.route("/cases/<int:case_id>/objections/<int:objection_id>/answer", methods=["POST"])
+@policies.policy(policies.OFFICERS)
+def answer_objection(case_id: int, objection_id: int):
+    reg = _officer_registration(case_id)
+    objection = db.session.get(Objection, objection_id)
+    if objection is None or objection.case_id != reg.case_id:
+        abort(404)
+    form = ObjectionAnswerForm()
+    if not form.validate_on_submit():
+        _form_refused(form)
+        return redirect(url_for("cases.show", case_id=case_id)), 303
+    try:
+        services.answer_objection(objection, actor=current_user, answer=form.answer.data)
+    except services.RegistryError as err:
+        _refused(err)
+    else:
+        flash(_("The answer to objection %(ref)s is on record and was sent to the objector.",
+                ref=objection.reference), "success")
+    return redirect(url_for("cases.show", case_id=case_id)), 303
+
+
+@bp.route("/cases/<int:case_id>/service/<int:record_id>/postal", methods=["POST"])
+@policies.policy(policies.OFFICERS)
+def postal_service(case_id: int, record_id: int):
+    """The officer records a postal service with its return receipt (the period from receipt
+    starts on the day the firm signed for it)."""
+    from supervision.decisions import delivery
+    from supervision.documents.services import add_document, check_upload
+
+    reg = _officer_registration(case_id)
+    row = db.session.get(delivery.ServiceRecord, record_id)
+    if row is None or row.decision.case_id != reg.case_id:
+        abort(404)
+    form = PostalServiceForm()
+    upload = form.receipt.data
+    if not form.validate_on_submit() or upload is None or not getattr(upload, "filename", ""):
+        _form_refused(form)
+        if upload is None or not getattr(upload, "filename", ""):
+            flash(_("Attach the return receipt."), "error")
+        return redirect(url_for("cases.show", case_id=case_id)), 303
+    data = upload.read(upload_limit() + 1)
+    try:
+        check_upload(data, "internal")
+        if row.served:
+            raise delivery.ServiceError(N_("This document's service is already on record."))
+        receipt = add_document(data=data, filename=upload.filename, classification="internal",
+                               actor=current_user, case=reg.case)
+        delivery.record_postal(row, receipt=receipt, received_on=form.received_on.data, actor=current_user)
+    except UploadRejected as err:
+        flash(err.user_message(), "error")
+    except delivery.ServiceError as err:
+        flash(_(str(err)), "error")
+    else:
+        flash(_("The service by post is on record."), "success")
+    return redirect(url_for("cases.show", case_id=case_id)), 303
+
+
 # -- rulesets -------------------------------------------------------------------------------
 
 @bp.route("/rulesets")
 @policies.policy(RULESET_READERS)
 def rulesets():
+    from supervision.assessments import binding
+
     rows = db.session.execute(db.select(Ruleset).order_by(Ruleset.version.desc())).scalars().all()
-    return render_template("registry/rulesets.html", rows=rows)
+    chains = {r.id: binding.chain(r, [x.id for x in rows if x.version <= r.version]) for r in rows}
+    return render_template("registry/rulesets.html", rows=rows, chains=chains, flag_unbased=binding.flag_unbased())
 
 
 @bp.route("/rulesets/new", methods=["GET", "POST"])
 @policies.policy(policies.ADMINS)
 def new_ruleset():
+    from supervision.assessments import binding
+
     form = RulesetForm()
+    form.instrument.choices = opts([("", "—")] + [(k, pick(zh, en)) for k, zh, en in binding.adopted_instruments()])
     if request.method == "GET":
         latest = db.session.execute(db.select(Ruleset).order_by(Ruleset.version.desc()).limit(1)).scalar()
         rules = latest.rules if latest else tiering.DEFAULT_RULES_V1
@@ -237,7 +298,8 @@ def new_ruleset():
     if form.validate_on_submit():
         try:
             rs = services.create_ruleset(actor=current_user, rules=form.rules.parsed, note=form.note.data,
-                                         assessment_ref=form.assessment_ref.data)
+                                         assessment_ref=form.assessment_ref.data,
+                                         instrument=form.instrument.data or None)
         except services.RegistryError as err:
             form.rules.errors = list(form.rules.errors) + [_(err.message, **err.params)]
         else:

@@ -80,9 +80,11 @@ def extend(current: Due, unit: str, taken: int | dt.timedelta, cal: WorkCalendar
     """``current`` moved later by ``taken`` (what ``lost`` measured)."""
     _check(unit)
     if unit == HOURS:
-        assert isinstance(taken, dt.timedelta)
+        if not isinstance(taken, dt.timedelta):
+            raise TypeError("an hour clock loses a timedelta")
         return at_instant(current.at + taken)
-    assert isinstance(taken, int)
+    if not isinstance(taken, int):
+        raise TypeError("a day clock loses a number of days")
     if not taken:
         return current
     if unit == CALENDAR_DAYS:

@@ -7,7 +7,9 @@ from supervision.cases.models import Case
 from supervision.documents.models import Document
 from supervision.extensions import db
 from tests.access.conftest import PDF
+from tests.cases.conftest import put_in_state
 from tests.core.dbstate import audit_actions_except_denials, snapshot
+from tests.conftest import sealed_url
 
 
 def state_of(case_id: int) -> tuple[str, int]:
@@ -26,7 +28,7 @@ def test_own_firm_sees_its_case_and_document(world, case_a, doc_a, web):
     web.login("a@firm-a.test")
     assert web.get(f"/cases/{case_a.id}").status_code == 200
     assert web.get(f"/cases/{case_a.id}/documents").status_code == 200
-    resp = web.get(f"/documents/{doc_a.id}")
+    resp = web.get(sealed_url("document", doc_a.id))
     assert resp.status_code == 200 and resp.data == PDF
     resp.close()
 
@@ -58,7 +60,7 @@ def test_other_firm_gets_404_on_documents_list_and_upload(world, case_a, doc_a, 
 
 
 def test_other_firm_gets_404_on_document_download(world, doc_a, firm_b):
-    resp = firm_b.get(f"/documents/{doc_a.id}")
+    resp = firm_b.get(sealed_url("document", doc_a.id))
     assert resp.status_code == 404
     assert PDF not in resp.data
     resp.close()
@@ -68,9 +70,9 @@ def test_missing_case_and_foreign_case_look_the_same_to_a_firm(world, case_a, fi
     import re
 
     def page(resp) -> str:
-        """The body without what differs per request: the request id and the CSRF token."""
+        """The body without what differs per request: the request id, the CSRF and one-time tokens."""
         body = resp.get_data(as_text=True).replace(resp.headers["X-Request-Id"], "")
-        body = re.sub(r'name="csrf_token" value="[^"]+"', "", body)
+        body = re.sub(r'name="(csrf_token|form_once)" value="[^"]+"', "", body)
         return re.sub(r'name="next" value="[^"]+"', "", body)
 
     foreign = firm_b.get(f"/cases/{case_a.id}")
@@ -100,14 +102,15 @@ def test_admin_cannot_fire_triggers_or_read_cases(world, case_a, web):
 
 
 def test_expert_has_no_access_to_cases_yet(world, case_a, doc_a, web):
+    put_in_state(case_a, "submitted")  # a submitted case (a firm's draft is 404 to all others)
     web.login("expert@t.test")
     audit_before = audit_actions_except_denials()
     state_before = state_of(case_a.id)
     assert web.get("/cases").status_code == 403
     assert web.get(f"/cases/{case_a.id}").status_code == 403
-    assert web.post(f"/cases/{case_a.id}/act", {"trigger": "submit", "version": "1"},
+    assert web.post(f"/cases/{case_a.id}/act", {"trigger": "accept", "version": "1"},
                     token_from="/account/password").status_code == 403
-    resp = web.get(f"/documents/{doc_a.id}")
+    resp = web.get(sealed_url("document", doc_a.id))
     assert resp.status_code == 403
     resp.close()
     assert state_of(case_a.id) == state_before
@@ -116,13 +119,14 @@ def test_expert_has_no_access_to_cases_yet(world, case_a, doc_a, web):
 
 
 def test_officer_of_other_department_gets_403(world, case_a, web):
+    put_in_state(case_a, "submitted")  # a submitted case (a firm's draft is 404 to all others)
     web.login("other@t.test")
     assert web.get(f"/cases/{case_a.id}").status_code == 403
     assert web.post(f"/cases/{case_a.id}/claim", {"version": "1"}, token_from="/cases").status_code == 403
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(world, case_a, doc_a, client):
-    for url in (f"/cases/{case_a.id}", f"/documents/{doc_a.id}", "/admin/", "/audit/"):
+    for url in (f"/cases/{case_a.id}", sealed_url("document", doc_a.id), "/admin/", "/audit/"):
         resp = client.get(url)
         assert resp.status_code == 302 and resp.headers["Location"].startswith("/login?next="), url
 

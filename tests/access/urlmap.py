@@ -5,11 +5,11 @@ from flask import Flask
 
 
 def example_url(rule, ids: dict[str, int]) -> str:
-    """A concrete URL for ``rule``: int arguments get the id named in ``ids`` (else 1)."""
+    """A concrete URL for ``rule``: int (and sealed id) arguments get the id named in ``ids`` (else 1)."""
     values = {}
     for arg in rule.arguments:
         conv = rule._converters[arg]
-        if type(conv).__name__.endswith(("IntConverter", "IntegerConverter")):
+        if type(conv).__name__.endswith(("IntConverter", "IntegerConverter", "SealedIdConverter")):
             values[arg] = ids.get(arg, 1)
         elif arg == "name":
             values[arg] = "registration"

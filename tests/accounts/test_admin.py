@@ -109,7 +109,7 @@ def test_admin_creates_a_user_who_can_sign_in(app, world, admin):
     ({"roles": "officer"}, "These roles do not fit this kind of organisation."),   # officer in a firm
     ({"email": "Taken@Example.org"}, "A user with this email exists already."),
     ({"email": "not-an-email"}, "Enter a valid email address."),
-    ({"password": "short"}, "The password must have 10 to 512 characters."),
+    ({"password": "short"}, "The password must have 12 to 512 characters."),
     ({"organisation_id": "abc"}, "Choose one of the offered options."),
     ({"organisation_id": "99999999999999999999999"}, "Choose one of the offered options."),
     ({"roles": "superuser"}, "Choose one of the offered options."),

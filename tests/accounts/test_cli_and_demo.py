@@ -43,7 +43,7 @@ def test_create_admin_refusals_change_nothing(app, runner):
     assert "A user with this email exists already." in again.output
     short = runner.invoke(args=["accounts", "create-admin", "--email", "two@example.org", "--password", "short"])
     assert short.exit_code == 1
-    assert "The password must have at least 10 characters." in short.output
+    assert "The password must have at least 12 characters." in short.output
     assert snapshot() == before
 
 

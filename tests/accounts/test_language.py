@@ -35,11 +35,12 @@ def test_error_pages_follow_the_language_too(client):
 
 
 def test_anonymous_choice_is_kept_in_the_session(client):
+    """Sent to /language (pages offer visitors a ``?lang=`` link instead: tests/public)."""
     web = Browser(client)
-    resp = web.post("/language", {"lang": "en", "next": "/login"}, token_from="/")
+    resp = web.post("/language", {"lang": "en", "next": "/login"}, token_from="/login")
     assert resp.status_code == 302 and resp.headers["Location"] == "/login"
     assert html_lang(client.get("/", headers={"Accept-Language": "zh-CN"})) == "en"
-    web.post("/language", {"lang": "zh"}, token_from="/")
+    web.post("/language", {"lang": "zh"}, token_from="/login")
     assert html_lang(client.get("/", headers={"Accept-Language": "en"})) == "zh-CN"
 
 
@@ -57,7 +58,7 @@ def test_signed_in_choice_is_stored_on_the_user_and_follows_them(app, world, web
 
 def test_visitor_choice_survives_sign_in_and_sign_out(world, web):
     web.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
-    web.post("/language", {"lang": "en"}, token_from="/")
+    web.post("/language", {"lang": "en"}, token_from="/login")
     web.login("officer@t.test")
     assert html_lang(web.get("/cases")) == "en"
     web.post("/logout", token_from="/cases")
@@ -75,5 +76,5 @@ def test_unknown_language_is_refused_and_nothing_stored(world, web, value):
 
 
 def test_language_switch_never_redirects_off_site(client):
-    resp = Browser(client).post("/language", {"lang": "en", "next": "//evil.com"}, token_from="/")
+    resp = Browser(client).post("/language", {"lang": "en", "next": "//evil.com"}, token_from="/login")
     assert resp.headers["Location"] == "/"

@@ -25,7 +25,7 @@ def second_browser(app) -> Browser:
 
 def normalised(html: str) -> str:
     """The page with what legitimately differs between two requests (token, typed email) blanked."""
-    html = re.sub(r'name="csrf_token" (type="hidden" )?value="[^"]+"', 'name="csrf_token"', html)
+    html = re.sub(r'name="(csrf_token|form_once)" (type="hidden" )?value="[^"]+"', r'name="\1"', html)
     return re.sub(r'(id="email"[^>]*value=")[^"]*"', r'\1"', html)
 
 
@@ -151,13 +151,22 @@ def test_change_password_ends_the_other_sessions(app, world, web, en):
     ({"current": "wrong-password-1", "new": "a-brand-new-secret", "confirm": "a-brand-new-secret"},
      "The current password is wrong."),
     ({"current": PASSWORD, "new": "short", "confirm": "short"},
-     "The password must have 10 to 512 characters."),
+     "The password must have 12 to 512 characters."),
     ({"current": PASSWORD, "new": "a-brand-new-secret", "confirm": "a-different-secret"},
      "The two new passwords differ."),
     ({"current": PASSWORD, "new": PASSWORD, "confirm": PASSWORD},
      "The new password must differ from the current one."),
     ({"current": PASSWORD, "new": "x" * 600, "confirm": "x" * 600},
-     "The password must have 10 to 512 characters."),
+     "The password must have 12 to 512 characters."),
+    # OWASP ASVS 2.1.7: a password from a list of common ones is refused, however long.
+    ({"current": PASSWORD, "new": "qwerty123456", "confirm": "qwerty123456"},
+     "This password is on a list of commonly used passwords: choose another."),
+    ({"current": PASSWORD, "new": "1q2w3e4r5t6y!", "confirm": "1q2w3e4r5t6y!"},
+     "This password is on a list of commonly used passwords: choose another."),
+    ({"current": PASSWORD, "new": "my-officer-secret", "confirm": "my-officer-secret"},
+     "The password must not contain your email name."),
+    ({"current": PASSWORD, "new": "abababababababab", "confirm": "abababababababab"},
+     "The password repeats too few different characters: choose another."),
 ])
 def test_change_password_refusals_change_nothing(world, web, en, data, message):
     web.login("officer@t.test")
@@ -185,3 +194,82 @@ def test_disabled_user_is_stopped_at_next_request(app, world, web, en):
     # Enabled again, the officer signs in anew.
     admin.post(f"/admin/users/{world.officer.id}/active", {"active": "y"}, token_from="/admin/")
     assert web.login("officer@t.test").status_code == 302
+
+
+def test_password_spraying_from_one_address_is_slowed(app, world, web, en):
+    """One guess at each of many accounts from one address: after the per-address limit every
+    further attempt from there is refused unanswered, even a right password; the same account
+    signs in from another address (no lock-out of the victim), and the counter expires."""
+    import datetime as dt
+
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    for n in range(limit):
+        assert web.login(f"nobody{n}@t.test", "wrong-password-123").status_code == 401
+    assert web.login("someone-else@t.test", "wrong-password-123").status_code == 429
+    assert web.login("officer@t.test").status_code == 429
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.9.8.7"
+    from tests.conftest import Browser
+    assert Browser(elsewhere).login("officer@t.test").status_code == 302
+    row = db.session.get(LoginThrottle, "addr:127.0.0.1")
+    assert row.failures == limit
+    row.locked_until = row.window_start = row.locked_until - dt.timedelta(minutes=16)
+    db.session.commit()
+    assert web.login("officer@t.test").status_code == 302
+
+
+def test_a_csrf_token_older_than_its_lifetime_is_refused(app, world, web, en, monkeypatch):
+    import time as time_module
+
+    token = web.csrf("/login")
+    real = time_module.time
+    monkeypatch.setattr(time_module, "time", lambda: real() + app.config["WTF_CSRF_TIME_LIMIT"] + 60)
+    resp = web.client.post("/login", data={"email": "officer@t.test", "password": PASSWORD,
+                                           "csrf_token": token})
+    assert resp.status_code in (400, 422)
+    monkeypatch.setattr(time_module, "time", real)
+    assert web.login("officer@t.test").status_code == 302
+
+
+def test_passwords_are_never_logged_nor_audited(app, world, web, en, caplog, monkeypatch):
+    """Typed passwords (wrong, right, new) appear in no log record, access line or audit event."""
+    import logging
+
+    from supervision.audit.models import AuditEvent
+    from supervision.core import logs
+
+    monkeypatch.setitem(app.config, "ACCESS_LOG", True)
+    caplog.set_level(logging.DEBUG)
+    app.before_request_funcs.setdefault(None, []).append(logs._started)
+    app.after_request_funcs.setdefault(None, []).append(logs._access)
+    wrong, new = "Wrong-Guess-7733-xyz", "Brand-New-Secret-4411"
+    try:
+        assert web.login("officer@t.test", wrong).status_code == 401
+        assert web.login("nobody@t.test", wrong).status_code == 401
+        assert web.login("officer@t.test").status_code == 302
+        assert web.post("/account/password", {"current": PASSWORD, "new": new, "confirm": new},
+                        token_from="/account/password").status_code == 302
+        web.post("/account/password", {"current": wrong, "new": new + "2", "confirm": new + "2"},
+                 token_from="/account/password")
+    finally:
+        app.before_request_funcs[None].remove(logs._started)
+        app.after_request_funcs[None].remove(logs._access)
+    assert any(r.name == "supervision.access" for r in caplog.records)
+    logged = caplog.text + "".join(str(r.__dict__) for r in caplog.records)
+    audited = "".join(f"{e.details}{e.canonical!r}" for e in db.session.execute(db.select(AuditEvent)).scalars())
+    assert "officer@t.test" in audited  # the refusals and the change were recorded
+    for password in (wrong, PASSWORD, new):
+        assert password not in logged and password not in audited
+
+
+def test_a_csrf_token_from_another_session_is_refused(app, world, web, en):
+    """A token is bound to the session it was issued in: one lifted from another browser fails."""
+    other = second_browser(app)
+    foreign = other.csrf("/login")
+    assert web.csrf("/login") != foreign  # this browser has a session and a token of its own
+    resp = web.client.post("/login", data={"email": "officer@t.test", "password": PASSWORD,
+                                           "csrf_token": foreign})
+    assert resp.status_code in (400, 422)
+    assert web.get("/cases").status_code == 302  # not signed in
+    assert other.client.post("/login", data={"email": "officer@t.test", "password": PASSWORD,
+                                             "csrf_token": foreign}).status_code == 302

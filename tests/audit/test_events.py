@@ -8,6 +8,7 @@ import json
 from supervision.audit.models import AuditEvent
 from supervision.documents.services import add_document
 from supervision.extensions import db
+from tests.conftest import sealed_url
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 
@@ -82,7 +83,7 @@ def test_document_download(world, web):
     doc = add_document(data=PNG, filename="photo.png", classification="internal",
                        actor=world.applicant_a, case=case, firm_id=world.firm_a.id)
     web.login("a@firm-a.test")
-    resp = web.get(f"/documents/{doc.id}")
+    resp = web.get(sealed_url("document", doc.id))
     assert resp.status_code == 200
     assert resp.data == PNG
     resp.close()

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from bench.dataset import PASSWORD, fill
+from supervision.certificates.models import CertificateReliance
 from supervision.audit.models import AuditEvent
 from supervision.cases.models import Case
 from supervision.extensions import db
@@ -76,13 +77,16 @@ def test_every_classification_is_what_the_engine_computes_and_the_workflow_saw(d
         result = tiering.classify(services.inputs_of(version), c.ruleset.rules)
         assert (result.score, result.tier) == (c.score, c.computed_tier)
         assert c.tier == c.computed_tier or c.override_reason
-    # Tier 1 is registered on approval; tier 2+ went through public notice with a certificate.
+    # Tier 1 is registered on approval; tier 2+ went through public notice, relying on a certificate
+    # a certification body recorded for the model.
     registered = db.select(Registration).where(Registration.registered_on.is_not(None))
     for reg in db.session.execute(registered).scalars():
         triggers = db.session.execute(db.select(AuditEvent.trigger).where(
             AuditEvent.case_id == reg.case_id, AuditEvent.trigger.is_not(None))).scalars().all()
         assert ("conclude_notice" in triggers) == (reg.classification.tier >= 2)
-        assert reg.classification.tier == 1 or reg.certificate_missing() == []
+        relied = db.session.execute(db.select(CertificateReliance).filter_by(case_id=reg.case_id)).scalars().all()
+        assert (reg.classification.tier >= 2) == bool(relied)
+        assert all(r.certificate.model_id == reg.model_id and r.certificate.state == "issued" for r in relied)
 
 
 def test_busiest_firm_sees_all_its_models_and_their_numbers(dataset, web):

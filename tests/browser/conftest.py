@@ -3,6 +3,7 @@ test database (the session ``app``), served by werkzeug in a thread.  Never ``pl
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -34,3 +35,24 @@ def pytest_collection_modifyitems(config, items):
     would fail in any test after them.  pytest-xdist hands tests to its workers in this order
     (``make test`` passes ``--no-loadscope-reorder``), so each worker runs them last too."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+AXE = Path(__file__).resolve().parents[2] / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each (rule: targets).
+    The installed package is read as a file and evaluated in the page (never copied into the
+    repository, and not fetched as a script, so the page's strict CSP does not stand in the way)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    return page.evaluate(
+        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))")
+
+
+def assert_accessible(page) -> None:
+    """No serious or critical accessibility violation on the page."""
+    found = axe_serious(page)
+    assert found == [], found

@@ -24,6 +24,13 @@ def version_of(html: str) -> int:
     return int(re.search(r'name="version" value="(\d+)"', html).group(1))
 
 
+def previewed(html: str, trigger: str = "approve") -> dict[str, str]:
+    """The draft's facts hash the ``trigger`` form carries ({} when its form shows no draft)."""
+    form = re.search(r'<form[^>]*data-trigger="%s".*?</form>' % re.escape(trigger), html, re.S)
+    found = re.search(r'name="previewed_facts" value="([0-9a-f]{64})"', form.group(0)) if form else None
+    return {"previewed_facts": found.group(1)} if found else {}
+
+
 # What the later translation pass will put in the catalog, for the strings these tests read.
 ZH = {
     "Case created": "案件已创建",
@@ -31,6 +38,10 @@ ZH = {
     "Submit supplement": "提交补正材料",
     "Submitted": "已提交",
     "Supplement requested": "已通知补正",
+    "Request clarification": "要求说明",
+    "Answer clarification": "答复说明要求",
+    "Classification review": "分级审查",
+    "Clarification requested": "已要求说明",
     "Registration": "注册",
     "This case was changed by someone else. Reload the page and try again.":
         "此案件已被他人修改，请刷新页面后重试。",

@@ -25,7 +25,8 @@ def logout(web) -> None:
 
 @pytest.fixture
 def cases(world):
-    """a: firm A, submitted, officer's; b: firm B, draft, unassigned; c: other department."""
+    """a: firm A, submitted, officer's; b: firm B, in classification review, unassigned; c: other
+    department (all submitted: a firm's draft is its alone, see test_drafts)."""
     from tests.factories import CaseFactory
 
     a = world.case(title="Porter robot")
@@ -33,8 +34,10 @@ def cases(world):
     a.assignee_id = world.officer.id
     db.session.commit()
     b = world.case(firm=world.firm_b, title="Care robot", actor=world.applicant_b)
+    put_in_state(b, "classification_review")
     c = CaseFactory(firm=world.firm_a, department=world.other_department, actor=world.applicant_a,
                     title="Market case")
+    put_in_state(c, "submitted")
     return a, b, c
 
 
@@ -61,7 +64,7 @@ def test_filters_by_state_and_type(world, web, cases):
     a, b, c = cases
     sign_in(web, "officer@t.test")
     assert listed(web.get("/cases?state=submitted").get_data(as_text=True)) == [a.id]
-    assert listed(web.get("/cases?state=draft").get_data(as_text=True)) == [b.id]
+    assert listed(web.get("/cases?state=classification_review").get_data(as_text=True)) == [b.id]
     assert sorted(listed(web.get("/cases?case_type=registration").get_data(as_text=True))) == sorted([a.id, b.id])
 
 
@@ -73,7 +76,7 @@ def test_a_bad_filter_answers_cleanly_with_all_cases(world, web, cases, query):
     resp = web.get("/cases?" + query)
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
-    assert "Unknown filter; showing all cases." in html
+    assert "Some filters could not be read and were left out." in html
     assert sorted(listed(html)) == sorted([a.id, b.id])
     assert "<script>" not in html.split("<main>", 1)[1]
 
@@ -108,6 +111,7 @@ def test_overdue_cases_come_first(world, web):
     late.due_date = local_today() - dt.timedelta(days=10)
     db.session.commit()
     idle = world.case(title="no clock")
+    put_in_state(idle, "registered")
     sign_in(web, "officer@t.test")
     html = web.get("/cases").get_data(as_text=True)
     assert listed(html) == [late.id, fresh.id, idle.id]
@@ -203,7 +207,7 @@ def test_the_list_loads_in_a_fixed_number_of_queries(world, web):
             firm, applicant = firms[i % 2]
             case = world.case(firm=firm, actor=applicant, title=f"model {i}")
             case.assignee_id = people[i % 4].id if people[i % 4] else None
-            put_in_state(case, ["submitted", "draft", "supplement_requested", "accepted"][i % 4])
+            put_in_state(case, ["submitted", "classification_review", "supplement_requested", "accepted"][i % 4])
 
     make(5, 0)
     sign_in(web, "officer@t.test")

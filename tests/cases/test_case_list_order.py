@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from supervision.cases import queries
+from supervision.workbench import queue as queries
 from supervision.core.timeutil import local_today
 from supervision.extensions import db
 from tests.cases.conftest import put_in_state, sign_in
@@ -41,10 +41,18 @@ def dated(world, title: str, due_in_days: int, *, paused: bool = False, **kw):
     case = kw.pop("case", None) or world.case(title=title, **kw)
     put_in_state(case, "submitted")
     if paused:
-        put_in_state(case, "supplement_requested")   # the acceptance clock stops
+        put_in_state(case, "accepted")
+        put_in_state(case, "procedure_pause")   # the decision clock stops (testing, Art. 45)
         assert case.clock_paused_at is not None
     case.due_date = local_today() + dt.timedelta(days=due_in_days)
     db.session.commit()
+    return case
+
+
+def undated(world, title: str):
+    """A case in a state with no clock (registered; a firm's draft is not on the list)."""
+    case = world.case(title=title)
+    put_in_state(case, "registered")
     return case
 
 
@@ -52,7 +60,7 @@ def dated(world, title: str, due_in_days: int, *, paused: bool = False, **kw):
 def mixed(world):
     """Cases in every group, created in this order (a later case is newer)."""
     c = {}
-    c["no_due_old"] = world.case(title="no due, older")
+    c["no_due_old"] = undated(world, "no due, older")
     c["soon"] = dated(world, "due in 2 days", 2)
     c["late_3"] = dated(world, "3 days late", -3)
     c["paused_20"] = dated(world, "paused, due 20 days ago", -20, paused=True)
@@ -61,7 +69,7 @@ def mixed(world):
     c["soon_newer"] = dated(world, "also due in 2 days", 2)
     c["paused_1"] = dated(world, "paused, due yesterday", -1, paused=True)
     c["today"] = dated(world, "due today", 0)
-    c["no_due_new"] = world.case(title="no due, newer")
+    c["no_due_new"] = undated(world, "no due, newer")
     return c
 
 
@@ -112,12 +120,13 @@ def test_filters_keep_the_order(world, web, mixed, monkeypatch):
     sign_in(web, "officer@t.test")
     submitted = [k for k in EXPECTED if mixed[k].state == "submitted"]
     assert walk(web, "/cases?state=submitted")[0] == [mixed[k].id for k in submitted]
-    assert walk(web, "/cases?state=supplement_requested")[0] == [mixed["paused_20"].id, mixed["paused_1"].id]
+    assert walk(web, "/cases?state=procedure_pause")[0] == [mixed["paused_20"].id, mixed["paused_1"].id]
 
 
-def test_a_page_past_the_end_shows_the_last_page(world, web, mixed, monkeypatch):
+@pytest.mark.parametrize("after", ["nonsense", "W10", "x" * 500, "WyJ0aWVyIiwwLDFd"])
+def test_a_forged_or_stale_next_link_starts_at_the_first_page(world, web, mixed, monkeypatch, after):
     monkeypatch.setattr(queries, "PAGE_SIZE", 4)
     sign_in(web, "officer@t.test")
-    html = web.get("/cases?page=9").get_data(as_text=True)
-    assert listed(html) == [mixed[k].id for k in EXPECTED[8:]]
-    assert "Page 3 of 3" in html
+    resp = web.get("/cases?after=" + after)
+    assert resp.status_code == 200
+    assert listed(resp.get_data(as_text=True)) == [mixed[k].id for k in EXPECTED[:4]]

@@ -2,6 +2,8 @@
 user's language, clock pauses, optimistic locking, and bad input answered cleanly."""
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 
 import pytest
@@ -19,6 +21,11 @@ def offered(html: str) -> dict[str, bool]:
     """Actions on the page: trigger -> whether it can be fired now (False: shown as refused)."""
     return {m.group(1): not m.group(2)
             for m in re.finditer(r'data-action="([a-z_]+)"( data-refused="1")?', html)}
+
+
+def previewed_of(html: str) -> str:
+    """The facts hash the approve form carries from the draft decision shown with it."""
+    return re.search(r'name="previewed_facts" value="([0-9a-f]{64})"', html).group(1)
 
 
 def transitions_of(case_id: int) -> list[str]:
@@ -78,7 +85,8 @@ def test_the_dual_role_user_approves_a_colleagues_proposal_in_the_browser(world,
     sign_in(web, "dual@t.test")
     html = web.get(f"/cases/{case.id}").get_data(as_text=True)
     assert offered(html)["approve"] is True
-    resp = web.post(f"/cases/{case.id}/act", {"trigger": "approve", "version": version_of(html)},
+    resp = web.post(f"/cases/{case.id}/act", {"trigger": "approve", "version": version_of(html),
+                                              "previewed_facts": previewed_of(html)},
                     token_from=f"/cases/{case.id}")
     assert resp.status_code == 303
     db.session.expire_all()
@@ -89,7 +97,8 @@ def test_firing_from_the_page_with_a_reason(world, web, submitted):
     sign_in(web, "officer@t.test")
     html = web.get(f"/cases/{submitted.id}").get_data(as_text=True)
     resp = web.post(f"/cases/{submitted.id}/act",
-                    {"trigger": "not_accept", "version": version_of(html), "reason": "Not a robot (Art. 3)."},
+                    {"trigger": "not_accept", "version": version_of(html), "reason": "Not a robot (Art. 3).",
+                     "competent_authority": "Market Regulation"},
                     token_from=f"/cases/{submitted.id}")
     resp = then(web, resp)
     page = resp.get_data(as_text=True)
@@ -147,7 +156,9 @@ def test_a_stale_claim_gets_409(world, web, submitted):
 
 
 def test_the_timeline_and_clock_pause_in_both_languages(world, web, submitted, zh_catalog):
-    services.fire(submitted, "request_supplement", actor=world.officer, comment="Send the wiring diagram.")
+    services.fire(submitted, "accept", actor=world.officer)
+    services.fire(submitted, "start_review", actor=world.officer)
+    services.fire(submitted, "request_clarification", actor=world.officer, comment="Send the wiring diagram.")
     sign_in(web, "officer@t.test")
     path = f"/cases/{submitted.id}"
 
@@ -156,27 +167,44 @@ def test_the_timeline_and_clock_pause_in_both_languages(world, web, submitted, z
     assert '<html lang="en">' in en
     timeline = en[en.index('class="timeline"'):]
     assert "Case created" in timeline
-    assert "Send supplement notice" in timeline
-    assert "Submitted → Supplement requested" in timeline
+    assert "Request clarification" in timeline
+    assert "Classification review → Clarification requested" in timeline
     assert "Send the wiring diagram." in timeline
-    assert "Clock pauses" in en and "ongoing" in en
-    assert "paused, " in en and "working days left" in en
+    assert "ongoing" not in en          # a clarification after acceptance does not stop the clock
 
     set_language(web, "zh", path)
     zh = web.get(path).get_data(as_text=True)
     assert '<html lang="zh-CN">' in zh
     timeline = zh[zh.index('class="timeline"'):]
     assert "案件已创建" in timeline
-    assert "发出补正通知" in timeline
-    assert "已提交 → 已通知补正" in timeline
-    assert "Send supplement notice" not in timeline
+    assert "要求说明" in timeline
+    assert "分级审查 → 已要求说明" in timeline
+    assert "Request clarification" not in timeline
 
-    # The firm answers: the clock resumes and the pause is closed with its length.
-    services.fire(submitted, "supplement", actor=world.applicant_a, comment="Attached.")
+    # The firm answers; testing (行政许可法 Art. 45) stops the clock, and when it is done the
+    # clock resumes and the pause is closed with its length.
+    services.fire(submitted, "answer_clarification", actor=world.applicant_a, comment="Attached.")
+    services.fire(submitted, "pause_for_procedure", actor=world.officer, procedure="testing",
+                  expected_until=dt.date(2026, 12, 30), reason="Obstacle avoidance to be tested.")
     set_language(web, "en", path)
     en = web.get(path).get_data(as_text=True)
+    assert "Clock pauses" in en and "ongoing" in en
+    assert "paused, " in en and "working days left" in en
+    services.fire(submitted, "resume_review", actor=world.officer, comment="Test report received.")
+    en = web.get(path).get_data(as_text=True)
     assert "ongoing" not in en
-    assert re.search(r"Supplement requested: [0-9: -]+ – [0-9: -]+ \(\d+ working days\)", en)
+    assert re.search(r"Hearing, testing or appraisal: [0-9: -]+ – [0-9: -]+ \(\d+ working days\)", en)
+
+
+def test_the_supplement_items_show_on_the_timeline(world, web, submitted):
+    services.fire(submitted, "request_supplement", actor=world.officer,
+                  items=("Send the wiring diagram.", "Send the speed test."))
+    sign_in(web, "officer@t.test")
+    path = f"/cases/{submitted.id}"
+    set_language(web, "en", path)
+    en = web.get(path).get_data(as_text=True)
+    timeline = en[en.index('class="timeline"'):]
+    assert "Send the wiring diagram." in timeline and "Send the speed test." in timeline
 
 
 def test_the_help_page_shows_the_diagram_and_the_table(world, web):
@@ -186,8 +214,10 @@ def test_the_help_page_shows_the_diagram_and_the_table(world, web):
     assert resp.status_code == 200
     assert "<svg" in html and "<?xml" not in html
     assert "Classification review" in html.split("<svg", 1)[1]  # node labels in the diagram
-    assert "<code>decision_proposed</code>" in html
-    assert "Propose refusal" in html and "<code>four_eyes</code>" in html
+    tables = html.split("</svg>", 1)[1]
+    assert "Decision proposed" in tables and "Propose refusal" in tables and "Four eyes" in tables
+    # labels in the user's language, no code names beside them (codes only in JSON and exports)
+    assert "decision_proposed" not in tables and "four_eyes" not in tables and "propose_refusal" not in tables
     assert web.get("/help/workflows/nonsense").status_code == 404
 
 
@@ -206,6 +236,7 @@ def test_unknown_or_huge_case_ids_are_404(world, web, path):
 
 def test_a_trigger_not_valid_now_is_400(world, web):
     case = world.case()
+    put_in_state(case, "classification_review")
     sign_in(web, "officer@t.test")
     version = case.version
     for trigger in ("accept", "no_such_trigger", "to_registered"):
@@ -214,7 +245,7 @@ def test_a_trigger_not_valid_now_is_400(world, web):
         assert resp.status_code == 400, trigger
         assert "This action is not possible in the case&#39;s current state." in resp.get_data(as_text=True)
     db.session.expire_all()
-    assert db.session.get(Case, case.id).state == "draft"
+    assert db.session.get(Case, case.id).state == "classification_review"
     assert transitions_of(case.id) == []
 
 

@@ -59,28 +59,21 @@ def test_acceptance_clock_runs_five_working_days_across_weekend_and_qingming(wor
         assert clocks.is_expired(case)
 
 
-def test_supplement_pause_extends_the_due_date_by_the_working_days_paused(world):
+def test_after_a_supplement_the_acceptance_period_runs_anew_from_its_receipt(world):
+    """行政许可法 Art. 32: the supplement is a new receipt; the five working days start again."""
     case = submitted_case(world, (2026, 4, 1))                      # due Thu 9 Apr
     with at(2026, 4, 2):
         services.fire(case, "request_supplement", actor=world.officer,
-                      comment="Add the test report of the emergency stop.")
+                      items=("Test report of the emergency stop.",))
     assert case.state == "supplement_requested"
-    assert case.clock_paused_at is not None
-    assert days_left(case, 2026, 4, 2) == 4
-    assert days_left(case, 2026, 4, 10) == 4    # frozen while paused, though 9 Apr has passed
-    with at(2026, 4, 10):
-        assert not clocks.is_expired(case)
-    # Answered Mon 13 Apr: Fri 3, Tue 7 - Fri 10 and Mon 13 Apr are 6 working days paused.
+    assert case.clock_name == "supplement" and case.clock_paused_at is None
+    assert clocks.find(case, "acceptance") is None                  # no acceptance period runs
+    # Supplemented Mon 13 Apr: five working days from then, Mon 20 Apr.
     with at(2026, 4, 13):
         services.fire(case, "supplement", actor=world.applicant_a, comment="Report attached.")
     assert case.state == "submitted"
-    assert case.clock_paused_at is None
-    assert case.due_date == dt.date(2026, 4, 17)                   # 9 Apr + 6 working days
-    assert days_left(case, 2026, 4, 13) == 4
-    pauses = db.session.execute(db.select(ClockPause).where(ClockPause.case_id == case.id)).scalars().all()
-    assert [(p.clock_name, p.state, p.working_days) for p in pauses] == [
-        ("acceptance", "supplement_requested", 6)]
-    assert pauses[0].ended_at is not None
+    assert (case.clock_name, case.due_date) == ("acceptance", dt.date(2026, 4, 20))
+    assert db.session.execute(db.select(ClockPause).where(ClockPause.case_id == case.id)).scalars().all() == []
 
 
 def test_every_pause_is_kept_and_added(world):
@@ -90,14 +83,17 @@ def test_every_pause_is_kept_and_added(world):
         services.fire(case, "start_review", actor=world.officer)
     # 20 working days from 1 Jun; Fri 19 Jun is the Dragon Boat Festival.
     assert (case.clock_name, case.due_date) == ("decision", dt.date(2026, 6, 30))
+    # Art. 45 pauses (testing, an appraisal) stop the decision clock; each is kept.
     with at(2026, 6, 2):
-        services.fire(case, "request_clarification", actor=world.officer, comment="Which sites?")
+        services.fire(case, "pause_for_procedure", actor=world.officer, procedure="testing",
+                      expected_until=dt.date(2026, 6, 4), reason="Obstacle avoidance to be tested.")
     with at(2026, 6, 4):                                            # Wed 3, Thu 4: 2 days
-        services.fire(case, "answer_clarification", actor=world.applicant_a, comment="Two sites.")
+        services.fire(case, "resume_review", actor=world.officer, comment="Tested.")
     with at(2026, 6, 8):
-        services.fire(case, "request_clarification", actor=world.officer, comment="Site plans?")
+        services.fire(case, "pause_for_procedure", actor=world.officer, procedure="appraisal",
+                      expected_until=dt.date(2026, 6, 9), reason="Site plans to be appraised.")
     with at(2026, 6, 9):                                            # Tue 9: 1 day
-        services.fire(case, "answer_clarification", actor=world.applicant_a, comment="Attached.")
+        services.fire(case, "resume_review", actor=world.officer, comment="Appraised.")
     pauses = db.session.execute(db.select(ClockPause).where(ClockPause.case_id == case.id)
                                 .order_by(ClockPause.id)).scalars().all()
     assert [(p.clock_name, p.working_days) for p in pauses] == [("decision", 2), ("decision", 1)]
@@ -106,9 +102,13 @@ def test_every_pause_is_kept_and_added(world):
 
 def test_case_page_shows_days_left_and_list_puts_overdue_first(world, web):
     late = submitted_case(world, (2026, 4, 1))                      # due 9 Apr
-    paused = submitted_case(world, (2026, 3, 30))                   # due 7 Apr, then paused
-    with at(2026, 3, 31):
-        services.fire(paused, "request_supplement", actor=world.officer, comment="Missing sheet.")
+    paused = submitted_case(world, (2026, 3, 30))
+    with at(2026, 3, 30):                                           # decision due Tue 28 Apr
+        services.fire(paused, "accept", actor=world.officer)
+        services.fire(paused, "start_review", actor=world.officer)
+    with at(2026, 3, 31):                                           # then paused
+        services.fire(paused, "pause_for_procedure", actor=world.officer, procedure="testing",
+                      expected_until=dt.date(2026, 4, 30), reason="To be tested.")
     fresh = submitted_case(world, (2026, 4, 10))                    # due 17 Apr
     draft = world.case()
     with at(2026, 4, 14):
@@ -116,12 +116,13 @@ def test_case_page_shows_days_left_and_list_puts_overdue_first(world, web):
         html = web.get("/cases", headers={"Accept-Language": "en"}).get_data(as_text=True)
         order = [n for n in re.findall(r"REG-\d{4}-\d{6}", html)]
         order = list(dict.fromkeys(order))
-        assert order == [late.number, paused.number, fresh.number, draft.number]
+        assert order == [late.number, fresh.number, paused.number]  # the firm's draft is its alone
+        assert draft.number not in html
         assert "3 working days overdue" in html                     # 10, 13, 14 Apr
         page = web.get(f"/cases/{fresh.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
         assert "3 working days left" in page                        # 15, 16, 17 Apr
         page = web.get(f"/cases/{paused.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-        assert "paused, 4 working days left" in page       # 1, 2, 3 and 7 Apr
+        assert "paused, 19 working days left" in page      # 1 Apr - 28 Apr less Qingming
 
 
 def test_december_deadline_is_estimated_until_2027_is_entered(world, web, calendar_restored):
@@ -155,7 +156,8 @@ def test_december_deadline_is_estimated_until_2027_is_entered(world, web, calend
 def test_leaving_the_clocked_states_stops_the_clock(world):
     case = submitted_case(world, (2026, 4, 1))
     with at(2026, 4, 2):
-        services.fire(case, "not_accept", actor=world.officer, reason="Not a robot under Art. 3.")
+        services.fire(case, "not_accept", actor=world.officer, reason="Not a robot under Art. 3.",
+                      competent_authority="Market Regulation")
     assert case.state == "not_accepted"
     assert (case.clock_name, case.due_date) == (None, None)
     with at(2026, 5, 1):

@@ -71,39 +71,39 @@ def test_only_the_system_may_fire_a_system_row_and_the_system_nothing_else(world
 
 
 def test_a_deadline_without_a_trigger_is_flagged_overdue_once(world):
-    with at(2026, 4, 1):
-        case = world.case()
-        services.fire(case, "submit", actor=world.applicant_a)        # acceptance due Thu 9 Apr
-    with at(2026, 4, 9, 23, 59):
+    case = accepted_case(world)
+    assert case.due_date == dt.date(2026, 4, 30)
+    with at(2026, 4, 30, 23, 59):
         assert timers.tick().flagged == []                             # the whole due day counts
-    with at(2026, 4, 10, 0, 0):
+    with at(2026, 5, 1, 0, 0):
         result = timers.tick()
-    with at(2026, 4, 13):
+    with at(2026, 5, 6):
         assert timers.tick().flagged == []
     assert len(result.flagged) == 1
     [flag] = events(case.id, action="deadline.overdue")
     assert (flag.actor_email, flag.actor_roles, flag.object_type) == ("system", "system", "deadline")
     case = db.session.get(Case, case.id)
-    assert case.state == "submitted"                                   # only flagged
+    assert case.state == "accepted"                                    # only flagged
     d = db.session.get(Deadline, result.flagged[0])
     assert d.status == "running" and d.flagged_overdue_at is not None
 
 
 def test_a_paused_deadline_does_not_run_out_and_is_flagged_once_its_extension_ends(world):
+    case = accepted_case(world)
     with at(2026, 4, 1):
-        case = world.case()
-        services.fire(case, "submit", actor=world.applicant_a)         # due Thu 9 Apr
+        services.fire(case, "start_review", actor=world.officer)
     with at(2026, 4, 2):
-        services.fire(case, "request_supplement", actor=world.officer, comment="More, please.")
-    with at(2026, 4, 20):
-        assert timers.tick().flagged == []                              # paused past 9 Apr
+        services.fire(case, "pause_for_procedure", actor=world.officer, procedure="appraisal",
+                      expected_until=dt.date(2026, 5, 8), reason="An appraisal is needed.")
+    with at(2026, 5, 8):
+        assert timers.tick().flagged == []                              # paused past 30 Apr
         case = db.session.get(Case, case.id)
-        services.fire(case, "supplement", actor=world.applicant_a, comment="Here.")
-    # 3, 7-10, 13-17, 20 Apr were paused: 9 Apr + 11 working days is Fri 24 Apr.
-    assert case.due_date == dt.date(2026, 4, 24)
-    with at(2026, 4, 24, 23, 59):
+        services.fire(case, "resume_review", actor=world.officer, comment="Appraisal received.")
+    due = case.due_date
+    assert due > dt.date(2026, 5, 8)
+    with at(due.year, due.month, due.day, 23, 59):
         assert timers.tick().flagged == []
-    with at(2026, 4, 25):
+    with at(*(due + dt.timedelta(days=1)).timetuple()[:3]):
         assert len(timers.tick().flagged) == 1
 
 
@@ -161,12 +161,19 @@ def test_two_timers_at_once_fire_the_expiry_trigger_once(app, world, flow, monke
     assert db.session.get(Case, case.id).state == "lapsed"
 
 
-def test_two_timers_at_once_flag_an_overdue_deadline_once(app, world, monkeypatch):
+def accepted_case(world):
+    """A registration accepted on 1 Apr 2026: its decision period (no expiry trigger) ends 30 Apr."""
     with at(2026, 4, 1):
         case = world.case()
         services.fire(case, "submit", actor=world.applicant_a)
+        services.fire(case, "accept", actor=world.officer)
+    return case
+
+
+def test_two_timers_at_once_flag_an_overdue_deadline_once(app, world, monkeypatch):
+    case = accepted_case(world)
     db.session.commit()
-    results = _race(app, monkeypatch, at(2026, 4, 14))
+    results = _race(app, monkeypatch, at(2026, 5, 8))
     assert all(isinstance(r, timers.TickResult) for r in results), results
     assert sorted(len(r.flagged) for r in results) == [0, 1]
     assert [r.failed for r in results] == [[], []]
@@ -174,11 +181,9 @@ def test_two_timers_at_once_flag_an_overdue_deadline_once(app, world, monkeypatc
 
 
 def test_a_timer_that_listed_a_deadline_another_has_since_handled_skips_it(world, flow, monkeypatch):
-    flagged = world.case()
-    with at(2026, 4, 1):
-        services.fire(flagged, "submit", actor=world.applicant_a)
+    flagged = accepted_case(world)
     lapsed = asked_case(world)
-    with at(2026, 4, 14):
+    with at(2026, 5, 8):
         stale = timers.expired_ids(clocks.utcnow(), 10)
         assert len(stale) == 2
         first = timers.tick()
@@ -194,11 +199,9 @@ def test_the_timer_is_a_periodic_task_and_a_command(app, world, runner, monkeypa
     assert ("deadlines", 60) in [(t.name, every) for t, every in periodic.active(app)]
     monkeypatch.setitem(app.config, "DEADLINE_CHECK_SECONDS", 0)
     assert "deadlines" not in [t.name for t, _ in periodic.active(app)]
-    with at(2026, 4, 1):
-        case = world.case()
-        services.fire(case, "submit", actor=world.applicant_a)
+    case = accepted_case(world)
     db.session.commit()
-    with at(2026, 4, 20):
+    with at(2026, 5, 8):
         out = runner.invoke(args=["cases", "tick"])
         assert out.exit_code == 0, out.output
         assert "0 expiry triggers fired, 1 deadlines flagged overdue, 0 failed" in out.output

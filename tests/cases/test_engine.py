@@ -32,8 +32,9 @@ def transitions_of(case_id: int) -> list[tuple[str, str, str]]:
 def in_review(world):
     """A firm A case under classification review, handled by officer2."""
     case = world.case()
+    put_in_state(case, "classification_review")  # submitted: a draft is the firm's alone
     services.claim(case, actor=world.officer2)
-    put_in_state(case, "classification_review")
+    db.session.commit()
     return case
 
 
@@ -179,7 +180,7 @@ def test_a_failure_rolls_back_a_clock_pause_too(world, monkeypatch):
     monkeypatch.setattr(services, "record", _after(services.record))
     with pytest.raises(RuntimeError):
         with uow.unit_of_work():
-            services.fire(case, "request_supplement", actor=world.officer, comment="Send the test report.")
+            services.fire(case, "request_supplement", actor=world.officer, items=("Send the test report.",))
     monkeypatch.undo()
     db.session.expire_all()
     case = db.session.get(Case, case.id)
@@ -286,7 +287,7 @@ def test_a_returned_proposal_may_be_proposed_again_by_the_approver_of_before(wor
 # -- claim and assign ----------------------------------------------------------------------
 
 def test_claim_and_assign_are_audited(world):
-    case = world.case()
+    case = world.submitted_case()
     services.claim(case, actor=world.officer)
     assert case.assignee_id == world.officer.id
     services.assign(case, actor=world.approver, assignee=world.officer2)
@@ -300,7 +301,7 @@ def test_claim_and_assign_are_audited(world):
 
 
 def test_an_assigned_case_cannot_be_claimed_and_only_officers_of_the_department_take_cases(world):
-    case = world.case()
+    case = world.submitted_case()
     services.claim(case, actor=world.officer)
     with pytest.raises(services.TransitionRefused):
         services.claim(case, actor=world.officer2)
@@ -328,7 +329,7 @@ def test_a_closed_case_cannot_be_claimed(world):
 def test_a_link_is_audited_once_and_shown_on_both_case_pages(world, web):
     from tests.cases.conftest import sign_in
 
-    incident, registration = world.case(title="Fall in a mall"), world.case(title="Guide robot G2")
+    incident, registration = world.submitted_case(title="Fall in a mall"), world.submitted_case(title="Guide robot G2")
     services.link_cases(incident, registration, relation="suspends", actor=world.officer,
                         reason="Suspension while the fall is investigated.")
     db.session.commit()

@@ -18,16 +18,17 @@ from supervision.cases import types
 from supervision.cases.models import Case
 from supervision.cases.queries import Listing
 from supervision.cases.types import CaseType, RegisterSection
-from supervision.decisions.kinds import DecisionKind, basis
+from supervision.decisions.kinds import DecisionKind
 from supervision.decisions.models import Decision
 from supervision.extensions import db
 from supervision.jobs import runners
 from supervision.notifications.models import InboxItem
 from supervision.notifications.rules import Rule
-from tests.cases.conftest import sign_in, then, version_of
+from tests.cases.conftest import previewed, sign_in, then, version_of
 from tests.dossiers.conftest import dossier_env  # noqa: F401  (fixture)
 from tests.factories import CaseFactory
 from workflows.base import APPROVAL, PROPOSAL, REASON, N_, State, Workflow, four_eyes, t
+from tests.conftest import sealed_url
 
 WORKFLOW = Workflow(
     name="test_permit", version=1, label=N_("Test permit"), initial="asked",
@@ -73,7 +74,7 @@ PERMIT = CaseType(
     decision_kinds=(DecisionKind(
         "test_permit_grant", "测试许可决定书", "Test Permit Decision", "{dept}测许", "test_permit/grant.html",
         False, issued_on=("grant", None), reason_from=("propose",),
-        **basis(["《测试办法》第一条"], ["Test Measures, Art. 1"])),),
+        basis=("licensing:38.1",)),),
     notification_rules=(Rule("granted", "firm", N_("%(case)s: %(action)s"), N_("%(case)s: %(action)s"),
                              tags=frozenset({"decision"})),),
     register_sections=(RegisterSection("test_permits", N_("Test permits"), _granted_listing,
@@ -106,7 +107,8 @@ def decision_keys(app, tmp_path):
 def _act(web, case_id: int, trigger: str, **fields):
     page = web.get(f"/cases/{case_id}").get_data(as_text=True)
     assert f'data-action="{trigger}"' in page
-    return web.post(f"/cases/{case_id}/act", {"trigger": trigger, "version": version_of(page), **fields},
+    return web.post(f"/cases/{case_id}/act",
+                    {"trigger": trigger, "version": version_of(page), **previewed(page, trigger), **fields},
                     token_from=f"/cases/{case_id}")
 
 
@@ -144,7 +146,7 @@ def test_a_case_type_defined_here_works_through_every_engine_service(
     assert (granted.state, granted.title) == ("granted", "Night patrol trial [granted]")
     decision = db.session.execute(db.select(Decision).where(Decision.case_id == case.id)).scalar_one()
     assert decision.kind == "test_permit_grant" and "测许" in decision.number
-    pdf = web.get(f"/documents/{decision.document_id}")
+    pdf = web.get(sealed_url("document", decision.document_id))
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "准予测试许可" in "".join(text.split()) and "Trialrouteon" not in text
@@ -174,7 +176,7 @@ def test_a_case_type_defined_here_works_through_every_engine_service(
     from supervision.jobs.models import Job
 
     job = db.session.execute(db.select(Job).where(Job.case_id == case.id)).scalar_one()
-    resp = web.get(f"/dossiers/{job.id}/download")
+    resp = web.get(sealed_url("dossier", job.id, "/download"))
     archive = resp.get_data()
     resp.close()
     with zipfile.ZipFile(io.BytesIO(archive)) as zf:

@@ -5,11 +5,12 @@ from supervision.extensions import db
 
 
 def snapshot(*, with_audit: bool = True) -> dict[str, list[tuple]]:
-    """Every row of every table (the audit log only when ``with_audit``), as comparable text."""
+    """Every row of every table (the audit log only when ``with_audit``), as comparable text.
+    The throttle counters (failed sign-ins, probing misses) are bookkeeping, not data."""
     db.session.commit()  # read what the requests committed, not an old snapshot
     out = {}
     for table in db.metadata.sorted_tables:
-        if table.name == "audit_events" and not with_audit:
+        if (table.name == "audit_events" and not with_audit) or table.name == "login_throttle":
             continue
         rows = db.session.execute(table.select()).all()
         out[table.name] = sorted(tuple(str(v) for v in row) for row in rows)

@@ -31,10 +31,11 @@ def test_accept_issues_an_acceptance_notice_to_the_firm(world):
 def test_supplement_notice_and_non_acceptance(world):
     case = world.case()
     put_in_state(case, "submitted")
-    cases.fire(case, "request_supplement", actor=world.officer, comment="1. 说明书\n2. 检测报告")
+    cases.fire(case, "request_supplement", actor=world.officer, items=("说明书", "检测报告"))
     other = world.case()
     put_in_state(other, "submitted")
-    cases.fire(other, "not_accept", actor=world.officer, reason="不属于本机关职权范围。")
+    cases.fire(other, "not_accept", actor=world.officer, reason="不属于本机关职权范围。",
+               competent_authority="杭州市市场监督管理局")
     assert _kinds(case) == ["supplement_notice"] and _kinds(other) == ["non_acceptance"]
 
 
@@ -88,11 +89,21 @@ def test_issuing_again_never_regenerates_the_first_pdf(world):
 
 def test_changed_since_decision_when_the_facts_change(world):
     case = world.case()
-    decision = issue(world, "acceptance", case=case)
+    decision = issue(world, "grant", case=case)
     assert len(decision.snapshot_sha256) == 64
     assert services.changed_since_decision(case) is False
-    issue(world, "supplement_notice", case=case)  # a later decision is not a change of facts
+    issue(world, "lifting", case=case)  # a later decision is not a change of facts
     assert services.changed_since_decision(case) is False
     add_document(data=b"%PDF-1.4\n%test\n", filename="new.pdf", classification="internal",
                  actor=world.applicant_a, case=case, firm_id=world.firm_a.id)
     assert services.changed_since_decision(case) is True
+
+
+def test_a_change_the_notice_asked_for_is_not_flagged(world):
+    """After a supplement notice the firm does exactly what was asked: no "facts changed" warning."""
+    case = world.case()
+    issue(world, "acceptance", case=case)
+    issue(world, "supplement_notice", case=case)
+    add_document(data=b"%PDF-1.4\n%test\n", filename="new.pdf", classification="internal",
+                 actor=world.applicant_a, case=case, firm_id=world.firm_a.id)
+    assert services.changed_since_decision(case) is False

@@ -202,3 +202,7 @@ def test_seal_covers_the_name_and_date_and_no_other_text(world, tmp_path, langua
     line = [w for w in under if w[0] in authority.split()]
     assert (min(w[1] for w in line) + max(w[3] for w in line)) / 2 == pytest.approx(cx, abs=1)  # centred
     assert min(w[2] for w in line) < cy  # the name reaches below the centre
+    # the seal's top within one line (28.99 pt) below the body's last line
+    above = [w for w in _words(rendered.pdf, page, tmp_path) if w[2] >= y2]
+    if above:
+        assert min(w[2] for w in above) - y2 <= 28.99, min(w[2] for w in above) - y2

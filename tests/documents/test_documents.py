@@ -13,6 +13,7 @@ from supervision.audit.models import AuditEvent
 from supervision.documents import services as documents
 from supervision.documents.models import Document
 from supervision.extensions import db
+from tests.conftest import sealed_url
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
@@ -40,7 +41,7 @@ def upload(web, case, data: bytes, name: str, classification: str = "internal"):
 
 @pytest.fixture
 def case(world):
-    return world.case()
+    return world.submitted_case()  # a draft is the firm's alone: regulators see it once submitted
 
 
 @pytest.fixture
@@ -122,7 +123,7 @@ def test_download_is_an_attachment_with_utf8_name_and_audited(world, web, case):
     web.login("a@firm-a.test")
     upload(web, case, PDF, "营业执照 2026.pdf")
     doc = db.session.execute(db.select(Document)).scalar_one()
-    resp = web.get(f"/documents/{doc.id}")
+    resp = web.get(sealed_url("document", doc.id))
     assert resp.status_code == 200
     assert resp.data == PDF
     assert resp.mimetype == "application/pdf"
@@ -146,7 +147,7 @@ def _uploaded(web, case, email="a@firm-a.test") -> Document:
 def test_nobody_fetches_a_file_they_may_not_see(world, web, case, email, status):
     doc = _uploaded(web, case)
     web.login(email)
-    assert web.get(f"/documents/{doc.id}").status_code == status
+    assert web.get(sealed_url("document", doc.id)).status_code == status
     assert web.get(f"/cases/{case.id}/documents").status_code == status
     resp = upload(web, case, PNG, "intrusion.png")
     assert resp.status_code == status
@@ -157,7 +158,7 @@ def test_nobody_fetches_a_file_they_may_not_see(world, web, case, email, status)
 
 def test_anonymous_is_sent_to_sign_in(world, web, case):
     doc = _uploaded(web, case)
-    resp = web.get(f"/documents/{doc.id}")
+    resp = web.get(sealed_url("document", doc.id))
     assert resp.status_code == 302
     assert "/login" in resp.headers["Location"]
     assert events("document.download") == 0
@@ -167,7 +168,7 @@ def test_regulators_and_auditors_of_the_case_may_download(world, web, case):
     doc = _uploaded(web, case)
     for email in ("officer@t.test", "auditor@t.test"):
         web.login(email)
-        assert web.get(f"/documents/{doc.id}").status_code == 200
+        assert web.get(sealed_url("document", doc.id)).status_code == 200
         web.post("/logout", token_from="/cases")
     assert events("document.download") == 2
 
@@ -176,7 +177,7 @@ def test_officer_working_paper_is_not_shown_to_the_firm(world, web, case):
     paper = _uploaded(web, case, email="officer@t.test")
     assert paper.firm_id is None
     web.login("a@firm-a.test")
-    assert web.get(f"/documents/{paper.id}").status_code == 404
+    assert web.get(sealed_url("document", paper.id)).status_code == 404
     assert "plan.pdf" not in web.get(f"/cases/{case.id}/documents").get_data(as_text=True)
 
 
@@ -205,7 +206,7 @@ def test_store_is_outside_the_web_root_and_no_static_route_serves_it(app, world,
     web.login("a@firm-a.test")
     rel = f"{doc.sha256[:2]}/{doc.sha256[2:4]}/{doc.sha256}"
     for url in (f"/static/{rel}", f"/static/documents/{rel}", f"/static/../documents/{rel}",
-                f"/static/{os.path.relpath(path, static)}", f"/{rel}", f"/documents/{rel}"):
+                f"/static/{os.path.relpath(path, static)}", f"/{rel}", sealed_url("document", rel)):
         resp = web.get(url)
         assert resp.status_code == 404, url
         assert resp.data != PDF

@@ -21,6 +21,7 @@ from supervision.jobs import runners
 from supervision.jobs.models import Job
 from tests.cases.conftest import sign_in
 from tests.dossiers.conftest import build_history, verifier_key_file
+from tests.conftest import sealed_url
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -31,7 +32,7 @@ def run_verifier(*args: str) -> subprocess.CompletedProcess:
 
 
 def download(web, job_id: int) -> bytes:
-    resp = web.get(f"/dossiers/{job_id}/download")
+    resp = web.get(sealed_url("dossier", job_id, "/download"))
     assert resp.status_code == 200 and resp.mimetype == "application/zip"
     data = resp.get_data()
     resp.close()
@@ -106,7 +107,7 @@ def test_the_start_request_returns_before_the_job_runs(app, world, web, dossier_
     assert dispatched == [job.id] and job.status == "queued"
     page = web.get(resp.headers["Location"]).get_data(as_text=True)
     assert '<meta http-equiv="refresh"' in page and "Download dossier" not in page
-    assert web.get(f"/dossiers/{job.id}/download").status_code == 404
+    assert web.get(sealed_url("dossier", job.id, "/download")).status_code == 404
 
 
 def test_an_officer_of_the_department_may_export_others_may_not(app, world, web, dossier_env, complete_applications):
@@ -149,11 +150,11 @@ def test_a_crash_leaves_nothing_downloadable_and_a_retry_produces_a_correct_doss
     page = web.get(job_url).get_data(as_text=True)
     assert job.status == "failed" and job.result_path is None
     assert "Retry the export" in page and "Download dossier" not in page
-    assert web.get(f"/dossiers/{job.id}/download").status_code == 404
+    assert web.get(sealed_url("dossier", job.id, "/download")).status_code == 404
     assert os.listdir(dossier_env / "exports") == []   # the partial file was removed
 
     monkeypatch.setattr(bagit.BagWriter, "add", real_add)
-    resp = web.post(f"/dossiers/{job.id}/retry", token_from=job_url)
+    resp = web.post(sealed_url("dossier", job.id, "/retry"), token_from=job_url)
     assert resp.status_code == 303
     assert runners.drain(app, 120)
     db.session.expire_all()
@@ -207,7 +208,7 @@ def test_bad_requests_change_nothing_and_answer_clearly(app, world, web, dossier
     assert runners.drain(app, 120)
     sign_in(web, "auditor@t.test")
     # Retrying an export that succeeded is refused with a message.
-    resp = web.post(f"/dossiers/{job.id}/retry", token_from=f"/dossiers/{job.id}")
+    resp = web.post(sealed_url("dossier", job.id, "/retry"), token_from=sealed_url("dossier", job.id))
     page = web.get(resp.headers["Location"]).get_data(as_text=True)
     assert "Only a failed or stalled job can be retried." in page
     db.session.expire_all()

@@ -18,3 +18,16 @@ def pool(world):
     experts += [make_expert(world) for _ in range(5)]
     db.session.commit()
     return experts
+
+
+def review_case(world, firm=None, actor=None):
+    """A registration case in expert review (submitted, accepted, reviewed, opinion sought)."""
+    from supervision.cases import services as cases
+
+    case = world.case(firm=firm, actor=actor) if firm else world.case()
+    cases.fire(case, "submit", actor=actor or world.applicant_a)
+    cases.fire(case, "accept", actor=world.officer)
+    cases.fire(case, "start_review", actor=world.officer)
+    cases.fire(case, "seek_expert_opinion", actor=world.officer, reason="Tier 3: a safety case to weigh.")
+    db.session.commit()
+    return case

@@ -4,11 +4,12 @@ import json
 from supervision.experts import services
 from supervision.experts.models import ExpertDraw
 from supervision.extensions import db
+from tests.experts.conftest import review_case
 
 
 def test_replay_draw_reports_match_and_mismatch(world, pool, runner):
-    a = services.draw_experts(world.case(), n=2, fields=["robotics_safety"], actor=world.officer)
-    b = services.draw_experts(world.case(), n=3, fields=["robotics_safety"], actor=world.officer)
+    a = services.draw_experts(review_case(world), n=2, fields=["robotics_safety"], actor=world.officer)
+    b = services.draw_experts(review_case(world), n=3, fields=["robotics_safety"], actor=world.officer)
     db.session.commit()
     out = runner.invoke(args=["experts", "replay-draw", str(a.id)])
     assert out.exit_code == 0 and f"draw {a.id}" in out.output and "match" in out.output

@@ -12,7 +12,7 @@ from supervision.experts import draw as drawing
 from supervision.experts import services
 from supervision.experts.models import ExpertDraw
 from supervision.extensions import db
-from tests.experts.conftest import make_expert
+from tests.experts.conftest import make_expert, review_case
 
 
 def expert_ids(case):
@@ -20,7 +20,7 @@ def expert_ids(case):
 
 
 def test_draw_attaches_the_chosen_experts_and_records_everything(world, pool):
-    case = world.case()
+    case = review_case(world)
     row = services.draw_experts(case, n=3, fields=["robotics_safety"], actor=world.officer)
     db.session.commit()
     assert expert_ids(case) == set(row.result) and len(row.result) == 3
@@ -34,7 +34,7 @@ def test_draw_attaches_the_chosen_experts_and_records_everything(world, pool):
 
 
 def test_too_few_eligible_is_refused_with_the_count(world, pool):
-    case = world.case()
+    case = review_case(world)
     with pytest.raises(services.Refused, match="6 eligible"):
         services.draw_experts(case, n=7, fields=["robotics_safety"], actor=world.officer)
     with pytest.raises(services.Refused, match="1 eligible"):
@@ -43,7 +43,7 @@ def test_too_few_eligible_is_refused_with_the_count(world, pool):
 
 
 def test_firm_employees_conflicts_and_inactive_experts_are_not_eligible(world, pool):
-    case = world.case()
+    case = review_case(world)
     employee = make_expert(world, organisation_id=world.firm_a.id)
     conflicted = pool[1]
     services.declare_conflict(conflicted, organisation_id=world.firm_a.id, reason="consults for them",
@@ -66,7 +66,7 @@ def test_firm_employees_conflicts_and_inactive_experts_are_not_eligible(world, p
 
 
 def test_a_redraw_needs_a_reason_and_both_draws_stay(world, pool):
-    case = world.case()
+    case = review_case(world)
     first = services.draw_experts(case, n=2, fields=["robotics_safety"], actor=world.officer)
     with pytest.raises(services.Refused, match="reason"):
         services.draw_experts(case, n=2, fields=["robotics_safety"], actor=world.officer)
@@ -79,7 +79,7 @@ def test_a_redraw_needs_a_reason_and_both_draws_stay(world, pool):
 
 
 def test_decline_ends_the_role_and_draws_a_replacement_from_the_rest(world, pool):
-    case = world.case()
+    case = review_case(world)
     first = services.draw_experts(case, n=2, fields=["robotics_safety"], actor=world.officer)
     decliner = db.session.get(type(world.officer), first.result[0])
     replacement = services.decline(case, user=decliner, reason="travelling abroad", actor=decliner)
@@ -94,7 +94,7 @@ def test_decline_ends_the_role_and_draws_a_replacement_from_the_rest(world, pool
 
 
 def test_replay_notices_a_tampered_result(world, pool):
-    case = world.case()
+    case = review_case(world)
     row = services.draw_experts(case, n=2, fields=["robotics_safety"], actor=world.officer)
     others = [i for i in row.eligible if i not in row.result]
     row.result_ids = json.dumps([row.result[0], others[0]])

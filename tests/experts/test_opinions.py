@@ -4,10 +4,11 @@ import pytest
 from supervision.experts import services
 from supervision.experts.models import ExpertOpinion
 from supervision.extensions import db
+from tests.experts.conftest import review_case
 
 
 def drawn(world, pool, n=2):
-    case = world.case()
+    case = review_case(world)
     row = services.draw_experts(case, n=n, fields=["robotics_safety"], actor=world.officer)
     users = [next(e.user for e in pool if e.user_id == uid) for uid in row.result]
     return case, users

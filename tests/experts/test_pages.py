@@ -5,12 +5,13 @@ from supervision.audit.models import AuditEvent
 from supervision.experts import services
 from supervision.experts.models import Expert, ExpertConflict, ExpertOpinion
 from supervision.extensions import db
+from tests.experts.conftest import review_case
 from tests.conftest import Browser
 from tests.factories import UserFactory
 
 
 def drawn_case(world, pool, n=2):
-    case = world.case()
+    case = review_case(world)
     row = services.draw_experts(case, n=n, fields=["robotics_safety"], actor=world.officer)
     db.session.commit()
     users = {e.user_id: e.user for e in pool}

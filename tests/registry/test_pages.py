@@ -2,16 +2,17 @@
 the public register and objections, and firm separation (404 with a valid CSRF token)."""
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 
 from supervision.cases.models import Case
+from supervision.documents.services import add_document
 from supervision.extensions import db
 from supervision.registry import services
 from supervision.registry.models import ModelVersion, Objection, RobotModel
 from tests.registry.conftest import PDF, TIER2, declare_certificate, fire, make_registration, state, to_review
+from tests.conftest import sealed_url
 
 FORM = {"name": "Guide G1", "manufacturer": "Acme", "form_factor": "wheeled", "intelligence_level": "2",
         "scenarios": ["commerce"], "mass_kg": "18", "max_speed_mps": "1.2", "standards": "GB 4943.1-2022",
@@ -84,7 +85,7 @@ def test_firm_page_says_what_is_owed_with_the_due_date(world, firm_a):
     reg = make_registration(world, TIER2)
     to_review(world, reg)
     html = firm_a.get("/registry/models").get_data(as_text=True)
-    assert "Declare your certificate: number, issuing body and evidence document." in html
+    assert "Tier 2 and above need a valid certificate: your certification body records it for this model on the platform." in html
 
 
 def test_officer_sees_rationale_and_tier_4_prompt(world, web):
@@ -140,22 +141,31 @@ def test_public_register_lists_notice_and_registered_without_confidential_data(w
 def test_anyone_may_object_and_is_rate_limited(world, web):
     reg = _in_notice(world)
     url = f"/register/notice/{reg.case_id}"
-    resp = web.post(url, {"text": "It blocks the fire exit.", "objector": "Li"}, token_from=url)
-    assert resp.status_code == 303
-    assert state(reg.case_id) == "classification_review"
-    assert web.get(url).status_code == 404  # no longer in notice
+    who = {"objector": "Li", "contact": "li@example.test"}
+    assert web.post(url, {"text": "It blocks the fire exit.", **who}, token_from=url).status_code == 303
+    resp = web.get("/register")
+    ref = db.session.execute(db.select(Objection.reference)).scalar()
+    assert ref.startswith("OBJ-") and f"Your objection was received under reference {ref}." in resp.get_data(as_text=True)
+    assert state(reg.case_id) == "public_notice"  # the objection keeps the model in notice
     # Four more objections from the same address in the hour are accepted, the sixth is not.
     for i in range(4):
-        fire(reg, "propose_grant", world.officer)
-        fire(reg, "approve", world.approver)
-        assert web.post(url, {"text": f"Objection number {i + 2}."}, token_from=url).status_code == 303
-    fire(reg, "propose_grant", world.officer)
-    fire(reg, "approve", world.approver)
-    resp = web.post(url, {"text": "Objection number 6."}, token_from=url)
+        assert web.post(url, {"text": f"Objection number {i + 2}.", **who}, token_from=url).status_code == 303
+    resp = web.post(url, {"text": "Objection number 6.", **who}, token_from=url)
     assert resp.status_code == 429
     assert "You have filed 5 objections in the last hour." in resp.get_data(as_text=True)
     assert state(reg.case_id) == "public_notice"
     assert db.session.execute(db.select(db.func.count(Objection.id))).scalar() == 5
+
+
+def test_an_anonymous_objection_is_refused(world, web):
+    reg = _in_notice(world)
+    url = f"/register/notice/{reg.case_id}"
+    resp = web.post(url, {"text": "It blocks the fire exit."}, token_from=url)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "Give your name: the regulator answers every objection." in page
+    assert "Give an e-mail or postal address for the answer." in page
+    assert db.session.execute(db.select(db.func.count(Objection.id))).scalar() == 0
 
 
 def test_objection_text_is_required(world, web):
@@ -169,25 +179,24 @@ def test_objection_text_is_required(world, web):
 def test_firm_b_gets_404_for_firm_a_models_cases_notices_and_files(world, web):
     reg = make_registration(world, TIER2)
     to_review(world, reg)
-    declare_certificate(world, reg)
     fire(reg, "request_clarification", world.officer, comment="Explain the speed test.")
-    model_id, case_id, doc_id = reg.model_id, reg.case_id, reg.certificate_document_id
-    before = (counts(), state(case_id), reg.certificate_number)
+    doc = add_document(data=PDF, filename="test-report.pdf", classification="internal", actor=world.applicant_a,
+                       case=reg.case, firm_id=world.firm_a.id)
+    model_id, case_id, doc_id = reg.model_id, reg.case_id, doc.id
+    before = (counts(), state(case_id))
     web.login("b@firm-b.test")
     for path in (f"/registry/models/{model_id}", f"/registry/models/{model_id}/edit", f"/cases/{case_id}",
-                 f"/cases/{case_id}/documents", f"/documents/{doc_id}"):
+                 f"/cases/{case_id}/documents", sealed_url("document", doc_id)):
         assert web.get(path).status_code == 404, path
     posts = {
         f"/registry/models/{model_id}/edit": {**FORM, "action": "draft"},
         f"/registry/models/{model_id}/apply": {},
-        f"/registry/cases/{case_id}/certificate": {"certificate_number": "X", "certificate_body": "Y",
-                                                   "document": (io.BytesIO(PDF), "c.pdf")},
         f"/cases/{case_id}/act": {"trigger": "answer_clarification", "version": "99", "comment": "hi"},
     }
     for path, data in posts.items():
         assert web.post(path, data, token_from="/registry/models").status_code == 404, path
     db.session.expire_all()
-    assert (counts(), state(case_id), services.registration_of(db.session.get(Case, case_id)).certificate_number) == before
+    assert (counts(), state(case_id)) == before
     assert "Guide" not in web.get("/registry/models").get_data(as_text=True)
 
 
@@ -263,63 +272,11 @@ def test_firm_page_pages_its_models_with_what_it_owes_first(world, firm_a, monke
 
 # -- refusals write nothing (a redirect commits the request's unit of work) ------------------
 
-def _declare(web, reg, data: bytes, name: str = "cert.pdf"):
-    url = f"/cases/{reg.case_id}"
-    return web.post(f"/registry/cases/{reg.case_id}/certificate",
-                    {"certificate_number": "CR-9", "certificate_body": "Cert Centre",
-                     "document": (io.BytesIO(data), name)},
-                    token_from=url, content_type="multipart/form-data", headers={"Accept-Language": "en"})
-
-
-def _documents() -> list:
-    from supervision.documents.models import Document
-
-    db.session.commit()
-    return db.session.execute(db.select(Document)).scalars().all()
-
-
 def _actions() -> list[str]:
     from supervision.audit.models import AuditEvent
 
     db.session.commit()
     return db.session.execute(db.select(AuditEvent.action).order_by(AuditEvent.seq)).scalars().all()
-
-
-def test_the_firm_declares_its_certificate_with_the_evidence_in_one_step(world, firm_a):
-    reg = make_registration(world, TIER2)
-    resp = _declare(firm_a, reg, PDF)
-    assert resp.status_code == 303
-    [doc] = _documents()
-    reg = services.registration_of(db.session.get(Case, reg.case_id))
-    assert (reg.certificate_number, reg.certificate_document_id) == ("CR-9", doc.id)
-    assert (doc.case_id, doc.firm_id, doc.classification) == (reg.case_id, world.firm_a.id, "internal")
-    assert _actions()[-2:] == ["document.upload", "registry.certificate_declare"]
-
-
-def test_a_refused_certificate_stores_no_evidence(world, firm_a):
-    """The declaration is refused in this state after a valid upload was read: the redirect
-    commits, yet neither the file's row nor its upload event exists."""
-    reg = make_registration(world, TIER2)
-    to_review(world, reg)
-    declare_certificate(world, reg)
-    fire(reg, "propose_grant", world.officer)       # no longer a state to change the certificate in
-    before_docs, before_events = len(_documents()), _actions()
-    resp = _declare(firm_a, reg, PDF + b"% another file\n")
-    assert resp.status_code == 303
-    page = firm_a.get(resp.headers["Location"], headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "The certificate can no longer be changed on this application." in page
-    assert len(_documents()) == before_docs and _actions() == before_events
-    assert services.registration_of(db.session.get(Case, reg.case_id)).certificate_number == "CR-1"
-
-
-def test_a_rejected_evidence_file_declares_nothing(world, firm_a):
-    reg = make_registration(world, TIER2)
-    resp = _declare(firm_a, reg, b"plain text, not a certificate", "cert.pdf")
-    assert resp.status_code == 303
-    page = firm_a.get(resp.headers["Location"], headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Only PDF, PNG and JPEG files are accepted" in page
-    assert _documents() == [] and "registry.certificate_declare" not in _actions()
-    assert services.registration_of(db.session.get(Case, reg.case_id)).certificate_number is None
 
 
 def test_an_objection_the_engine_refuses_leaves_no_objection_on_record(world, web, monkeypatch):
@@ -334,7 +291,8 @@ def test_an_objection_the_engine_refuses_leaves_no_objection_on_record(world, we
         raise TransitionRefused(["The notice period just ended."])
 
     monkeypatch.setattr(cases, "fire", refuse)
-    resp = web.post(url, {"text": "It blocks the fire exit.", "objector": "Li"}, token_from=url)
+    resp = web.post(url, {"text": "It blocks the fire exit.", "objector": "Li", "contact": "li@example.test"},
+                    token_from=url)
     assert resp.status_code == 303
     assert db.session.execute(db.select(db.func.count(Objection.id))).scalar() == 0
     assert state(reg.case_id) == "public_notice" and _actions() == before

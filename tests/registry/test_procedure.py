@@ -33,11 +33,11 @@ def test_incomplete_draft_cannot_be_submitted(world):
 
 def test_only_one_supplement_notice_before_acceptance(world, reg_a):
     fire(reg_a, "submit", world.applicant_a)
-    fire(reg_a, "request_supplement", world.officer, comment="1. test report 2. standards list")
+    fire(reg_a, "request_supplement", world.officer, items=("test report", "standards list"))
     fire(reg_a, "supplement", world.applicant_a, comment="Both attached.")
     assert state(reg_a.case_id) == "submitted"
     with pytest.raises(cases.TransitionRefused) as refused:
-        fire(reg_a, "request_supplement", world.officer, comment="one more thing")
+        fire(reg_a, "request_supplement", world.officer, items=("one more thing",))
     assert refused.value.reasons == ["A supplement notice was already sent; only one is allowed before acceptance."]
     assert state(reg_a.case_id) == "submitted"
     fire(reg_a, "accept", world.officer)
@@ -63,7 +63,7 @@ def test_submission_freezes_the_version_and_a_later_change_is_a_new_version(worl
 
 def test_supplement_may_bring_a_new_version(world, reg_a):
     fire(reg_a, "submit", world.applicant_a)
-    fire(reg_a, "request_supplement", world.officer, comment="Declare the real top speed.")
+    fire(reg_a, "request_supplement", world.officer, items=("Declare the real top speed.",))
     services.update_model(reg_a.model, actor=world.applicant_a, name="Robot X",
                           values={**BASE, "max_speed_mps": Decimal("1.2")})
     fire(reg_a, "supplement", world.applicant_a, comment="Corrected.")
@@ -102,8 +102,11 @@ def test_ruleset_adding_an_obligation_needs_an_art_47_assessment(world):
         services.create_ruleset(actor=world.admin, rules=rules, note="insurance for all", assessment_ref="")
     assert "Art. 47" in err.value.message
     db.session.rollback()
-    assert services.create_ruleset(actor=world.admin, rules=rules, note="insurance for all",
-                                   assessment_ref="MAR-2026-000001").version == 2
+    # A case number alone is not enough: it must name a passed assessment (tests/assessments).
+    with pytest.raises(services.RegistryError) as err:
+        services.create_ruleset(actor=world.admin, rules=rules, note="insurance for all",
+                                assessment_ref="MAR-2026-000001")
+    assert "is not a passed Art. 47 assessment" in err.value.message
 
 
 def test_override_needs_a_reason_and_is_audited(world, reg_a):
@@ -122,7 +125,7 @@ def test_tier_2_needs_a_certificate_before_the_proposal(world):
     with pytest.raises(cases.TransitionRefused) as refused:
         fire(reg, "propose_grant", world.officer)
     assert refused.value.reasons == [
-        "Tier 2 and above need a certificate: number, issuing body and evidence document."]
+        "Tier 2 and above need a valid certificate recorded by a certification body for this model: none is recorded."]
     declare_certificate(world, reg)
     fire(reg, "propose_grant", world.officer)
     assert state(reg.case_id) == "decision_proposed"
@@ -160,26 +163,25 @@ def test_tier_1_is_registered_on_approval_with_a_gap_free_number(world):
     assert numbers == [f"杭具身注〔{year}〕1号", f"杭具身注〔{year}〕2号", f"杭具身注〔{year}〕3号"]
 
 
-def test_objection_during_public_notice_returns_to_review_with_the_objection_on_record(world):
+def test_an_answered_objection_lets_the_notice_conclude_and_the_grant_is_issued_then(world):
     reg = make_registration(world, TIER2)
     to_review(world, reg)
     declare_certificate(world, reg)
     fire(reg, "propose_grant", world.officer)
     fire(reg, "approve", world.approver)
     assert state(reg.case_id) == "public_notice"
-    services.file_objection(reg.case, text_="It ran into my shop window.", objector="Wang",
-                            contact="wang@example.org", client_address="203.0.113.9")
-    assert state(reg.case_id) == "classification_review"
+    objection = services.file_objection(reg.case, text_="It ran into my shop window.", objector="Wang",
+                                        contact="wang@example.org", client_address="203.0.113.9")
+    assert state(reg.case_id) == "public_notice"
     assert [(o.objector, o.text) for o in services.objections_of(reg.case)] == [
         ("Wang", "It ran into my shop window.")]
-    # Dismissed after review: proposed and approved again, then the notice runs out.
-    fire(reg, "propose_grant", world.officer)
-    fire(reg, "approve", world.approver)
-    assert state(reg.case_id) == "public_notice"
-    with pytest.raises(cases.TransitionRefused):
-        fire(reg, "conclude_notice", world.officer)
     reg.case.due_date = local_today() - dt.timedelta(days=1)  # the 5 working days have passed
     db.session.commit()
+    with pytest.raises(cases.TransitionRefused) as refused:
+        fire(reg, "conclude_notice", world.officer)
+    assert refused.value.reasons == ["Answer every objection with reasons first."]
+    services.answer_objection(objection, actor=world.officer,
+                              answer="The window incident was a different model; see the test report.")
     fire(reg, "conclude_notice", world.officer)
     assert state(reg.case_id) == "registered"
     assert reg.registration_number == f"杭具身注〔{local_today().year}〕1号"
@@ -187,14 +189,16 @@ def test_objection_during_public_notice_returns_to_review_with_the_objection_on_
 
 def test_suspension_with_prior_notice_and_statement_of_defence(world, reg_a):
     to_registered(world, reg_a)
-    fire(reg_a, "notice_suspension", world.officer, reason="Annual report overdue.")
+    fire(reg_a, "notice_suspension", world.officer, reason="Annual report overdue.",
+         evidence="The report register of 2 May.")
     with pytest.raises(cases.TransitionRefused) as refused:
-        fire(reg_a, "propose_suspension", world.officer, reason="No report.")
+        fire(reg_a, "propose_suspension", world.officer, reason="No report.", defence_reply="None made.")
     assert refused.value.reasons == [
         "The firm may still state its defence: wait for its statement or the end of the period."]
     fire(reg_a, "file_statement", world.applicant_a, comment="The report was filed late on 3 May.")
     assert state(reg_a.case_id) == "suspension_noticed"
-    fire(reg_a, "propose_suspension", world.officer, reason="The statement does not excuse the delay.")
+    fire(reg_a, "propose_suspension", world.officer, reason="The statement does not excuse the delay.",
+         defence_reply="A late report is still late.")
     with pytest.raises(cases.TransitionRefused):
         fire(reg_a, "approve_suspension", world.officer)  # an officer is no approver
     fire(reg_a, "approve_suspension", world.approver)
@@ -205,7 +209,8 @@ def test_suspension_with_prior_notice_and_statement_of_defence(world, reg_a):
 
 def test_revocation_with_a_hearing_request(world, reg_a):
     to_registered(world, reg_a)
-    fire(reg_a, "notice_revocation", world.officer, reason="A serious incident was concealed.")
+    fire(reg_a, "notice_revocation", world.officer, reason="A serious incident was concealed.",
+         evidence="The incident log.")
     fire(reg_a, "request_hearing", world.applicant_a)
     assert state(reg_a.case_id) == "hearing"
     with pytest.raises(cases.TransitionRefused) as refused:
@@ -219,7 +224,8 @@ def test_revocation_with_a_hearing_request(world, reg_a):
         fire(reg_a, "request_hearing", world.applicant_a)
     assert refused.value.reasons == ["A hearing was already requested."]
     fire(reg_a, "file_statement", world.applicant_a, comment="We dispute the facts.")
-    fire(reg_a, "propose_revocation", world.officer, reason="The hearing confirmed the facts.")
+    fire(reg_a, "propose_revocation", world.officer, reason="The hearing confirmed the facts.",
+         defence_reply="The log contradicts the statement.")
     fire(reg_a, "approve_revocation", world.approver)
     assert state(reg_a.case_id) == "revoked"
     assert reg_a.registration_number is not None  # the number stays with the revoked record

@@ -81,7 +81,11 @@ def build_register(world) -> dict:
     fire(out["Guide G9"], "approve", world.approver)
     out["Old O1"] = make_registration(world, name="Old O1")
     to_registered(world, out["Old O1"])
-    fire(out["Old O1"], "propose_rescission", world.officer, reason="The grant rested on a forged report.")
+    fire(out["Old O1"], "notice_rescission", world.officer, reason="The grant rested on a forged report.",
+         rescission_ground="improper_means", evidence="The test laboratory's letter.")
+    fire(out["Old O1"], "file_statement", world.applicant_a, comment="An agent handled the report.")
+    fire(out["Old O1"], "propose_rescission", world.officer, reason="The grant rested on a forged report.",
+         defence_reply="The applicant answers for its materials.", public_interest="no_serious_harm")
     fire(out["Old O1"], "approve_rescission", world.approver)
     db.session.commit()
     return out

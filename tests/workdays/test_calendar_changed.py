@@ -93,9 +93,10 @@ def test_a_pause_in_the_estimated_year_is_measured_again(world, calendar_restore
     case = accepted_in_december(world)                                  # due 18 Jan (estimated)
     with at(2026, 12, 30):
         services.fire(case, "start_review", actor=world.officer)
-        services.fire(case, "request_clarification", actor=world.officer, comment="Which site?")
+        services.fire(case, "pause_for_procedure", actor=world.officer, procedure="testing",
+                      expected_until=dt.date(2027, 1, 6), reason="On-site testing.")
     with at(2027, 1, 6):
-        services.fire(case, "answer_clarification", actor=world.applicant_a, comment="Hangzhou.")
+        services.fire(case, "resume_review", actor=world.officer, comment="Tested.")
     # Estimated: 31 Dec, 4, 5 and 6 Jan were paused (1 Jan a holiday): 4 working days.
     assert [p.working_days for p in case.pauses] == [4]
     assert (case.due_date, case.due_estimated) == (D(2027, 1, 22), True)

@@ -1,0 +1,193 @@
+"""The regulators' dashboard figures, read from the shared case tables over the cases the user
+may see (``policies.visible_condition``), and the figures the installed domains contribute
+(``CaseType.statistics`` and ``app.extensions["statistics"]``).  No case type is named here.
+
+Each figure is one grouped query; time to decision reads the first deciding decision of the
+cases decided in the last ``TIME_WINDOW_DAYS`` (bounded), its percentiles computed here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import and_, case as sql_case, func
+
+from supervision import policies
+from supervision.cases import types
+from supervision.cases.models import Case
+from supervision.cases.types import Period, Statistic
+from supervision.core.timeutil import SHANGHAI, local_today
+from supervision.decisions.models import Decision
+from supervision.extensions import db
+
+TIME_WINDOW_DAYS = 365
+TREND_MONTHS = 12
+
+
+def _utc_start(day: dt.date) -> dt.datetime:
+    """The UTC instant (naive, as stored) at which the Shanghai day ``day`` begins."""
+    return (dt.datetime.combine(day, dt.time(), tzinfo=SHANGHAI)
+            .astimezone(dt.timezone.utc).replace(tzinfo=None))
+
+
+def month_start(day: dt.date, back: int = 0) -> dt.date:
+    y, m = divmod(day.year * 12 + day.month - 1 - back, 12)
+    return dt.date(y, m + 1, 1)
+
+
+def statistics(scope: str) -> list[Statistic]:
+    """Every installed figure of ``scope`` (case types' first, then the shared domains')."""
+    return [s for s in [*types.all_of("statistics"), *current_app.extensions.get("statistics", [])]
+            if s.scope == scope]
+
+
+def final_states() -> dict[str, tuple[str, ...]]:
+    return {ct.name: tuple(s.name for s in ct.workflow.states.values() if s.final)
+            for ct in types.installed().values()}
+
+
+def _open_condition():
+    """Cases not in a final state of their workflow."""
+    conds = [and_(Case.case_type == name, Case.state.not_in(states))
+             for name, states in final_states().items()]
+    return db.or_(*conds) if conds else db.false()
+
+
+def by_type_and_state(user) -> list[tuple[str, str, int]]:
+    """(case type, state, n) of the open cases the user may see, in the tables' order."""
+    counts = {(t, s): n for t, s, n in db.session.execute(
+        db.select(Case.case_type, Case.state, func.count()).where(policies.visible_condition(user), _open_condition())
+        .group_by(Case.case_type, Case.state)).all()}
+    out = []
+    for ct in types.installed().values():
+        for state in ct.workflow.states:
+            if counts.get((ct.name, state)):
+                out.append((ct.name, state, counts[(ct.name, state)]))
+    return out
+
+
+@dataclass(frozen=True)
+class Clocks:
+    overdue: dict[str, int]
+    due_this_week: dict[str, int]
+
+
+def clocks(user, today: dt.date | None = None) -> Clocks:
+    """Per case type: open cases whose nearest deadline has passed (not paused), and those due
+    in the next seven days."""
+    today = today or local_today()
+    week = today + dt.timedelta(days=7)
+    running = Case.clock_paused_at.is_(None)
+    rows = db.session.execute(
+        db.select(Case.case_type,
+                  func.count().filter(Case.due_date < today, running),
+                  func.count().filter(Case.due_date >= today, Case.due_date <= week))
+        .where(policies.visible_condition(user), Case.due_date.is_not(None), _open_condition())
+        .group_by(Case.case_type)).all()
+    return Clocks({t: o for t, o, _w in rows if o}, {t: w for t, _o, w in rows if w})
+
+
+def _deciding_kinds() -> dict[str, str]:
+    """Decision kind key -> the case type it decides (only kinds that decide a case)."""
+    return {k.key: ct.name for ct in types.installed().values() for k in ct.decision_kinds
+            if getattr(k, "decides", False)}
+
+
+def decisions_this_month(user, today: dt.date | None = None) -> int:
+    today = today or local_today()
+    return db.session.execute(
+        db.select(func.count(Decision.id)).join(Case, Case.id == Decision.case_id)
+        .where(policies.visible_condition(user), Decision.issued_at >= _utc_start(month_start(today)))
+    ).scalar_one()
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The ``p``-th percentile by linear interpolation between closest ranks (as numpy's default)."""
+    if not values:
+        raise ValueError("no values")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = math.floor(k), math.ceil(k)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+@dataclass(frozen=True)
+class Timing:
+    case_type: str
+    decided: int
+    median_days: float
+    p90_days: float
+
+
+def time_to_decision(user, today: dt.date | None = None) -> list[Timing]:
+    """Calendar days from a case's opening to its first deciding decision, for the cases decided
+    in the last ``TIME_WINDOW_DAYS``, per case type: median and 90th percentile."""
+    today = today or local_today()
+    kinds = _deciding_kinds()
+    if not kinds:
+        return []
+    since = _utc_start(today - dt.timedelta(days=TIME_WINDOW_DAYS))
+    first = (db.select(Decision.case_id, func.min(Decision.issued_at).label("at"))
+             .where(Decision.kind.in_(kinds)).group_by(Decision.case_id).subquery())
+    rows = db.session.execute(
+        db.select(Case.case_type, Case.created_at, first.c.at).join(first, first.c.case_id == Case.id)
+        .where(policies.visible_condition(user), first.c.at >= since)).all()
+    spans: dict[str, list[float]] = {}
+    for case_type, opened, decided in rows:
+        spans.setdefault(case_type, []).append(max((decided - opened).total_seconds(), 0) / 86400)
+    return [Timing(name, len(spans[name]), round(percentile(spans[name], 50), 1),
+                   round(percentile(spans[name], 90), 1))
+            for name in types.installed() if spans.get(name)]
+
+
+@dataclass(frozen=True)
+class Trend:
+    months: list[str]                    # "2026-01" …, oldest first
+    opened: dict[str, list[int]]         # case type -> cases opened per month
+    decisions: list[int]                 # decisions issued per month
+
+
+def _month_index(column, starts: list[dt.date]):
+    """SQL: which of the months starting on ``starts`` (Shanghai days, oldest first) the UTC
+    timestamp ``column`` falls in (0 …), as one CASE over the months' UTC boundaries."""
+    return sql_case(*((column >= _utc_start(day), i) for i, day in reversed(list(enumerate(starts)))),
+                    else_=None)
+
+
+def trends(user, today: dt.date | None = None, months: int = TREND_MONTHS) -> Trend:
+    """Cases opened per month and type, and decisions issued per month, the last ``months``
+    months (Shanghai months).  Two grouped queries; the months are told apart in SQL."""
+    today = today or local_today()
+    starts = [month_start(today, back) for back in range(months - 1, -1, -1)]
+    since = _utc_start(starts[0])
+    opened: dict[str, list[int]] = {name: [0] * months for name in types.installed()}
+    month = _month_index(Case.created_at, starts)
+    for case_type, i, n in db.session.execute(
+            db.select(Case.case_type, month, func.count())
+            .where(policies.visible_condition(user), Case.created_at >= since)
+            .group_by(Case.case_type, month)).all():
+        if i is not None and case_type in opened:
+            opened[case_type][i] += n
+    decisions = [0] * months
+    month = _month_index(Decision.issued_at, starts)
+    for i, n in db.session.execute(
+            db.select(month, func.count()).join(Case, Case.id == Decision.case_id)
+            .where(policies.visible_condition(user), Decision.issued_at >= since).group_by(month)).all():
+        if i is not None:
+            decisions[i] += n
+    return Trend([f"{d:%Y-%m}" for d in starts], {k: v for k, v in opened.items() if any(v)}, decisions)
+
+
+def computed(stats: list[Statistic], period: Period) -> list[tuple[Statistic, list[tuple[str, int]]]]:
+    return [(s, list(s.compute(period))) for s in stats]
+
+
+def summary(user) -> dict[str, Any]:
+    today = local_today()
+    return {"by_state": by_type_and_state(user), "clocks": clocks(user, today),
+            "decisions_this_month": decisions_this_month(user, today),
+            "timing": time_to_decision(user, today), "trend": trends(user, today),
+            "figures": computed(statistics("dashboard"), Period()), "today": today}

@@ -1,0 +1,69 @@
+"""Reading a CSV file of events (one event a row) into the dicts ``events.record`` takes.
+
+Columns (header row, any order; only ``code``, ``eventTime``, ``bizStep`` and ``disposition``
+are required): ``code``, ``eventTime`` (with its offset), ``bizStep``, ``disposition``,
+``address``, ``destination`` (a transfer's receiving firm), ``note``.  Codes may list several
+units separated by spaces or ``;``.  Row numbers in the report count the header as row 1."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask_babel import gettext
+
+from workflows.base import N_
+
+COLUMNS = ("code", "eventTime", "bizStep", "disposition", "address", "destination", "note")
+REQUIRED = ("code", "eventTime", "bizStep", "disposition")
+MAX_ROWS = 100_000
+
+M_ENCODING = N_("The file is not UTF-8 text.")
+M_HEADER = N_("The first row must name the columns; missing: %(columns)s.")
+M_EMPTY = N_("The file has no events.")
+M_TOO_MANY = N_("At most %(limit)s rows in one file.")
+
+
+class BadFile(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def read(data: bytes) -> list[dict]:
+    """The events of the file, in row order; ``BadFile`` when the file itself is unusable."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise BadFile(gettext(M_ENCODING)) from err
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise BadFile(gettext(M_HEADER, columns=", ".join(missing)))
+    reader.fieldnames = header
+    out = []
+    for row in reader:
+        if len(out) >= MAX_ROWS:
+            raise BadFile(gettext(M_TOO_MANY, limit=f"{MAX_ROWS:,}"))
+        out.append(_event(row))
+    if not out:
+        raise BadFile(gettext(M_EMPTY))
+    return out
+
+
+def _event(row: dict) -> dict:
+    get = lambda k: (row.get(k) or "").strip()  # noqa: E731
+    event = {"epcList": [c for c in get("code").replace(";", " ").split() if c],
+             "eventTime": get("eventTime"), "bizStep": get("bizStep"), "disposition": get("disposition")}
+    if get("address"):
+        event["bizLocation"] = {"address": get("address")}
+    if get("destination"):
+        event["destinationList"] = [{"type": "owning_party", "destination": get("destination")}]
+    if get("note"):
+        event["details"] = {"note": get("note")}
+    return {k: v for k, v in event.items() if v not in ("", [])}
+
+
+def row_of(index: int) -> int:
+    """The file row of event ``index`` (the header is row 1)."""
+    return index + 2

@@ -1,0 +1,142 @@
+"""The queue's pages (thin: read the URL, authorise, one service call, redirect).
+
+``/cases`` itself stays the ``cases.index`` endpoint (every page links there); it calls
+``queue`` below.  A firm's user gets the same page without tabs, assignment, exports or saved
+views: their own cases, never a regulator's queue."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from supervision import policies
+from supervision.accounts.models import User
+from supervision.cases import services as cases
+from supervision.cases import types
+from supervision.core.i18n import label
+from supervision.core.timeutil import local_today
+from supervision.extensions import db
+from supervision.workbench import export, presenters, services
+from supervision.workbench.models import SavedView
+from supervision.workbench.queue import SORTS, TIERS, Query, parse, tabs_for
+
+bp = Blueprint("workbench", __name__)
+DUE_CHOICES = ("overdue", "3", "7", "14", "30")
+
+
+def _query() -> tuple[Query, tuple[str, ...]]:
+    tabs = tabs_for(current_user)
+    filters, bad = parse(request.args, scopes=tabs or ("all",))
+    if bad:
+        flash(_("Some filters could not be read and were left out."), "error")
+    return Query.of(current_user, filters), tabs
+
+
+def queue():
+    """``GET /cases``: the tabs, the filters and one page of the queue."""
+    query, tabs = _query()
+    rows, next_after = query.page(request.args.get("after"))
+    total, counts = query.counts(tabs)
+    regulator = bool(tabs) and current_user.is_regulator
+    installed = types.installed().values()
+    states: dict[str, str] = {}
+    for ct in installed:
+        if query.filters.case_type in (None, ct.name):
+            for st in ct.workflow.states.values():
+                states.setdefault(st.name, label(st.label))
+    return render_template(
+        "workbench/queue.html", rows=rows, query=query, f=query.filters, args=query.filters.args(),
+        tabs=tabs, counts=counts, total=total, next_after=next_after, after=request.args.get("after"),
+        shown=presenters.Shown(), bounded=presenters.bounded, scope_labels=presenters.SCOPE_LABELS,
+        sort_labels=presenters.SORT_LABELS, sorts=SORTS, tiers=TIERS, due_choices=DUE_CHOICES,
+        type_choices=[(ct.name, label(ct.label)) for ct in installed], state_choices=list(states.items()),
+        queue_columns=[(ct.name, col) for ct in installed for col in ct.queue_columns],
+        may_claim=lambda row: cases.may_claim(current_user, row),
+        officers=services.officers_with_load(current_user.organisation_id) if regulator else [],
+        saved=services.views_of(current_user) if tabs else [], today=local_today(),
+        regulator=regulator, reader=bool(tabs))
+
+
+def _back(query_string: str = "") -> str:
+    return url_for("cases.index") + ("?" + query_string if query_string else "")
+
+
+def _kept_args() -> str:
+    """The queue's filters as sent back with a form (``back``), re-read so only known keys stay."""
+    filters, _bad = parse(dict(_pairs(request.form.get("back", ""))), scopes=tabs_for(current_user) or ("all",))
+    return urlencode(filters.args())
+
+
+def _pairs(query_string: str):
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(query_string[:1000], keep_blank_values=False)
+
+
+@bp.route("/cases/assign", methods=["POST"])
+@policies.policy(policies.REGULATORS)
+def assign():
+    """Claim or assign the ticked cases (one at a time through the engine: each audited)."""
+    back = _kept_args()
+    picked = []
+    for value in request.form.getlist("case"):
+        case_id, _sep, version = value.partition(":")
+        if case_id.isdigit() and version.isdigit():
+            picked.append((int(case_id), int(version)))
+    officer_id = request.form.get("assignee_id", "")
+    officer = db.session.get(User, int(officer_id)) if officer_id.isdigit() else None
+    if not picked or officer is None or officer.organisation_id != current_user.organisation_id:
+        flash(_("Tick the cases and choose an officer of your department."), "error")
+        return redirect(_back(back)), 303
+    result = services.assign_many(picked, actor=current_user, assignee=officer)
+    if result.done:
+        flash(_("%(n)s cases now handled by %(name)s.", n=len(result.done), name=officer.name), "success")
+    for skip in result.skipped:
+        number = skip.case.number if skip.case is not None else f"#{skip.case_id}"
+        flash(f"{number}: {label(skip.reason, **skip.params)}", "error")
+    return redirect(_back(back)), 303
+
+
+@bp.route("/cases/export.csv")
+@policies.policy(policies.QUEUE_READERS)
+def export_csv():
+    """The current view, every row of it, as CSV."""
+    query, _tabs = _query()
+    return send_file(export.csv_file(query), as_attachment=True, mimetype="text/csv",
+                     download_name=f"cases-{local_today().isoformat()}.csv")
+
+
+@bp.route("/cases/export.xlsx")
+@policies.policy(policies.QUEUE_READERS)
+def export_xlsx():
+    """The current view, every row of it, as an XLSX workbook."""
+    query, _tabs = _query()
+    return send_file(export.xlsx_file(query), as_attachment=True,
+                     download_name=f"cases-{local_today().isoformat()}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/cases/views", methods=["POST"])
+@policies.policy(policies.QUEUE_READERS)
+def save_view():
+    back = _kept_args()
+    try:
+        services.save_view(actor=current_user, name=request.form.get("name", ""), query=back)
+    except services.ViewRefused as refused:
+        flash(label(str(refused)), "error")
+        return redirect(_back(back)), 303
+    flash(_("The view was saved."), "success")
+    return redirect(_back(back)), 303
+
+
+@bp.route("/cases/views/<int:view_id>/delete", methods=["POST"])
+@policies.policy(policies.QUEUE_READERS)
+def delete_view(view_id: int):
+    view = db.session.get(SavedView, view_id)
+    if view is None or view.user_id != current_user.id:
+        abort(404)
+    services.delete_view(view, actor=current_user)
+    flash(_("The view was deleted."), "success")
+    return redirect(url_for("cases.index")), 303

@@ -1,0 +1,142 @@
+"""The regulators' dashboard: its figures equal what the data says; auditors read it and send
+nothing; firms are refused."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from supervision.cases.models import Case
+from supervision.core.timeutil import local_today
+from supervision.dashboard import figures
+from supervision.decisions.models import Decision
+from supervision.extensions import db
+from tests.cases.conftest import put_in_state
+from tests.dashboard.conftest import sign_in
+
+
+def cell(page: str, table: str, row_attrs: str, cls: str) -> str:
+    body = page.split(f'id="{table}"')[1].split("</table>")[0]
+    row = body.split(row_attrs)[1].split("</tr>")[0]
+    return re.search(rf'class="{cls}">([^<]*)<', row).group(1)
+
+
+def decided_after(case_id: int, days: float) -> None:
+    """Open the case ``days`` before its first decision."""
+    first = db.session.execute(db.select(db.func.min(Decision.issued_at)).where(Decision.case_id == case_id)).scalar()
+    db.session.get(Case, case_id).created_at = first - dt.timedelta(days=days)
+
+
+def test_median_and_90th_percentile_time_to_decision_per_case_type(world, web, running):
+    regs = db.session.execute(db.select(Case.id).where(Case.case_type == "registration").order_by(Case.id)).scalars().all()
+    assert len(regs) == 2
+    decided_after(regs[0], 10)
+    decided_after(regs[1], 20)
+    decided_after(running.case_id, 4)
+    db.session.commit()
+    sign_in(web, "auditor@t.test")
+    page = web.get("/dashboard").get_data(as_text=True)
+    assert cell(page, "timing", 'data-type="registration"', "median") == "15.0"
+    assert cell(page, "timing", 'data-type="registration"', "p90") == "19.0"
+    assert cell(page, "timing", 'data-type="sandbox"', "median") == "4.0"
+
+
+def test_percentile_interpolates_between_ranks():
+    assert figures.percentile([1, 2, 3, 4], 50) == 2.5
+    assert figures.percentile([10, 20], 90) == 19.0
+    assert figures.percentile([7], 90) == 7
+
+
+def test_open_cases_overdue_due_this_week_and_decisions_this_month(world, web, running):
+    today = local_today()
+    late = world.case(title="Late one")
+    soon = world.case(title="Soon one")
+    draft = world.case(title="A firm's draft")
+    draft.due_date = today - dt.timedelta(days=1)  # not counted: the firm's alone
+    for case, due in ((late, today - dt.timedelta(days=3)), (soon, today + dt.timedelta(days=2))):
+        put_in_state(case, "submitted")
+        case.due_date = due
+    db.session.commit()
+    sign_in(web, "officer@t.test")
+    page = web.get("/dashboard").get_data(as_text=True)
+    assert cell(page, "clocks", 'data-type="registration"', "overdue-n") == "1"
+    assert cell(page, "clocks", 'data-type="registration"', "week-n") == "1"
+    decisions = db.session.execute(db.select(db.func.count(Decision.id))).scalar()
+    assert decisions >= 3
+    assert re.search(r'id="fig-decisions-month"><div class="n">(\d+)<', page).group(1) == str(decisions)
+    # Open cases by type and state: the sandbox test in testing and the two submitted (no draft).
+    assert re.search(r'data-type="sandbox" data-state="testing">.*?>(\d+)</a>', page, re.S).group(1) == "1"
+    assert re.search(r'data-type="registration" data-state="submitted">.*?>(\d+)</a>', page, re.S).group(1) == "2"
+    assert 'data-state="draft"' not in page
+    # The test in progress is listed with a link to its map.
+    assert 'id="sandbox-in-progress"' in page and f"/sandbox/{running.case_id}#fence-map" in page
+    assert "<svg" in page and "Cases opened per month" in page
+
+
+def test_another_departments_officer_sees_none_of_these_cases(world, web, running):
+    sign_in(web, "other@t.test")
+    page = web.get("/dashboard").get_data(as_text=True)
+    assert 'data-type="sandbox" data-state="testing"' not in page
+    assert re.search(r'id="fig-decisions-month"><div class="n">(\d+)<', page).group(1) == "0"
+
+
+def test_firms_are_refused_and_auditors_cannot_post(world, web):
+    sign_in(web, "a@firm-a.test")
+    for path in ("/dashboard", "/statistics", "/statistics.csv", "/statistics.xlsx"):
+        assert web.get(path).status_code == 403, path
+
+
+def test_auditors_read_but_cannot_post(world, web):
+    sign_in(web, "auditor@t.test")
+    assert web.get("/dashboard").status_code == 200
+    for path in ("/dashboard", "/statistics"):
+        assert web.post(path, {}, token_from="/dashboard").status_code in (403, 405)
+
+
+def test_the_dashboard_reads_in_a_fixed_number_of_statements(world, web, running):
+    from tests.cases.test_case_list import _statements_for
+
+    def make(n: int) -> None:
+        today = local_today()
+        for i in range(n):
+            case = world.case(title=f"Model {i}")
+            case.due_date = today + dt.timedelta(days=i - n // 2)
+        db.session.commit()
+
+    make(3)
+    sign_in(web, "officer@t.test")
+    web.get("/dashboard")  # warm caches (calendar, templates)
+    few = _statements_for(web, "/dashboard")
+    make(30)
+    assert _statements_for(web, "/dashboard") == few
+
+
+def test_the_firm_page_reads_in_a_fixed_number_of_statements(world, web, running):
+    from tests.cases.test_case_list import _statements_for
+
+    sign_in(web, "a@firm-a.test")
+    web.get("/firm")
+    pages = ("/firm", "/firm?tab=models", "/firm?tab=codes", "/firm?tab=sandbox")
+    few = [_statements_for(web, p) for p in pages]
+    for i in range(20):
+        world.case(title=f"Model {i}")
+    db.session.commit()
+    assert [_statements_for(web, p) for p in pages] == few
+
+
+def test_trends_count_cases_and_decisions_in_their_shanghai_month(world, running):
+    today = local_today()
+    this_month = figures.month_start(today)
+    # Opened at 17:00 UTC on the last day of last month: already this month in Shanghai.
+    edge = world.case(title="Edge")
+    edge.created_at = dt.datetime.combine(this_month - dt.timedelta(days=1), dt.time(17, 0))
+    old = world.case(title="Old")
+    old.created_at = dt.datetime.combine(figures.month_start(today, 3), dt.time(12, 0))
+    for case in (edge, old):
+        put_in_state(case, "submitted")  # a draft is not before the authority yet
+    trend = figures.trends(world.auditor, today)
+    assert trend.months[-1] == f"{today:%Y-%m}" and len(trend.months) == 12
+    registrations = db.session.execute(db.select(db.func.count(Case.id)).where(
+        Case.case_type == "registration")).scalar()
+    assert trend.opened["registration"][-1] == registrations - 1
+    assert trend.opened["registration"][-4] == 1
+    assert sum(trend.decisions) == db.session.execute(db.select(db.func.count(Decision.id))).scalar()
