@@ -1,9 +1,15 @@
 """Robot-unit figures (printed; goals, not timed tests): a batch of 10,000 codes with its label
-sheet, recording events from a CSV file and in API-sized submissions of 1,000 events, and the
-public unit page as a ratio to hello-world, all in process (Flask test client) on a fresh
-database (SQLite ``bench/out/units.db`` or ``DATABASE_URL``)::
+sheet, a CSV file of 100,000 events, ``POST /api/v1/events`` with 1,000 events per request, and
+``GET /units/<code>`` and ``GET /api/v1/units/<code>`` as ratios to hello-world with their p95,
+all in process (Flask test client) on a fresh database (SQLite ``bench/out/units.db``, or an
+empty PostgreSQL database named by ``DATABASE_URL``)::
 
-    python -m bench.units [--units 10000] [--events 1000] [--requests 2000]
+    python -m bench.units [--units 10000] [--csv-events 100000] [--events 1000] [--requests 2000]
+    python -m bench.units --fill-units 1000000 --fill-events 5000000   # the issue's scale
+
+With ``--fill-units``/``--fill-events`` the two pages are measured first on the dataset the timed
+steps built, then again after ``bench.unitfill`` has grown the tables to the given size, and the
+p95 at scale is printed as a multiple of the first (goal: at most 1.5).
 """
 from __future__ import annotations
 
@@ -23,21 +29,24 @@ def _timed(fn, *args, **kw):
     return result, time.perf_counter() - started
 
 
-def _rate(client, path: str, n: int) -> tuple[float, float]:
+def _rate(client, path: str, n: int, headers: dict | None = None) -> tuple[float, float]:
     """Requests per second and p95 latency (ms) of ``n`` GETs of ``path``."""
     times = []
     for _ in range(n):
         started = time.perf_counter()
-        assert client.get(path).status_code == 200
+        assert client.get(path, headers=headers or {}).status_code == 200
         times.append(time.perf_counter() - started)
     return n / sum(times), statistics.quantiles(times, n=20)[18] * 1000
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--units", type=int, default=10_000)
-    parser.add_argument("--events", type=int, default=1_000)
-    parser.add_argument("--requests", type=int, default=2_000)
+    parser.add_argument("--units", type=int, default=10_000, help="codes in the timed batch")
+    parser.add_argument("--csv-events", type=int, default=100_000, help="rows of the timed CSV file")
+    parser.add_argument("--events", type=int, default=1_000, help="events per API request")
+    parser.add_argument("--requests", type=int, default=2_000, help="GETs per page measured")
+    parser.add_argument("--fill-units", type=int, default=0)
+    parser.add_argument("--fill-events", type=int, default=0)
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     url = os.environ.get("DATABASE_URL")
@@ -48,15 +57,19 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from bench.hello import app as hello
+    from bench.unitfill import fill
     from config import _normalise_db_url
     from supervision import create_app
+    from supervision.api import tokens
     from supervision.core import uow
-    from supervision.units import csv_upload, events, labeljobs, services
+    from supervision.extensions import db
+    from supervision.units import csv_upload, labeljobs, services
     from tests.factories import DepartmentFactory, FirmFactory, UserFactory
     from tests.registry.conftest import make_registration, to_registered
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=_normalise_db_url(url), SERVER_NAME=None,
                      INSTANCE_DIR=str(OUT), LABEL_DIR=str(OUT))
+    client, hello_client = app.test_client(), hello.test_client()
     with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en"}):
         upgrade()
 
@@ -73,33 +86,91 @@ def main() -> None:
             services.assign_prefix(w.firm_a, actor=w.admin, prefix="BENCH1")
             reg = make_registration(w)
             to_registered(w, reg)
+            _token, secret = tokens.create_token(w.firm_a, actor=w.applicant_a, name="bench",
+                                                 scopes=["units:read", "events:write"])
         with uow.unit_of_work():
             batch, t_batch = _timed(services.request_batch, reg.model, firm=w.firm_a, actor=w.applicant_a,
                                     size=args.units)
         pdf, t_pdf = _timed(labeljobs.draw, batch)
         print(f"batch of {args.units:,} codes: {t_batch:.2f} s; label sheet {len(pdf) / 1e6:.1f} MB "
-              f"({(args.units + 23) // 24} pages) in {t_pdf:.2f} s (goal: both < 30 s)")
+              f"({(args.units + 23) // 24} pages) in {t_pdf:.2f} s (goal: both < 30 s)", flush=True)
         codes = [u.code for u in services.batch_units(batch)]
+        csv_codes = []
+        for start in range(0, args.csv_events, 10_000):
+            with uow.unit_of_work():
+                more = services.request_batch(reg.model, firm=w.firm_a, actor=w.applicant_a,
+                                              size=min(10_000, args.csv_events - start))
+            csv_codes += [u.code for u in services.batch_units(more)]
         when = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(microsecond=0).isoformat()
         rows = "code,eventTime,bizStep,disposition,address\n" + "".join(
-            f"{c},{when},commissioning,active,Plant\n" for c in codes)
+            f"{c},{when},commissioning,active,Plant\n" for c in csv_codes)
+        peak = _peak_mb()
         parsed, t_parse = _timed(csv_upload.read, rows.encode())
         with uow.unit_of_work():
-            _ids, t_csv = _timed(events.record, firm=w.firm_a, actor=w.applicant_a, events=parsed, channel="csv",
-                                 limit=csv_upload.MAX_ROWS)
+            _ids, t_csv = _timed(services_record, firm=w.firm_a, actor=w.applicant_a, events=parsed)
         print(f"CSV of {len(parsed):,} events: read {t_parse:.2f} s, recorded {t_csv:.2f} s "
-              f"({len(parsed) / (t_parse + t_csv):,.0f} events/s)")
-        chunk = codes[: args.events]
-        api_events = [{"epcList": [c], "eventTime": when, "bizStep": "shipping", "disposition": "in_transit"}
-                      for c in chunk]
-        with uow.unit_of_work():
-            _ids, t_api = _timed(events.record, firm=w.firm_a, actor=w.applicant_a, events=api_events, channel="api")
-        print(f"one submission of {len(chunk):,} events: {t_api:.2f} s ({len(chunk) / t_api:,.0f} events/s)")
-    client, hello_client = app.test_client(), hello.test_client()
-    h_rate, h_p95 = _rate(hello_client, "/", args.requests)
-    u_rate, u_p95 = _rate(client, f"/units/{codes[len(codes) // 2]}", args.requests)
-    print(f"hello-world {h_rate:,.0f} req/s (p95 {h_p95:.1f} ms); /units/<code> {u_rate:,.0f} req/s "
-          f"(p95 {u_p95:.1f} ms), ratio {u_rate / h_rate:.2f} (in process; gunicorn figures: bench/README.md)")
+              f"({len(parsed) / (t_parse + t_csv):,.0f} events/s; goal < 30 s); "
+              f"process peak {_peak_mb():,.0f} MB (before: {peak:,.0f} MB)", flush=True)
+        model_id, firm_id = reg.model.id, w.firm_a.id
+        db.session.remove()
+    headers = {"Authorization": f"Bearer {secret}"}
+    chunks = [csv_codes[i:i + args.events] for i in range(0, min(len(csv_codes), 10 * args.events), args.events)]
+    t_api = 0.0
+    for chunk in chunks:
+        body = {"events": [{"type": "ObjectEvent", "action": "OBSERVE", "epcList": [c], "eventTime": when,
+                            "eventTimeZoneOffset": "+08:00", "bizStep": "shipping", "disposition": "in_transit"}
+                           for c in chunk]}
+        started = time.perf_counter()
+        resp = client.post("/api/v1/events", json=body, headers=headers)
+        t_api += time.perf_counter() - started
+        assert resp.status_code in (200, 201), resp.get_data(as_text=True)[:500]
+    done = sum(len(c) for c in chunks)
+    print(f"POST /api/v1/events, {len(chunks)} requests of {args.events:,} events: {t_api:.2f} s "
+          f"({done / t_api:,.0f} events/s)", flush=True)
+
+    code = codes[len(codes) // 2]
+    pages = ((f"/units/{code}", {}), (f"/api/v1/units/{code}", headers))
+    first = _pages(client, hello_client, pages, args.requests, "after the timed steps")
+    if args.fill_units or args.fill_events:
+        with app.app_context(), app.test_request_context("/"):
+            from supervision.accounts.models import Organisation
+            from supervision.registry.models import RobotModel
+            model, firm = db.session.get(RobotModel, model_id), db.session.get(Organisation, firm_id)
+            started = time.perf_counter()
+            fill(model=model, firm=firm, units=args.fill_units, events=args.fill_events,
+                 progress=lambda text: print(text, flush=True) if "000,000 units" in text else None)
+            print(f"filled in {time.perf_counter() - started:,.0f} s", flush=True)
+            db.session.remove()
+        # the page of a unit in the middle of the filled range, and the one measured before
+        filled = _pages(client, hello_client, pages, args.requests,
+                        f"with {args.fill_units:,} more units and {args.fill_events:,} more events")
+        for (path, _h), (_r1, p1), (_r2, p2) in zip(pages, first, filled):
+            print(f"{path.split(code)[0]}<code>: p95 at scale = {p2 / p1:.2f} × the first (goal ≤ 1.5)")
+
+
+def services_record(**kw):
+    """The CSV path's service call, as the upload view makes it."""
+    from supervision.units import csv_upload, events
+    return events.record(channel="csv", limit=csv_upload.MAX_ROWS, **kw)
+
+
+def _pages(client, hello_client, pages, n: int, when: str) -> list[tuple[float, float]]:
+    """Requests/s and p95 of each page, each as a ratio to hello-world measured just before."""
+    h_rate, h_p95 = _rate(hello_client, "/", n)
+    print(f"{when}: hello-world {h_rate:,.0f} req/s (p95 {h_p95:.1f} ms)")
+    out = []
+    for path, headers in pages:
+        rate, p95 = _rate(client, path, n, headers)
+        out.append((rate, p95))
+        print(f"  {path}: {rate:,.0f} req/s = {rate / h_rate:.2f} × hello-world (goal ≥ 0.5 on SQLite), "
+              f"p95 {p95:.1f} ms", flush=True)
+    return out
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory so far (MB)."""
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":
