@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from flask_babel import gettext
+from sqlalchemy import insert
 
 from supervision.accounts.models import Organisation
 from supervision.audit.services import record as audit
@@ -237,42 +238,42 @@ def where_digest(salt: str, document: str) -> str:
 
 def _write(firm: Organisation, actor, channel: str, plans: list, sims: dict[int, _Sim],
            recall_id: int | None) -> list[int]:
+    """Write the submission: its events, locations and event-unit rows as multi-row INSERTs (an
+    ORM object per event would flush them one by one: the events refer to each other), then the
+    units' new states through the ORM (their version column guards against a concurrent change)."""
     now = utcnow()
     actor_id = actor.id if getattr(actor, "is_authenticated", False) else None
-    rows, canon = [], []
+    rows, canon, locations = [], [], {}
     for c, plan in plans:
         event_id = c.raw.get("eventID") or f"urn:uuid:{uuid.uuid4()}"
-        location = digest = None
+        digest = None
         if c.where:
             salt = secrets.token_hex(16)
-            location = UnitEventLocation(salt=salt, document=canonical(c.where), created_at=now)
-            digest = where_digest(salt, location.document)
+            locations[c.index] = {"salt": salt, "document": canonical(c.where), "created_at": now}
+            digest = where_digest(salt, locations[c.index]["document"])
         text = canonical(_document(c, firm, event_id, now, digest))
         canon.append(text)
-        event = UnitEvent(event_id=event_id, position=c.index, trigger=c.trigger,
-                          biz_step=CBV[c.trigger][0] if c.trigger else None,
-                          disposition=CBV[c.trigger][1] if c.trigger else None,
-                          event_time=c.event_time.astimezone(dt.timezone.utc).replace(tzinfo=None),
-                          time_zone_offset=c.offset, record_time=now, reporter_id=firm.id,
-                          reported_by_id=actor_id, counterparty_id=c.destination.id if c.destination else None,
-                          declares_error_of_id=c.declared.id if c.declared else None, canonical=text)
-        rows.append((event, location, plan))
+        rows.append(({"event_id": event_id, "position": c.index, "trigger": c.trigger,
+                      "biz_step": CBV[c.trigger][0] if c.trigger else None,
+                      "disposition": CBV[c.trigger][1] if c.trigger else None,
+                      "event_time": c.event_time.astimezone(dt.timezone.utc).replace(tzinfo=None),
+                      "time_zone_offset": c.offset, "record_time": now, "reporter_id": firm.id,
+                      "reported_by_id": actor_id, "counterparty_id": c.destination.id if c.destination else None,
+                      "declares_error_of_id": c.declared.id if c.declared else None, "canonical": text}, plan))
     submission = UnitSubmission(firm_id=firm.id, actor_id=actor_id, channel=channel, count=len(rows),
                                 sha256=submission_digest(canon), created_at=now)
     db.session.add(submission)
     db.session.flush()
-    for event, _l, _p in rows:
-        event.submission_id = submission.id
-    db.session.add_all([event for event, _l, _p in rows])
-    db.session.flush()
-    links = []
-    for event, location, plan in rows:
-        if location is not None:
-            location.event_id = event.id
-            links.append(location)
-        links.extend(UnitEventUnit(event_id=event.id, unit_id=unit.id, from_state=before, to_state=after)
-                     for unit, before, after in plan)
-    db.session.add_all(links)
+    db.session.execute(insert(UnitEvent.__table__), [{**row, "submission_id": submission.id} for row, _p in rows])
+    ids = dict(db.session.execute(db.select(UnitEvent.position, UnitEvent.id)
+                                  .where(UnitEvent.submission_id == submission.id)).all())
+    if locations:
+        db.session.execute(insert(UnitEventLocation.__table__),
+                           [{**where, "event_id": ids[index]} for index, where in locations.items()])
+    links = [{"event_id": ids[row["position"]], "unit_id": unit.id, "from_state": before, "to_state": after}
+             for row, plan in rows for unit, before, after in plan]
+    if links:
+        db.session.execute(insert(UnitEventUnit.__table__), links)
     for sim in sims.values():
         unit = sim.unit
         if (unit.state, unit.holder_id, unit.transfer_to_id, unit.state_before_lost, unit.recall_id) != (
@@ -284,4 +285,4 @@ def _write(firm: Organisation, actor, channel: str, plans: list, sims: dict[int,
     audit(AUDIT_ACTION, actor=actor if actor_id else None, object_type="unit_submission",
           object_id=submission.id, details={"sha256": submission.sha256, "count": len(rows),
                                             "channel": channel, "firm_id": firm.id})
-    return [event.id for event, _l, _p in rows]
+    return [ids[row["position"]] for row, _p in rows]

@@ -4,6 +4,7 @@ problem is collected as ``{"index", "field", "message"}`` (message in the curren
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -275,5 +276,34 @@ def chunks(values: Iterable, size: int = _QUERY_CHUNK) -> Iterable[list]:
 
 
 def canonical(value: Any) -> str:
-    """RFC 8785 canonical JSON text."""
+    """RFC 8785 canonical JSON text.
+
+    Events hold strings, integers, booleans and null: for those the standard's text is Python's
+    compact JSON with sorted keys (the same escapes; keys in the Basic Multilingual Plane sort the
+    same by code point as by UTF-16 unit), written by the C encoder instead of the pure-Python
+    ``rfc8785``, which takes over for anything else (floats, astral keys, integers beyond
+    2^53 - 1, lone surrogates: its own text or its refusal)."""
+    if _plain(value):
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        try:
+            text.encode("utf-8")
+            return text
+        except UnicodeEncodeError:
+            pass
     return rfc8785.dumps(value).decode("utf-8")
+
+
+_SAFE_INT = 2 ** 53 - 1
+
+
+def _plain(value: Any) -> bool:
+    if value is None or isinstance(value, (str, bool)):
+        return True
+    if isinstance(value, int):
+        return -_SAFE_INT <= value <= _SAFE_INT
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and (k.isascii() or max(k) < "\U00010000") and _plain(v)
+                   for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    return False
