@@ -39,6 +39,9 @@ def workflow_of(case: Case) -> Workflow:
     return wf
 
 
+CLOSED_NOT_ASSIGNED = N_("This case is closed: nobody can be assigned to it any more.")
+
+
 def is_closed(case: Case) -> bool:
     """The case has reached a final state of its workflow: nobody handles it any more."""
     return workflow_of(case).states[case.state].final
@@ -47,6 +50,11 @@ def is_closed(case: Case) -> bool:
 def may_claim(actor, case: Case) -> bool:
     """Whether ``actor`` would be allowed to claim ``case`` now (for drawing the button)."""
     return policies.can_claim_case(actor, case) and not is_closed(case)
+
+
+def may_assign(actor, case: Case) -> bool:
+    """Whether ``actor`` would be allowed to assign ``case`` now (for drawing the control)."""
+    return policies.can_assign_case(actor, case) and not is_closed(case)
 
 
 def triggers_since(case: Case, since: tuple[str, ...] = ()) -> list[str]:
@@ -326,6 +334,8 @@ def assign(case: Case, *, actor, assignee, expected_version: int | None = None) 
     """A regulator of the case's department hands the case to one of its officers."""
     if not policies.can_assign_case(actor, case):
         raise TransitionRefused([N_("Only the case's department may assign it.")], forbidden=True)
+    if is_closed(case):
+        raise TransitionRefused([CLOSED_NOT_ASSIGNED])
     if assignee is None or not assignee.active or "officer" not in policies.case_roles(assignee, case):
         raise TransitionRefused([N_("Choose an officer of the case's department.")])
     _check_version(case, expected_version)
@@ -337,6 +347,8 @@ def assign_by_rule(case: Case, *, assignee, rule: str) -> Case:
     audited as an assignment by the system, with the rule as its source."""
     from supervision.core.actors import SYSTEM
 
+    if is_closed(case):
+        raise TransitionRefused([CLOSED_NOT_ASSIGNED])
     if assignee is None or not assignee.active or "officer" not in policies.case_roles(assignee, case):
         raise TransitionRefused([N_("Choose an officer of the case's department.")])
     return _set_assignee(case, SYSTEM, assignee, "case.assign", source=rule)

@@ -93,10 +93,13 @@ class QueueSubject:
 
 @dataclass(frozen=True)
 class Period:
-    """The days a figure covers (Asia/Shanghai dates, both ends included; None: open)."""
+    """The days a figure covers (Asia/Shanghai dates, both ends included; None: open), and for a
+    dashboard figure the cases it counts: ``cases``, an SQL condition on ``Case`` (the cases the
+    reader may see, e.g. an officer's department); None: every case (the industry statistics)."""
 
     start: Any = None
     end: Any = None
+    cases: Any = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class Statistic:
     an N_-marked msgid or plain text (a code).  ``scope``: ``dashboard`` (the regulators'
     dashboard) or ``industry`` (the Art. 33 statistics page, exported as CSV and XLSX).
     ``periodic``: the figure counts what happened in the period (else it is a snapshot of now,
-    and the period is ignored)."""
+    and the period's days are ignored).  A dashboard figure counts only ``period.cases``."""
 
     name: str
     label: str

@@ -79,7 +79,7 @@ def _case_page(case: Case, *, status: int = 200, typed=None, trigger: str | None
     is now with what the user typed for ``trigger`` put back in its form (``typed``)."""
     wf = services.workflow_of(case)
     cal = current_calendar()
-    officers = _officers_of(case) if policies.can_assign_case(current_user, case) else []
+    officers = _officers_of(case) if services.may_assign(current_user, case) else []
     assign_form = AssignForm()
     assign_form.assignee_id.choices = opts((u.id, u.name) for u in officers)
     actions = presenters.actions(case, current_user) if policies.can_act_on_case(current_user, case) else []

@@ -2,13 +2,14 @@
 may see (``policies.visible_condition``), and the figures the installed domains contribute
 (``CaseType.statistics`` and ``app.extensions["statistics"]``).  No case type is named here.
 
-Each figure is one grouped query; time to decision reads the first deciding decision of the
-cases decided in the last ``TIME_WINDOW_DAYS`` (bounded), its percentiles computed here.
+Each figure is one grouped query, the case types' figures too (they count the reader's cases:
+``Period.cases``); time to decision takes the first deciding decision of the cases decided in
+the last ``TIME_WINDOW_DAYS`` and computes its percentiles in SQL (window functions, on SQLite
+and PostgreSQL alike), so one row per case type comes back, never one per case.
 """
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,14 +105,21 @@ def decisions_this_month(user, today: dt.date | None = None) -> int:
     ).scalar_one()
 
 
-def percentile(values: list[float], p: float) -> float:
-    """The ``p``-th percentile by linear interpolation between closest ranks (as numpy's default)."""
-    if not values:
-        raise ValueError("no values")
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p / 100
-    lo, hi = math.floor(k), math.ceil(k)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+def _days_between(start, end):
+    """SQL: the days (with their fraction) from ``start`` to ``end``, two stored timestamps."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start) / 86400.0
+    return func.julianday(end) - func.julianday(start)
+
+
+def _percentile(p: int, rank, n, value):
+    """SQL aggregate: the ``p``-th percentile of ``value`` over a group whose rows are ranked
+    0 … n-1 by value (``rank``; ``n`` on every row), interpolating linearly between the closest
+    ranks as numpy's default does: rank k = (n-1)·p/100, its integer part ``lo`` and fraction f
+    give value[lo]·(1-f) + value[lo+1]·f."""
+    lo = (n - 1) * p // 100
+    f = ((n - 1) * p % 100) / 100.0
+    return func.sum(sql_case((rank == lo, value * (1 - f)), (rank == lo + 1, value * f), else_=0))
 
 
 @dataclass(frozen=True)
@@ -124,7 +132,8 @@ class Timing:
 
 def time_to_decision(user, today: dt.date | None = None) -> list[Timing]:
     """Calendar days from a case's opening to its first deciding decision, for the cases decided
-    in the last ``TIME_WINDOW_DAYS``, per case type: median and 90th percentile."""
+    in the last ``TIME_WINDOW_DAYS``, per case type: median and 90th percentile, computed in
+    SQL (one row per case type)."""
     today = today or local_today()
     kinds = _deciding_kinds()
     if not kinds:
@@ -132,15 +141,20 @@ def time_to_decision(user, today: dt.date | None = None) -> list[Timing]:
     since = _utc_start(today - dt.timedelta(days=TIME_WINDOW_DAYS))
     first = (db.select(Decision.case_id, func.min(Decision.issued_at).label("at"))
              .where(Decision.kind.in_(kinds)).group_by(Decision.case_id).subquery())
-    rows = db.session.execute(
-        db.select(Case.case_type, Case.created_at, first.c.at).join(first, first.c.case_id == Case.id)
-        .where(policies.visible_condition(user), first.c.at >= since)).all()
-    spans: dict[str, list[float]] = {}
-    for case_type, opened, decided in rows:
-        spans.setdefault(case_type, []).append(max((decided - opened).total_seconds(), 0) / 86400)
-    return [Timing(name, len(spans[name]), round(percentile(spans[name], 50), 1),
-                   round(percentile(spans[name], 90), 1))
-            for name in types.installed() if spans.get(name)]
+    span = _days_between(Case.created_at, first.c.at)
+    span = sql_case((span < 0, 0), else_=span)
+    ranked = (db.select(Case.case_type.label("case_type"), span.label("days"),
+                        (func.row_number().over(partition_by=Case.case_type, order_by=span) - 1).label("rank"),
+                        func.count().over(partition_by=Case.case_type).label("n"))
+              .join(first, first.c.case_id == Case.id)
+              .where(policies.visible_condition(user), first.c.at >= since).subquery())
+    rows = {case_type: (n, median, p90) for case_type, n, median, p90 in db.session.execute(
+        db.select(ranked.c.case_type, func.max(ranked.c.n),
+                  _percentile(50, ranked.c.rank, ranked.c.n, ranked.c.days),
+                  _percentile(90, ranked.c.rank, ranked.c.n, ranked.c.days))
+        .group_by(ranked.c.case_type)).all()}
+    return [Timing(name, rows[name][0], round(float(rows[name][1]), 1), round(float(rows[name][2]), 1))
+            for name in types.installed() if name in rows]
 
 
 @dataclass(frozen=True)
@@ -185,9 +199,16 @@ def computed(stats: list[Statistic], period: Period) -> list[tuple[Statistic, li
     return [(s, list(s.compute(period))) for s in stats]
 
 
+def sees_every_department(user) -> bool:
+    """An auditor reads every department's cases; an officer or approver their department's
+    (and the cases they are attached to: ``policies.visible_condition``)."""
+    return "auditor" in user.roles
+
+
 def summary(user) -> dict[str, Any]:
     today = local_today()
     return {"by_state": by_type_and_state(user), "clocks": clocks(user, today),
             "decisions_this_month": decisions_this_month(user, today),
             "timing": time_to_decision(user, today), "trend": trends(user, today),
-            "figures": computed(statistics("dashboard"), Period()), "today": today}
+            "figures": computed(statistics("dashboard"), Period(cases=policies.visible_condition(user))),
+            "every_department": sees_every_department(user), "today": today}

@@ -67,13 +67,14 @@ def by_scenario_class(period: Period) -> list[tuple[str, int]]:
 
 
 def in_progress_by_tier(period: Period) -> list[tuple[str, int]]:
-    """Registration cases not yet ended, by the tier in force (unclassified ones apart); a
-    firm's unsubmitted draft is not an application yet."""
+    """Registration cases not yet ended, by the tier in force (unclassified ones apart), among
+    ``period.cases`` (the reader's); a firm's unsubmitted draft is not an application yet."""
     left_out = [name for name, st in WORKFLOW.states.items() if st.final] + list(WORKFLOW.tagged(UNSUBMITTED))
-    counts = dict(db.session.execute(
-        db.select(Registration.tier, func.count()).join(Case, Case.id == Registration.case_id)
-        .where(Case.state.not_in(left_out), Case.state.not_in(PUBLIC_REGISTERED))
-        .group_by(Registration.tier)).all())
+    q = (db.select(Registration.tier, func.count()).join(Case, Case.id == Registration.case_id)
+         .where(Case.state.not_in(left_out), Case.state.not_in(PUBLIC_REGISTERED)))
+    if period.cases is not None:
+        q = q.where(period.cases)
+    counts = dict(db.session.execute(q.group_by(Registration.tier)).all())
     return [(TIER_LABELS[t], counts[t]) for t in sorted(k for k in counts if k is not None)] + (
         [(N_("Not yet classified"), counts[None])] if counts.get(None) else [])
 

@@ -20,7 +20,7 @@ from workflows.sandbox import PUBLIC, SANDBOX
 
 PAGE_SIZE = 50
 COLUMNS = (("number", N_("Case number")), ("name", N_("Project")), ("firm", N_("Firm")),
-           ("scenario", N_("Scenario")), ("period_start", N_("From")), ("period_end", N_("Until")),
+           ("scenario", N_("Scenario")), ("period_start", N_("Test from")), ("period_end", N_("Test until")),
            ("status", N_("Status")))
 
 

@@ -83,6 +83,12 @@ class Shown:
             text = self._left % {"n": left}
         return text + self._estimated if row.due_estimated else text
 
+    def closed(self, row: Any) -> bool:
+        """The row's case is in a final state: nobody can be assigned to it (no tick box)."""
+        ct = self.installed.get(row.case_type)
+        state = ct.workflow.states.get(row.state) if ct else None
+        return state is None or state.final
+
     def overdue(self, row: Any) -> bool:
         return row.due_date is not None and row.clock_paused_at is None and row.due_date < self.today
 

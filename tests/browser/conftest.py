@@ -56,3 +56,17 @@ def assert_accessible(page) -> None:
     """No serious or critical accessibility violation on the page."""
     found = axe_serious(page)
     assert found == [], found
+
+
+def assert_fits(page, width: int) -> None:
+    """At ``width`` px the page does not scroll sideways and no table cell lies (even partly)
+    outside the window, hidden in a table's own scroll box: every column can be read."""
+    page.set_viewport_size({"width": width, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+    outside = page.evaluate(
+        "w => Array.from(document.querySelectorAll('main td, main th'))"
+        ".filter(c => { const r = c.getBoundingClientRect(), head = c.closest('thead');"
+        "  if (head && head.getBoundingClientRect().width <= 1) return false;"  # a stacked table's hidden header
+        "  return r.width > 0 && (r.left < -1 || r.right > w + 1); })"
+        ".map(c => (c.closest('table').id || 'table') + ': ' + c.textContent.trim().slice(0, 30))", width)
+    assert outside == [], (page.url, outside)

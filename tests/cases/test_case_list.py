@@ -218,3 +218,17 @@ def test_the_list_loads_in_a_fixed_number_of_queries(world, web):
     assert len(listed(web.get("/cases").get_data(as_text=True))) == 40
     assert many == few
     assert few <= 12
+
+
+def test_a_closed_case_offers_no_assignment_and_the_server_refuses_one(world, web, cases):
+    a, b, c = cases
+    put_in_state(a, "withdrawn")
+    sign_in(web, "approver@t.test")
+    html = web.get(f"/cases/{a.id}").get_data(as_text=True)
+    assert 'name="assignee_id"' not in html and f"/cases/{a.id}/assign" not in html
+    resp = then(web, web.post(f"/cases/{a.id}/assign", {"version": a.version, "assignee_id": world.officer2.id},
+                              token_from=f"/cases/{a.id}"))
+    assert "This case is closed: nobody can be assigned to it any more." in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Case, a.id).assignee_id == world.officer.id
+    assert db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "case.assign")).first() is None

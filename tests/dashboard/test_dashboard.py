@@ -40,10 +40,39 @@ def test_median_and_90th_percentile_time_to_decision_per_case_type(world, web, r
     assert cell(page, "timing", 'data-type="sandbox"', "median") == "4.0"
 
 
-def test_percentile_interpolates_between_ranks():
-    assert figures.percentile([1, 2, 3, 4], 50) == 2.5
-    assert figures.percentile([10, 20], 90) == 19.0
-    assert figures.percentile([7], 90) == 7
+def decided_copy(world, template: Decision, days: float) -> Case:
+    """Test set-up: a new submitted registration case decided ``days`` after it was opened, by a
+    decision of the same kind as ``template`` (its stored document reused)."""
+    case = world.case(title=f"Decided after {days}")
+    put_in_state(case, "submitted")
+    issued = template.issued_at
+    db.session.add(Decision(case_id=case.id, kind=template.kind, number=f"T-{case.id}", serial=100000 + case.id,
+                            year=template.year, department_id=case.department_id,
+                            snapshot="{}", snapshot_sha256="0" * 64, document_id=template.document_id,
+                            pdf_sha256="0" * 64, token=f"t{case.id}", issued_at=issued))
+    case.created_at = issued - dt.timedelta(days=days)
+    db.session.commit()
+    return case
+
+
+def test_time_to_decision_on_a_known_set_in_sql(world, web, running):
+    """Spans 1.5, 2, 4, 8 and 30 days: median 4, 90th percentile 8 + (30 - 8) x 0.6 = 21.2 (linear
+    interpolation between the closest ranks)."""
+    regs = db.session.execute(db.select(Case.id).where(Case.case_type == "registration").order_by(Case.id)).scalars().all()
+    decided_after(regs[0], 1.5)
+    decided_after(regs[1], 2)
+    template = db.session.execute(db.select(Decision).where(Decision.case_id == regs[0],
+                                                            Decision.kind.in_(figures._deciding_kinds()))
+                                  .order_by(Decision.issued_at)).scalars().first()
+    for days in (30, 4, 8):
+        decided_copy(world, template, days)
+    timing = {t.case_type: t for t in figures.time_to_decision(world.auditor)}
+    assert (timing["registration"].decided, timing["registration"].median_days, timing["registration"].p90_days) \
+        == (5, 4.0, 21.2)
+    sign_in(web, "auditor@t.test")
+    page = web.get("/dashboard").get_data(as_text=True)
+    assert cell(page, "timing", 'data-type="registration"', "median") == "4.0"
+    assert cell(page, "timing", 'data-type="registration"', "p90") == "21.2"
 
 
 def test_open_cases_overdue_due_this_week_and_decisions_this_month(world, web, running):
@@ -140,3 +169,30 @@ def test_trends_count_cases_and_decisions_in_their_shanghai_month(world, running
     assert trend.opened["registration"][-1] == registrations - 1
     assert trend.opened["registration"][-4] == 1
     assert sum(trend.decisions) == db.session.execute(db.select(db.func.count(Decision.id))).scalar()
+
+
+def figure_lines(page: str, name: str) -> dict[str, int]:
+    body = page.split(f'<table data-figure="{name}">')[1].split("</table>")[0]
+    return {text: int(n) for text, n in re.findall(r"<tr><td>([^<]*)</td><td>(\d+)</td></tr>", body)}
+
+
+def test_the_case_types_figures_count_the_readers_department_and_the_heading_says_so(world, web):
+    from tests.cases.test_case_list import logout
+    from tests.workbench.conftest import modelled
+
+    modelled(world, "Here H1", tier=4)
+    modelled(world, "Here H2", tier=4)
+    there = modelled(world, "There T1", tier=4)
+    there.department_id = world.other_department.id
+    db.session.commit()
+    tier4 = "Tier 4 — prudent supervision"
+    seen = {}
+    for email in ("officer@t.test", "other@t.test", "auditor@t.test"):
+        sign_in(web, email)
+        page = web.get("/dashboard").get_data(as_text=True)
+        seen[email] = (figure_lines(page, "registrations_in_progress_by_tier").get(tier4, 0),
+                       re.search(r'id="dashboard-scope"[^>]*>([^<]*)<', page).group(1))
+        logout(web)
+    assert seen == {"officer@t.test": (2, world.department.name_en),
+                    "other@t.test": (1, world.other_department.name_en),
+                    "auditor@t.test": (3, "All departments")}

@@ -15,7 +15,7 @@ from supervision.extensions import db
 from supervision.workbench import queue as queue_module
 from supervision.workbench.models import SavedView
 from tests.cases.conftest import then
-from tests.workbench.conftest import ids, modelled, sign_in
+from tests.workbench.conftest import ids, modelled, put_in_state, sign_in
 
 
 def _events(action: str) -> list[AuditEvent]:
@@ -171,3 +171,17 @@ def test_xlsx_export_follows_the_filter(world, web, risky):
     cells = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert "'=HYPERLINK(\"http://x\")" in cells
     assert not any(re.match(r"^[=+\-@\t\r]", c) for c in cells)
+
+
+def test_a_closed_case_has_no_tick_box_and_bulk_assignment_skips_it(world, web, queue):
+    c, s = queue["c"], queue["s"]
+    put_in_state(c, "refused")
+    sign_in(web, "approver@t.test")
+    html = web.get("/cases").get_data(as_text=True)
+    assert f'value="{s.id}:{s.version}" form="bulk"' in html
+    row = html.split(f'data-case="{c.id}"')[1].split("</tr>")[0]
+    assert 'type="checkbox"' not in row
+    page = then(web, web.post("/cases/assign", {"case": [f"{c.id}:{c.version}"], "assignee_id": world.officer2.id},
+                              token_from="/cases")).get_data(as_text=True)
+    assert f"{c.number}: This case is closed: nobody can be assigned to it any more." in page
+    assert _events("case.assign") == []
