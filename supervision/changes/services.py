@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import func
 
 from supervision.accounts.models import User
 from supervision.audit.services import record
@@ -96,7 +97,8 @@ def apply_for_change(reg: Registration, *, actor: User, name: str, values: dict[
     _check_open(reg, actor)
     name = (name or "").strip()
     proposed = {**particulars(reg.version), **{k: v for k, v in values.items() if k in VERSION_FIELDS}}
-    version = ModelVersion(model_id=reg.model_id, number=reg.model.current.number + 1, created_by_id=actor.id)
+    last = db.session.execute(db.select(func.max(ModelVersion.number)).where(ModelVersion.model_id == reg.model_id)).scalar()
+    version = ModelVersion(model_id=reg.model_id, number=(last or 0) + 1, created_by_id=actor.id)
     for f, v in proposed.items():
         setattr(version, f, v)
     if name == reg.model.name and _same(version, reg.version):

@@ -156,3 +156,17 @@ def test_a_renewal_not_decided_before_expiry(world, nature, decide):
         assert services.deem_overdue_renewals(actor=SYSTEM) == 1
         db.session.commit()
     assert app.case.state == "renewed" and reg.expires_on == dt.date(2032, 3, 2)
+
+
+def test_a_renewal_refused_leaves_the_term_and_states_the_reasons(world, decide, tmp_path):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), tick=False):
+        reg = registered(world)
+    with time_machine.travel(dt.datetime(2029, 1, 15, 10, tzinfo=SHANGHAI), tick=False):
+        app = services.apply_for_renewal(reg, actor=world.applicant_a)
+        db.session.commit()
+        case = decide(app, "refusal", reason="该型号2028年度运行报告至今未报送，不符合延续条件。")
+    assert case.state == "renewal_refused" and reg.expires_on == dt.date(2029, 3, 2)
+    (decision,) = [d for d in decisions_of(case) if d.kind == "renewal_refusal"]
+    text = pdf_text(storage.read(decision.pdf_sha256), tmp_path)
+    assert "不予延续决定书" in text and "2028年度运行报告" in text and "自收到本决定之日起六十日内" in text
+
