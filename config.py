@@ -142,7 +142,8 @@ class Config:
                   "supervision.assessments.case_type:ASSESSMENT_TYPE",
                   "supervision.sandbox.case_type:SANDBOX_TYPE",  # sandbox: issue 12
                   "supervision.incidents.case_type:INCIDENT_TYPE",  # incidents: issue 14
-                  "supervision.conduct.case_type:CONDUCT_TYPE")  # prohibited conduct (Art. 43): issue 14
+                  "supervision.conduct.case_type:CONDUCT_TYPE",  # prohibited conduct (Art. 43): issue 14
+                  "supervision.changes.case_type:REGISTRATION_CHANGE")  # change and renewal: issue 10 (12)
     # The offices of the competent authorities a prohibited-conduct case may be referred to
     # (kinds in workflows.conduct.AUTHORITIES); ``basis_extra``: provisions that make a referral
     # to that office precise (a suspected crime goes to public security: 行政处罚法 Art. 27 ¶1).
@@ -257,6 +258,9 @@ class Config:
     # "licence" (许可, only where a law-level basis exists); it selects each decision kind's
     # provisions and wording (README, "Legal nature of registration").
     REGISTRATION_NATURE = os.environ.get("REGISTRATION_NATURE", "filing")
+    # How many days before a registration expires its renewal must be applied for at the latest
+    # (行政许可法 Art. 50: thirty, unless the measure sets otherwise).
+    RENEWAL_LEAD_DAYS = int(os.environ.get("RENEWAL_LEAD_DAYS", "30"))
     # The 抄送 line of every decision's 版记 (GB/T 9704-2012 §7.4.2).
     DECISION_COPY_TO_ZH = os.environ.get("DECISION_COPY_TO_ZH", "杭州市市场监督管理局")
     DECISION_COPY_TO_EN = os.environ.get("DECISION_COPY_TO_EN", "Hangzhou Administration for Market Regulation")

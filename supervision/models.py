@@ -30,3 +30,4 @@ from supervision.sandbox.models import (  # noqa: F401,E402
     BreachEpisode, ChangeRequest, ConditionSet, Position, PositionSeal, SandboxArea, SandboxReport, SandboxTest)
 # -- prohibited conduct (issue 14) --
 from supervision.conduct.models import ConductCase  # noqa: F401,E402
+from supervision.changes.models import ChangeApplication  # noqa: F401,E402  (change and renewal)

@@ -139,6 +139,7 @@ LINK_RELATIONS: dict[str, tuple[str, str]] = {
     "suspends": (N_("Suspends"), N_("Suspended by")),
     "pauses": (N_("Pauses"), N_("Paused by")),
     "follows_up": (N_("Follows up"), N_("Followed up by")),
+    "amends": (N_("Change or renewal of"), N_("Change or renewal applied for in")),
     "related": (N_("Related to"), N_("Related to")),
 }
 

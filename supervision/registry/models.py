@@ -213,6 +213,9 @@ class Registration(db.Model):
     # by registry.services (classify, override_tier) in the same transaction as the
     # classification, so the public register filters and shows it without a subquery.
     tier: Mapped[int | None]
+    # The end of the term as renewed (延续, ``supervision.changes``): the first day the renewed
+    # registration is no longer in force; None while it was never renewed.
+    renewed_until: Mapped[dt.date | None]
 
     case = relationship("Case")
     model: Mapped[RobotModel] = relationship()
@@ -221,7 +224,10 @@ class Registration(db.Model):
     @property
     def expires_on(self) -> dt.date | None:
         """The first day the registration is no longer in force: its term (the grant's "注册有效期
-        三年，自本决定作出之日起计算") counted from the day it was registered."""
+        三年，自本决定作出之日起计算") counted from the day it was registered, or the end of the
+        term a renewal granted."""
+        if self.renewed_until is not None:
+            return self.renewed_until
         if self.registered_on is None:
             return None
         day = self.registered_on

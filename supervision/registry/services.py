@@ -25,13 +25,18 @@ from supervision.registry import tiering
 from supervision.registry.models import (SCENARIOS, Classification, ModelVersion, Objection, Registration,
                                          RobotModel, Ruleset, SandboxReferral)
 from workflows.base import N_
-from workflows.registration import CERTIFICATE, EDITABLE, OPEN, REGISTRATION, REVIEW
+from workflows.registration import CERTIFICATE, EDITABLE, ON_REGISTER, OPEN, REGISTRATION, REVIEW
 
 # State groups, named by tags in the workflow table.
 EDITABLE_STATES = REGISTRATION.tagged(EDITABLE)   # the firm may still change what it declared
 CERTIFICATE_STATES = REGISTRATION.tagged(CERTIFICATE)  # a missing certificate is still the firm's to obtain
 REVIEW_STATES = REGISTRATION.tagged(REVIEW)
 OPEN_STATES = REGISTRATION.tagged(OPEN)
+# A registration stands (listed, or suspended): what it was decided on changes only by a change
+# application decided by the regulator (``supervision.changes``), never by the firm's edit.
+IN_FORCE_STATES = (*REGISTRATION.tagged(ON_REGISTER), "suspended")
+REGISTERED_FROZEN = N_("This model is registered: its particulars change only through an application for a "
+                       "change, made from its registration's page.")
 NUMBER_PREFIX = "杭具身注"
 OBJECTIONS_PER_HOUR = 5
 VERSION_FIELDS = ("manufacturer", "form_factor", "intelligence_level", "scenarios", "mass_kg",
@@ -99,6 +104,14 @@ def open_case_of(model: RobotModel) -> Registration | None:
         .order_by(Registration.id.desc()).limit(1)).scalar()
 
 
+def registration_in_force(model: RobotModel) -> Registration | None:
+    """The model's registration that stands now (None: it has none)."""
+    return db.session.execute(
+        db.select(Registration).join(Case, Case.id == Registration.case_id)
+        .where(Registration.model_id == model.id, Case.state.in_(IN_FORCE_STATES))
+        .order_by(Registration.id.desc()).limit(1)).scalar()
+
+
 def start_application(model: RobotModel, *, actor: User) -> Registration:
     """A new registration case on the model's current version (one open case at a time)."""
     if open_case_of(model) is not None:
@@ -110,7 +123,10 @@ def update_model(model: RobotModel, *, actor: User, name: str, values: dict[str,
     """Record what the firm now declares.  An unsubmitted draft version changes in place;
     a frozen one is never touched: the change becomes a new version.  An application that
     waits for the firm's answer (draft, supplement, clarification) moves to the new version;
-    one under review keeps the version it is being decided on."""
+    one under review keeps the version it is being decided on.  A registered model is refused:
+    its particulars change only through a change application."""
+    if registration_in_force(model) is not None:
+        raise RegistryError(REGISTERED_FROZEN)
     current = model.current
     model.name = name.strip()
     if current.frozen:

@@ -79,6 +79,10 @@ def new_model():
 @policies.policy(policies.APPLICANTS)
 def edit_model(model_id: int):
     model = _load_model(model_id)
+    registered = services.registration_in_force(model)
+    if registered is not None:  # what was decided on is frozen: a change is applied for instead
+        flash(_(services.REGISTERED_FROZEN), "info")
+        return redirect(url_for("cases.show", case_id=registered.case_id, _anchor="change-panel")), 303
     current = model.current
     form = ModelForm(obj=current, name=model.name)
     if request.method == "GET":
@@ -113,7 +117,8 @@ def show_model(model_id: int):
     regs = db.session.execute(db.select(Registration).filter_by(model_id=model.id)
                               .order_by(Registration.id)).scalars().all()
     return render_template("registry/model.html", model=model, regs=regs,
-                           open_reg=services.open_case_of(model), levels=INTELLIGENCE_LEVELS)
+                           open_reg=services.open_case_of(model), levels=INTELLIGENCE_LEVELS,
+                           registered=services.registration_in_force(model))
 
 
 @bp.route("/models/<int:model_id>/apply", methods=["POST"])

@@ -69,9 +69,16 @@ def _start_conduct(world, codes):
     return open_case(world, firm=world.firm_a)
 
 
+def _start_registration_change(world, codes):
+    from tests.changes.conftest import apply_change, registered
+
+    return apply_change(world, registered(world, name="Changed model")).case
+
+
 # One way to open a case of each installed case type (a new case type adds its own here).
 STARTERS = {"registration": _start_registration, "assessment": _start_assessment,
-            "sandbox": _start_sandbox, "incident": _start_incident, "conduct": _start_conduct}
+            "sandbox": _start_sandbox, "incident": _start_incident, "conduct": _start_conduct,
+            "registration_change": _start_registration_change}
 
 
 def _value(field, draw):
