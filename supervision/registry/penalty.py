@@ -142,7 +142,7 @@ def _replace_role(case: Case, role: str, users: list[User], actor, reason: str) 
     for row in cases.roles_on(case, role=role):
         cases.end_role(row, actor=actor, reason=reason)
     for user in users:
-        cases.add_role(case, user=user, role=role, actor=actor, source="appointment", reason=reason)
+        cases.add_role(case, user=user, role=role, actor=actor, source="appointment")
 
 
 def _name_officers(case: Case, actor: Any, firing: Firing) -> None:
@@ -160,7 +160,7 @@ def _open_case(case: Case, actor: Any, firing: Firing) -> None:
 
 def _appoint_officer(case: Case, actor: Any, firing: Firing) -> None:
     cases.add_role(case, user=_user(firing.inputs["officer"]), role=ENFORCEMENT_OFFICER, actor=actor,
-                   source="appointment", reason="enforcement officer appointed")
+                   source="appointment")
 
 
 def _appoint_presiding(case: Case, actor: Any, firing: Firing) -> None:
