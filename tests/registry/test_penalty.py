@@ -268,3 +268,25 @@ def test_a_suspension_is_discussed_when_configured_serious(world, registered, na
         assert state(reg.case_id) == "suspended"
     finally:
         app.config.pop("PENALTY_COLLECTIVE_DISCUSSION", None)
+
+
+def test_the_case_page_names_the_last_day_to_request_a_hearing_and_offers_the_presiding_officers(
+        world, registered, web):
+    reg = registered
+    _noticed(world, reg)
+    _serve(reg, dt.date(2026, 3, 3))
+    with at(2026, 3, 11):
+        web.login("a@firm-a.test")
+        page = web.get(f"/cases/{reg.case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "The period to request a hearing (five working days from service of the notice) ended on 2026-03-10." in page
+    with at(2026, 3, 10):
+        fire(reg, "request_hearing", world.applicant_a)
+        db.session.commit()
+        web.login("officer@t.test")
+        page = web.get(f"/cases/{reg.case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    # The department's officers and approvers are offered; the guard refuses an enforcement officer.
+    form = page[page.index('name="presiding_officer"'):]
+    form = form[:form.index("</select>")]
+    for user in (world.dual, world.approver, world.officer2):
+        assert f'value="{user.id}"' in form
+    assert f'value="{world.other_officer.id}"' not in form
