@@ -261,6 +261,10 @@ class Config:
     # How many days before a registration expires its renewal must be applied for at the latest
     # (行政许可法 Art. 50: thirty, unless the measure sets otherwise).
     RENEWAL_LEAD_DAYS = int(os.environ.get("RENEWAL_LEAD_DAYS", "30"))
+    # The penalties decided only after a collective discussion of the authority's heads (集体讨论,
+    # 行政处罚法 Art. 57: serious cases), comma-separated: "revocation" (default), "suspension".
+    PENALTY_COLLECTIVE_DISCUSSION = tuple(
+        a.strip() for a in os.environ.get("PENALTY_COLLECTIVE_DISCUSSION", "revocation").split(",") if a.strip())
     # The 抄送 line of every decision's 版记 (GB/T 9704-2012 §7.4.2).
     DECISION_COPY_TO_ZH = os.environ.get("DECISION_COPY_TO_ZH", "杭州市市场监督管理局")
     DECISION_COPY_TO_EN = os.environ.get("DECISION_COPY_TO_EN", "Hangzhou Administration for Market Regulation")

@@ -44,14 +44,17 @@ class Field:
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()  # (value, N_-marked label) for a choice
     max_length: int = 10000
-    # A fact naming the choices that apply to this case now (a subset of ``choices``): only
-    # they are offered, and another is refused.
+    # A fact naming the choices that apply to this case now (a subset of ``choices``; for a
+    # field without static choices, the (value, name) pairs themselves: people on the case):
+    # only they are offered, and another is refused.
     choices_from: str | None = None
 
     def narrowed(self, facts: Mapping[str, Any]) -> "Field":
         """This field with only the choices that apply now (``choices_from``)."""
         if not self.choices_from or self.choices_from not in facts:
             return self
+        if not self.choices:  # choices drawn from the case itself (people): (value, name) pairs
+            return replace(self, choices=tuple((str(v), str(n)) for v, n in facts[self.choices_from]))
         allowed = set(facts[self.choices_from])
         return replace(self, choices=tuple(c for c in self.choices if c[0] in allowed))
 

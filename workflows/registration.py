@@ -68,6 +68,50 @@ PUBLIC_INTEREST = Field("public_interest", "choice", N_("Effect of rescission on
     ("serious_harm", N_("Rescission could seriously harm the public interest")),
 ))
 
+# The penalty procedure (行政处罚法), where the legal nature makes an action a penalty: revocation
+# always, suspension under licence (``PENALTY_ACTIONS_BY_NATURE``).  The case is opened (立案, Art.
+# 54) with the facts that justify it and two enforcement officers (Art. 42), approved by the head.
+PENALTY_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("revocation", N_("Revocation of the registration")),
+    ("suspension", N_("Suspension of the registration")),
+)
+PENALTY_ACTIONS_BY_NATURE: dict[str, tuple[str, ...]] = {"filing": ("revocation",),
+                                                         "licence": ("revocation", "suspension")}
+PENALTY_ACTION = Field("penalty_action", "choice", N_("Intended penalty"), choices=PENALTY_ACTIONS,
+                       choices_from="penalty_actions")
+# People are offered from the case's department (facts ``department_officers`` and
+# ``department_regulators``: (user id, name) pairs).
+SECOND_OFFICER = Field("second_officer", "choice", N_("Second enforcement officer"),
+                       choices_from="department_officers")
+OFFICER_CHOICE = Field("officer", "choice", N_("Enforcement officer"), choices_from="department_officers")
+# The hearing (Arts. 63-64): its notice at least seven working days ahead (Art. 85: working
+# days), a presiding officer who did not investigate, a record confirmed by the party.
+HEARING_NOTICE_DAYS = 7
+HEARING_REQUEST_DAYS = 5
+HEARING_DATE = Field("hearing_date", "date", N_("Hearing date"))
+HEARING_PLACE = Field("hearing_place", "line", N_("Place of the hearing"), max_length=200)
+PRESIDING = Field("presiding_officer", "choice", N_("Presiding officer"), choices_from="department_regulators")
+HEARING_RECORD = Field("comment", "text", N_("Hearing record"))
+CONFIRMATION = Field("confirmation", "choice", N_("The hearing record"), choices=(
+    ("confirmed", N_("We confirm that the record is correct")),
+    ("objections", N_("We object to the record")),
+))
+OBJECTIONS = Field("comment", "text", N_("Objections to the record"), required=False)
+# 法制审核 (Art. 58) by a reviewer who is not one of the enforcement officers, and 集体讨论
+# (Art. 57) for serious cases, both before the head decides.
+LEGAL_REVIEWER = Field("legal_reviewer", "choice", N_("Legal reviewer"), choices_from="department_regulators")
+LEGAL_OPINION = Field("legal_opinion", "choice", N_("Legal review opinion"), choices=(
+    ("lawful", N_("Facts clear, evidence sufficient, procedure lawful, basis correct")),
+    ("not_lawful", N_("The proposal does not meet these conditions")),
+))
+DISCUSSION_DATE = Field("discussion_date", "date", N_("Date of the collective discussion"))
+PARTICIPANTS = Field("participants", "text", N_("Participants"), max_length=2000)
+CONCLUSION = Field("conclusion", "text", N_("Conclusion of the discussion"))
+# Art. 60: the decision within ninety days of opening the case (calendar days; CASE_CLOCKS
+# ``penalty_limit`` may set another); Art. 61: served within seven working days of the decision.
+PENALTY_LIMIT = ("penalty_limit", 90, "calendar_days", N_("Penalty decision (from opening the case)"))
+PENALTY_SERVICE = ("service", 7, "working_days", N_("Service of the penalty decision"))
+
 # 行政许可法 Art. 45: the time a hearing, testing or appraisal takes (like an expert review) does not
 # count towards the decision period; the firm is told in writing what is done and how long it
 # is expected to take.
@@ -134,8 +178,13 @@ STATES = (
     State("suspension_noticed", N_("Suspension notified"), clock=DEFENCE, tags=_tags(ON_REGISTER)),
     State("suspension_proposed", N_("Suspension proposed"), clock=ACTION, tags=_tags(ON_REGISTER)),
     State("suspended", N_("Suspended"), tags=_tags(ENDED)),
+    State("penalty_case_proposed", N_("Penalty case proposed"), tags=_tags(ON_REGISTER)),
+    State("penalty_case_open", N_("Penalty case opened"), tags=_tags(ON_REGISTER)),
     State("revocation_noticed", N_("Revocation notified"), clock=DEFENCE, tags=_tags(ON_REGISTER)),
     State("hearing", N_("Hearing"), pauses="defence", tags=_tags(ON_REGISTER)),
+    State("hearing_scheduled", N_("Hearing scheduled"), pauses="defence", tags=_tags(ON_REGISTER)),
+    State("hearing_recorded", N_("Hearing record awaiting the party's confirmation"), pauses="defence",
+          tags=_tags(ON_REGISTER)),
     State("revocation_proposed", N_("Revocation proposed"), clock=ACTION, tags=_tags(ON_REGISTER)),
     State("revoked", N_("Revoked"), final=True, tags=_tags(ENDED)),
     State("rescission_noticed", N_("Rescission notified"), clock=DEFENCE, tags=_tags(ON_REGISTER)),
@@ -215,9 +264,28 @@ TRANSITIONS = (
       guards=["notice_period_over", "objections_answered", "approved_facts_unchanged"], tags=[DECIDED]),
     t("reopen_review", "public_notice", "classification_review", [OFFICER],
       N_("Reopen the review after an objection"), guards=["objections_answered"], fields=[REASON]),
-    # Suspension with prior notice and the right to state a defence (行政处罚法 Arts. 44-45).
+    # The penalty procedure (行政处罚法) where the nature makes the action a penalty: the case is
+    # opened (立案, Art. 54) with its facts and two enforcement officers (Art. 42), approved by the
+    # head; the prior notice follows.  Dropping it closes the case (撤案).
+    t("propose_penalty_case", "registered", "penalty_case_proposed", [OFFICER], N_("Propose opening a penalty case"),
+      guards=["distinct_officers"], fields=[PENALTY_ACTION, REASON, EVIDENCE, SECOND_OFFICER], danger=True,
+      kind=PROPOSAL, proposes="penalty_case"),
+    t("approve_penalty_case", "penalty_case_proposed", "penalty_case_open", [APPROVER],
+      N_("Approve opening the penalty case"), guards=["four_eyes"], fields=[OPINION], kind=APPROVAL),
+    t("return_proposal", "penalty_case_proposed", "registered", [APPROVER], N_("Return to officer"),
+      guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
+    t("appoint_officer", "penalty_case_open", "penalty_case_open", [OFFICER], N_("Appoint an enforcement officer"),
+      guards=["not_yet_an_officer"], fields=[OFFICER_CHOICE]),
+    t("drop_action", "penalty_case_open", "registered", [OFFICER], N_("Drop the intended action"),
+      fields=[REASON], tags=[DECIDED]),
+    # Suspension with prior notice and the right to state a defence (行政处罚法 Arts. 44-45): from
+    # the register where it is no penalty (filing), from the opened penalty case under licence.
     t("notice_suspension", "registered", "suspension_noticed", [OFFICER],
-      N_("Notify intended suspension"), fields=[REASON, EVIDENCE], danger=True, tags=[NOTICE]),
+      N_("Notify intended suspension"), guards=["suspension_not_a_penalty"], fields=[REASON, EVIDENCE], danger=True,
+      tags=[NOTICE]),
+    t("notice_suspension", "penalty_case_open", "suspension_noticed", [OFFICER],
+      N_("Notify intended suspension"), guards=["two_officers", "opened_for_suspension"], fields=[REASON, EVIDENCE],
+      danger=True, tags=[NOTICE]),
     # A statement of defence keeps the case where it is.
     t("file_statement", "suspension_noticed", "suspension_noticed", [APPLICANT],
       N_("File statement of defence"), fields=[COMMENT, ATTACHMENT], tags=[ANSWER]),
@@ -228,28 +296,50 @@ TRANSITIONS = (
     t("drop_action", ("suspension_noticed", "revocation_noticed"), "registered", [OFFICER],
       N_("Drop the intended action"), fields=[REASON], tags=[DECIDED]),
     t("approve_suspension", "suspension_proposed", "suspended", [APPROVER],
-      N_("Approve suspension"), guards=["four_eyes"], danger=True, fields=[OPINION], kind=APPROVAL, tags=[DECIDED]),
+      N_("Approve suspension"), guards=["four_eyes", "legal_review_passed", "discussed_if_serious"], danger=True,
+      fields=[OPINION], kind=APPROVAL, tags=[DECIDED]),
     t("return_proposal", "suspension_proposed", "suspension_noticed", [APPROVER],
       N_("Return to officer"), guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
     t("lift_suspension", "suspended", "registered", [APPROVER], N_("Lift suspension"),
       fields=[REASON], tags=[DECIDED]),
-    # Revocation (吊销) with defence and a hearing on request (行政处罚法 Art. 63).
-    t("notice_revocation", "registered", "revocation_noticed", [OFFICER],
-      N_("Notify intended revocation"), fields=[REASON, EVIDENCE], danger=True, tags=[NOTICE]),
+    # Revocation (吊销) exists only as a penalty: the opened case, the prior notice, the defence
+    # and a hearing on request (Arts. 63-64): requested within five working days of service, its
+    # notice seven working days ahead, a presiding officer who did not investigate, a record the
+    # party confirms or objects to.
+    t("notice_revocation", "penalty_case_open", "revocation_noticed", [OFFICER],
+      N_("Notify intended revocation"), guards=["two_officers", "opened_for_revocation"], fields=[REASON, EVIDENCE],
+      danger=True, tags=[NOTICE]),
     t("file_statement", "revocation_noticed", "revocation_noticed", [APPLICANT],
       N_("File statement of defence"), fields=[COMMENT, ATTACHMENT], tags=[ANSWER]),
     t("request_hearing", "revocation_noticed", "hearing", [APPLICANT], N_("Request a hearing"),
       guards=["hearing_not_yet_requested"], tags=[ANSWER]),
-    t("record_hearing", "hearing", "revocation_noticed", [OFFICER], N_("Record hearing"),
-      fields=[COMMENT, RECORD]),
+    t("schedule_hearing", "hearing", "hearing_scheduled", [OFFICER], N_("Notify the hearing"),
+      guards=["hearing_notice_in_time", "presiding_did_not_investigate"],
+      fields=[HEARING_DATE, HEARING_PLACE, PRESIDING], tags=[NOTICE]),
+    t("record_hearing", "hearing_scheduled", "hearing_recorded", ["presiding_officer"], N_("Record hearing"),
+      fields=[HEARING_RECORD, RECORD]),
+    t("confirm_hearing_record", "hearing_recorded", "revocation_noticed", [APPLICANT],
+      N_("Confirm the hearing record or state objections"), guards=["objections_stated"],
+      fields=[CONFIRMATION, OBJECTIONS, ATTACHMENT], tags=[ANSWER]),
     t("propose_revocation", "revocation_noticed", "revocation_proposed", [OFFICER],
       N_("Propose revocation"), guards=["defence_closed"], fields=[REASON, DEFENCE_REPLY, REQUIREMENTS],
       kind=PROPOSAL,
       proposes="revocation"),
     t("approve_revocation", "revocation_proposed", "revoked", [APPROVER],
-      N_("Approve revocation"), guards=["four_eyes"], danger=True, fields=[OPINION], kind=APPROVAL, tags=[DECIDED]),
+      N_("Approve revocation"), guards=["four_eyes", "legal_review_passed", "discussed_if_serious"], danger=True,
+      fields=[OPINION], kind=APPROVAL, tags=[DECIDED]),
     t("return_proposal", "revocation_proposed", "revocation_noticed", [APPROVER],
       N_("Return to officer"), guards=["four_eyes"], fields=[COMMENT], kind=RETURN),
+    # Before the head decides a penalty: the legal review (法制审核, Art. 58) by a reviewer the head
+    # names who is not an enforcement officer (mandatory for revocation and after a hearing), and
+    # the collective discussion (集体讨论, Art. 57) of a serious case, recorded by the head.
+    *(row for proposed in ("suspension_proposed", "revocation_proposed") for row in (
+        t("appoint_legal_reviewer", proposed, proposed, [APPROVER], N_("Name the legal reviewer"),
+          guards=["penalty_procedure", "reviewer_not_an_officer"], fields=[LEGAL_REVIEWER]),
+        t("legal_review", proposed, proposed, ["legal_reviewer"], N_("Record the legal review"),
+          guards=["penalty_procedure"], fields=[LEGAL_OPINION, REASON]),
+        t("record_discussion", proposed, proposed, [APPROVER], N_("Record the collective discussion"),
+          guards=["penalty_procedure"], fields=[DISCUSSION_DATE, PARTICIPANTS, CONCLUSION]))),
     # Rescission (撤销) of an unlawful grant: prior notice with its ground, facts and evidence and
     # the right to state a defence first; the proposal answers the defence and records that
     # rescission would not seriously harm the public interest (行政许可法 Art. 69 ¶3).
@@ -354,18 +444,116 @@ def _approved_facts_unchanged(ctx: Context) -> str | None:
 
 
 def _defence_closed(ctx: Context) -> str | None:
-    if not (ctx.facts.get("statement_filed") or ctx.facts.get("clock_expired")):
-        return N_("The firm may still state its defence: wait for its statement or the end of the period.")
     if ctx.facts.get("hearing_requested") and not ctx.facts.get("hearing_held"):
         return N_("A hearing was requested and has not been held.")
+    if ctx.facts.get("hearing_held"):  # the party was heard (its record confirmed or objected to)
+        return None
+    if not (ctx.facts.get("statement_filed") or ctx.facts.get("clock_expired")):
+        return N_("The firm may still state its defence: wait for its statement or the end of the period.")
     return None
 
 
 def _hearing_once(ctx: Context) -> str | None:
     if ctx.facts.get("hearing_requested"):
         return N_("A hearing was already requested.")
-    if ctx.facts.get("clock_expired"):
-        return N_("The period to request a hearing has ended.")
+    if ctx.facts.get("hearing_request_closed"):
+        return N_("The period to request a hearing (five working days from service of the notice) ended on %(date)s.")
+    return None
+
+
+# -- the penalty procedure (行政处罚法) ---------------------------------------------------------------
+
+def _distinct_officers(ctx: Context) -> str | None:
+    if ctx.probe:
+        return None
+    second = ctx.inputs.get("second_officer")
+    if second is not None and ctx.actor_id is not None and str(second) == str(ctx.actor_id):
+        return N_("A penalty case needs two different enforcement officers (Administrative Penalty Law Art. 42): "
+                  "name another officer than yourself.")
+    return None
+
+
+def _not_yet_an_officer(ctx: Context) -> str | None:
+    if ctx.probe:
+        return None
+    if str(ctx.inputs.get("officer")) in ctx.facts.get("enforcement_officers", ()):
+        return N_("This person is already an enforcement officer of the case.")
+    return None
+
+
+def _two_officers(ctx: Context) -> str | None:
+    if len(ctx.facts.get("enforcement_officers", ())) < 2:
+        return N_("Two enforcement officers must be appointed to the case before the notice is issued "
+                  "(Administrative Penalty Law Art. 42).")
+    return None
+
+
+def _opened_for(action: str, message: str):
+    def guard(ctx: Context) -> str | None:
+        return None if ctx.facts.get("penalty_action") == action else message
+    return guard
+
+
+def _suspension_not_a_penalty(ctx: Context) -> str | None:
+    if "suspension" in PENALTY_ACTIONS_BY_NATURE.get(ctx.facts.get("nature", "filing"), ()):
+        return N_("Under licence a suspension is an administrative penalty: open a penalty case first.")
+    return None
+
+
+def _hearing_notice_in_time(ctx: Context) -> str | None:
+    earliest, chosen = ctx.facts.get("earliest_hearing_date"), ctx.inputs.get("hearing_date")
+    if ctx.probe or earliest is None or chosen is None:
+        return None
+    if str(chosen) < str(earliest):
+        return N_("The hearing notice must reach the party at least seven working days before the hearing "
+                  "(Administrative Penalty Law Art. 64): choose %(date)s or later.")
+    return None
+
+
+def _presiding_did_not_investigate(ctx: Context) -> str | None:
+    chosen = ctx.inputs.get("presiding_officer")
+    if not ctx.probe and chosen is not None and str(chosen) in ctx.facts.get("enforcement_officers", ()):
+        return N_("The presiding officer must not have investigated the case: choose someone who is not one of "
+                  "its enforcement officers (Administrative Penalty Law Art. 64).")
+    return None
+
+
+def _objections_stated(ctx: Context) -> str | None:
+    if ctx.inputs.get("confirmation") == "objections" and not str(ctx.inputs.get("comment") or "").strip():
+        return N_("State your objections to the record.")
+    return None
+
+
+def _penalty_procedure(ctx: Context) -> str | None:
+    if not ctx.facts.get("penalty"):
+        return N_("This step belongs to the penalty procedure; this action is not a penalty under the "
+                  "registration's legal nature.")
+    return None
+
+
+def _reviewer_not_an_officer(ctx: Context) -> str | None:
+    chosen = ctx.inputs.get("legal_reviewer")
+    if not ctx.probe and chosen is not None and str(chosen) in ctx.facts.get("enforcement_officers", ()):
+        return N_("The legal reviewer must not be one of the case's enforcement officers.")
+    return None
+
+
+def _legal_review_passed(ctx: Context) -> str | None:
+    if not ctx.facts.get("legal_review_required"):
+        return None
+    opinion = ctx.facts.get("legal_review")
+    if opinion is None:
+        return N_("The legal review (Administrative Penalty Law Art. 58) must come before the decision: "
+                  "name a legal reviewer and wait for the review.")
+    if opinion != "lawful":
+        return N_("The legal review found the proposal wanting: return it to the officer.")
+    return None
+
+
+def _discussed_if_serious(ctx: Context) -> str | None:
+    if ctx.facts.get("discussion_required") and not ctx.facts.get("discussion_recorded"):
+        return N_("A serious case is decided after a collective discussion (Administrative Penalty Law Art. 57): "
+                  "record it first.")
     return None
 
 
@@ -446,6 +634,19 @@ REGISTRATION = Workflow(
         "approved_facts_unchanged": _approved_facts_unchanged,
         "defence_closed": _defence_closed,
         "hearing_not_yet_requested": _hearing_once,
+        "distinct_officers": _distinct_officers,
+        "not_yet_an_officer": _not_yet_an_officer,
+        "two_officers": _two_officers,
+        "opened_for_revocation": _opened_for("revocation", N_("This penalty case was not opened for a revocation.")),
+        "opened_for_suspension": _opened_for("suspension", N_("This penalty case was not opened for a suspension.")),
+        "suspension_not_a_penalty": _suspension_not_a_penalty,
+        "hearing_notice_in_time": _hearing_notice_in_time,
+        "presiding_did_not_investigate": _presiding_did_not_investigate,
+        "objections_stated": _objections_stated,
+        "penalty_procedure": _penalty_procedure,
+        "reviewer_not_an_officer": _reviewer_not_an_officer,
+        "legal_review_passed": _legal_review_passed,
+        "discussed_if_serious": _discussed_if_serious,
         "no_deregistration_yet": _no_deregistration_yet,
         "deregistration_pending": _deregistration_pending,
         "public_interest_allows": _public_interest_allows,

@@ -20,7 +20,9 @@ from workflows.base import N_
 # Who may fire a transition and what they must supply, as the help page names them.
 ROLE_LABELS: dict[str, str] = {**_ACCOUNT_ROLE_LABELS, "public": N_("Anyone (public)"),
                                "system": N_("The system (a deadline)"), "assignee": N_("Handled by"),
-                               "presiding_officer": N_("Presiding officer")}
+                               "presiding_officer": N_("Presiding officer"),
+                               "enforcement_officer": N_("Enforcement officer"),
+                               "legal_reviewer": N_("Legal reviewer")}
 
 
 @dataclass
@@ -101,7 +103,13 @@ def _names(user_ids: set[int]) -> dict[int, str]:
 def actions(case: Case, user):
     """Buttons for ``user``: (transition, reasons it is refused now)."""
     wf = workflow_of(case)
-    return wf.available(case.state, context_for(case, user))
+    ctx = context_for(case, user)
+    params = ctx.facts.get("refusal_params")
+    if not params:
+        return wf.available(case.state, ctx)
+    # A reason naming a value (a date) is shown with it: translated here, once.
+    return [(tr, [label(r, **params) if "%(" in r else r for r in reasons])
+            for tr, reasons in wf.available(case.state, ctx)]
 
 
 def days_left_text(case: Case, cal: WorkCalendar) -> str:

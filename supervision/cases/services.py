@@ -155,7 +155,8 @@ def fire(case: Case, trigger: str, *, actor, expected_version: int | None = None
     inputs = {k: v for k, v in inputs.items() if v is not None}
     ctx = context_for(case, actor, inputs)
     reasons = refusals(case, trigger, actor, ctx)
-    params = {"name": case.assignee.name if case.assignee else ""}
+    # Values for the %(name)s fields of the reasons (a date a guard names comes with the facts).
+    params = {"name": case.assignee.name if case.assignee else "", **(ctx.facts.get("refusal_params") or {})}
     if not reasons:  # the decisions it would issue may be issued (legal basis adopted)
         reasons = _issuing_refusals(case, ct, wf, trigger, ctx, params)
     if not reasons and previewed_facts is not None and rows[0].kind == APPROVAL \

@@ -25,6 +25,7 @@ from supervision.extensions import db
 from workflows.base import N_
 
 SERVED_AT = "served_at"  # the event a clock names in ``starts_from``
+SERVICE_DEADLINE = "service"  # a case's deadline to serve its latest decision, closed by its service
 
 
 class ServiceMethod(str, enum.Enum):
@@ -178,6 +179,9 @@ def _served(row: ServiceRecord, method: str, at: dt.datetime, *, actor) -> Servi
     if state is not None and state.clock is not None and state.clock.starts_from == SERVED_AT \
             and _latest_decision_id(case) == decision.id:
         clocks.start(case, state.clock.name, at=at, actor=actor)
+    # A decision owed service by a deadline (a penalty decision: 行政处罚法 Art. 61) has met it.
+    if _latest_decision_id(case) == decision.id:
+        clocks.close(case, SERVICE_DEADLINE, actor=actor, at=at)
     return row
 
 

@@ -22,6 +22,7 @@ LOGINS = (
     ("admin@example.com", "administrator"),
     ("officer@example.com", "officer, industry bureau"),
     ("approver@example.com", "approver, industry bureau"),
+    ("legal@example.com", "legal reviewer of penalty cases, industry bureau"),
     ("auditor@example.com", "auditor"),
     ("expert@example.com", "expert"),
     ("applicant@example.com", "applicant, firm A"),
@@ -56,6 +57,8 @@ def load_demo() -> bool:
         ("officer@example.com", "王经办 Wang (officer)", bureau, ["officer"]),
         ("approver@example.com", "李审批 Li (approver)", bureau, ["approver"]),
         ("officer2@example.com", "赵经办 Zhao (officer and approver)", bureau, ["officer", "approver"]),
+        # The legal reviewer of penalty cases (法制审核, 行政处罚法 Art. 58): investigates none of them.
+        ("legal@example.com", "钱法审 Qian (legal reviewer)", bureau, ["approver"]),
         ("market-officer@example.com", "陈经办 Chen (market officer)", market, ["officer"]),
         ("auditor@example.com", "周审计 Zhou (auditor)", bureau, ["auditor"]),
         ("expert@example.com", "孙专家 Sun (expert)", bureau, ["expert"]),

@@ -74,6 +74,19 @@ def _day(ts) -> dict[str, str]:
     return {"zh": date_text(day, "zh"), "en": date_text(day, "en")}
 
 
+def _iso_day(value: Any) -> dict[str, str]:
+    """A date input as recorded (ISO text) in both languages' words."""
+    import datetime as dt
+
+    from supervision.decisions.services import date_text
+
+    try:
+        day = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return {"zh": str(value or ""), "en": str(value or "")}
+    return {"zh": date_text(day, "zh"), "en": date_text(day, "en")}
+
+
 def tier_facts(case: Case, firing) -> dict[str, Any]:
     tier = firing.facts.get("tier")
     if tier is None:
@@ -123,6 +136,56 @@ def registered_facts(case: Case, firing) -> dict[str, Any]:
                            "registration_number": (reg.registration_number if reg else None) or ""}
     if firing.inputs.get("evidence"):
         out["evidence"] = firing.inputs["evidence"]
+    return {**out, **penalty_case_facts(case)}
+
+
+def penalty_case_facts(case: Case) -> dict[str, Any]:
+    """A penalty's notice and decision name the case's two enforcement officers (行政处罚法 Art. 42)
+    and the day the case was opened (立案, Art. 54); none of it where no penalty case was opened."""
+    from supervision.registry import penalty
+
+    opened = penalty.latest(case, ("approve_penalty_case",))
+    if opened is None:
+        return {}
+    return {"officers": [u.name for u in penalty.officers_of(case)],
+            "opened_zh": _day(opened.created_at)["zh"], "opened_en": _day(opened.created_at)["en"]}
+
+
+def _procedure_facts(case: Case, since: int) -> dict[str, Any]:
+    """The hearing (its notice, presiding officer, record and the party's confirmation: Arts. 64-65),
+    the legal review (Art. 58) and the collective discussion (Art. 57) since the prior notice."""
+    from supervision.accounts.models import User
+    from supervision.registry import penalty
+
+    def name(user_id) -> str:
+        user = db.session.get(User, int(user_id)) if user_id else None
+        return user.name if user is not None else ""
+
+    out: dict[str, Any] = {}
+    notified = penalty.latest(case, ("schedule_hearing",), after=since)
+    recorded = penalty.latest(case, ("record_hearing",), after=since)
+    confirmed = penalty.latest(case, ("confirm_hearing_record",), after=since)
+    if notified is not None:
+        d = _details(notified)
+        held = _iso_day(d.get("hearing_date"))
+        out["hearing"] = {"date_zh": held["zh"], "date_en": held["en"], "place": d.get("hearing_place", ""),
+                          "presiding": name(d.get("presiding_officer")),
+                          "record": recorded.reason if recorded is not None else "",
+                          "objections": (confirmed.reason or "") if confirmed is not None
+                          and _details(confirmed).get("confirmation") == "objections" else "",
+                          "confirmed": confirmed is not None}
+    proposal = penalty.latest(case, penalty.PROPOSALS, after=since)
+    after = proposal.seq if proposal is not None else since
+    review = penalty.latest(case, ("legal_review",), after=after)
+    if review is not None:
+        out["legal_review"] = {"date": _day(review.created_at), "reviewer": name(review.actor_id),
+                               "text": review.reason or ""}
+    discussion = penalty.latest(case, ("record_discussion",), after=after)
+    if discussion is not None:
+        d = _details(discussion)
+        met = _iso_day(d.get("discussion_date"))
+        out["discussion"] = {"date_zh": met["zh"], "date_en": met["en"], "participants": d.get("participants", ""),
+                             "conclusion": d.get("conclusion", "")}
     return out
 
 
@@ -160,6 +223,7 @@ def after_notice(notice_kind: str, notice_trigger: str):
             "defence_reply": details.get("defence_reply", ""),
             "requirements": details.get("requirements", ""),
             "proposal_reason": proposal.reason if proposal is not None else "",
+            **_procedure_facts(case, since),
         })
         return out
 

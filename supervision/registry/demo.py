@@ -52,14 +52,28 @@ REGISTER_T2 = GRANT + CERT + [("propose_grant", "officer", {}), ("approve", "app
 NOTICE_SUSP = [("notice_suspension", "officer", {
     "reason": "你单位应于2026年3月31日前报送该型号2025年度运行报告，至今未报送。",
     "evidence": "1. 年度报告报送记录截图（2026年4月8日）；\n2. 本机关2026年4月1日催报通知及送达回证。"})]
-NOTICE_REVO = [("notice_revocation", "officer", {
+# 立案 (行政处罚法 Art. 54) with the second enforcement officer, approved by the head.
+OPEN_REVO = [("propose_penalty_case", "officer", {
+    "penalty_action": "revocation", "second_officer": "officer2",
+    "reason": "2026年6月14日接群众举报，该型号一台单机在滨江区某商场运行时发生碰撞致人受伤，企业未报告。",
+    "evidence": "1. 举报记录；\n2. 商场监控录像。"}), ("approve_penalty_case", "approver", {})]
+NOTICE_REVO = OPEN_REVO + [("notice_revocation", "officer", {
     "reason": "2026年6月12日，该型号一台单机在滨江区某商场运行时发生碰撞致一人受伤，你单位未按注册条件在24小时内报告，"
               "并在事后报送的运行报告中隐瞒该事故。",
     "evidence": "1. 商场监控录像及现场勘验笔录；\n2. 伤者就诊记录；\n3. 你单位2026年第二季度运行报告。"})]
 STATEMENT = [("file_statement", "applicant", {"comment": "报告逾期系负责人员离职交接疏漏所致，我司已整改，请求不予处理。"})]
 HEARING = [("request_hearing", "applicant", {}),
-           ("record_hearing", "officer", {"comment": "2026年7月20日举行听证，当事人对事故发生无异议，主张已事后补报。",
-                                          "document": True})]
+           ("schedule_hearing", "officer", {"hearing_date": "in_30_days", "hearing_place": "本机关第三会议室",
+                                            "presiding_officer": "approver"}),
+           ("record_hearing", "approver", {"comment": "听证如期举行，当事人对事故发生无异议，主张已事后补报。",
+                                           "document": True}),
+           ("confirm_hearing_record", "applicant", {"confirmation": "confirmed"})]
+# Before the head decides: the legal review (Art. 58) and the collective discussion (Art. 57).
+REVIEW = [("appoint_legal_reviewer", "approver", {"legal_reviewer": "legal"}),
+          ("legal_review", "legal", {"legal_opinion": "lawful",
+                                     "reason": "事实清楚，证据确凿，程序合法，适用依据正确，处罚适当。"}),
+          ("record_discussion", "approver", {"discussion_date": "today", "participants": "局长、分管副局长、法规处处长",
+                                             "conclusion": "同意吊销该型号产品注册。"})]
 
 SUSPEND = {"reason": "该型号2025年度运行报告逾期未报送，违反注册条件。",
            "defence_reply": "你单位称逾期系人员交接疏漏所致。注册条件明确规定报送期限，交接疏漏不构成逾期的正当理由，"
@@ -113,7 +127,7 @@ CASES: list[tuple[str, int, list]] = [
     ("ZX-Guide G8", 2, REGISTER_T2 + NOTICE_REVO + STATEMENT + HEARING +
      [("propose_revocation", "officer", REVOKE)]),
     ("ZX-Guide G9", 2, REGISTER_T2 + NOTICE_REVO + STATEMENT + HEARING +
-     [("propose_revocation", "officer", REVOKE), ("approve_revocation", "approver", {})]),
+     [("propose_revocation", "officer", REVOKE)] + REVIEW + [("approve_revocation", "approver", {})]),
     ("ZX-Arm A9", 1, REGISTER_T1 + NOTICE_RESC + RESC_STATEMENT + [("propose_rescission", "officer", RESCIND)]),
     ("ZX-Arm A10", 1, REGISTER_T1 + NOTICE_RESC + RESC_STATEMENT + [("propose_rescission", "officer", RESCIND),
                                                                     ("approve_rescission", "approver", {})]),
@@ -128,15 +142,32 @@ def load(*, users, bureau, market, firm_a, firm_b, **_: Any) -> None:
     if db.session.execute(db.select(RobotModel.id).filter_by(firm_id=firm_a.id).limit(1)).first():
         return
     who = {"applicant": users["applicant@example.com"], "officer": users["officer@example.com"],
-           "approver": users["approver@example.com"]}
+           "approver": users["approver@example.com"], "officer2": users["officer2@example.com"],
+           "legal": users["legal@example.com"]}
     for name, tier, steps in CASES:
         reg = services.create_model(firm=firm_a, actor=who["applicant"], name=name, values=SPECS[tier])
         for trigger, role, inputs in steps:
-            _step(reg, trigger, who[role] if role else None, dict(inputs))
+            _step(reg, trigger, who[role] if role else None, _people_and_days(inputs, who))
     # Firm B has its own model (for the firm-separation demo).
     reg = services.create_model(firm=firm_b, actor=users["applicant-b@example.com"], name="YB-Arm 1",
                                 values={**SPECS[1], "manufacturer": firm_b.name_zh})
     cases.fire(reg.case, "submit", actor=users["applicant-b@example.com"])
+
+
+# Inputs naming a person (the choice is a user id) or a day relative to the load.
+PERSON_INPUTS = ("second_officer", "presiding_officer", "legal_reviewer")
+DAYS = {"today": 0, "in_30_days": 30}
+
+
+def _people_and_days(inputs: dict[str, Any], who: dict[str, Any]) -> dict[str, Any]:
+    out = dict(inputs)
+    for key in PERSON_INPUTS:
+        if key in out:
+            out[key] = str(who[out[key]].id)
+    for key in ("hearing_date", "discussion_date"):
+        if key in out:
+            out[key] = (local_today() + dt.timedelta(days=DAYS[out[key]])).isoformat()
+    return out
 
 
 def _step(reg, trigger: str, actor, inputs: dict[str, Any]) -> None:

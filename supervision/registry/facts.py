@@ -15,7 +15,7 @@ from supervision.cases.services import triggers_since
 from supervision.cases.types import Firing
 from supervision.core.timeutil import local_today, utcnow
 from supervision.extensions import db
-from supervision.registry import services
+from supervision.registry import penalty, services
 from workflows import registration
 
 def registration_facts(case: Case, actor: Any) -> dict[str, Any]:
@@ -26,7 +26,8 @@ def registration_facts(case: Case, actor: Any) -> dict[str, Any]:
         "supplement_count": fired.count("request_supplement"),
         "statement_filed": "file_statement" in since_notice,
         "hearing_requested": "request_hearing" in since_notice,
-        "hearing_held": "record_hearing" in since_notice,
+        # Held once the party has confirmed the record or stated its objections (Art. 64).
+        "hearing_held": "confirm_hearing_record" in since_notice,
     }
     nature = current_app.config.get("REGISTRATION_NATURE", "filing")
     expires_on = reg.expires_on if reg is not None else None
@@ -35,6 +36,7 @@ def registration_facts(case: Case, actor: Any) -> dict[str, Any]:
             nature, case.state, expires_on is not None and local_today() >= expires_on),
         "deregistration_issued": "approve_deregistration" in fired,
         "nature": nature,
+        **penalty.penalty_facts(case, nature, "confirm_hearing_record" in since_notice),
         "decision_extended": "extend_decision_period" in fired,
         "decision_set_aside": _deciding_set_aside(case),
         "proposed_from": _from_state(case, "propose_deregistration") if case.state == "deregistration_proposed" else None,
@@ -122,6 +124,7 @@ def _extend_decision_period(case: Case, actor: Any, firing: Firing) -> None:
 
 
 EFFECTS = {
+    **penalty.EFFECTS,
     "extend_decision_period": (_extend_decision_period,),
     "submit": (_freeze,),
     "supplement": (_freeze,),

@@ -53,6 +53,8 @@ def owed(case: Case, reg: Registration, certified: bool | None = None) -> str | 
         return _("You may state your defence against the intended suspension.")
     if state == "revocation_noticed":
         return _("You may state your defence against the intended revocation or request a hearing.")
+    if state == "hearing_recorded":
+        return _("Read the hearing record and confirm it or state your objections.")
     return None
 
 

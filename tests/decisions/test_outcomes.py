@@ -10,7 +10,7 @@ from supervision.decisions import outcomes
 from supervision.decisions.models import Decision
 from supervision.decisions.services import decisions_of
 from supervision.extensions import db
-from tests.registry.conftest import fire, make_registration, to_registered
+from tests.registry.conftest import make_registration, revoke, to_registered
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -18,10 +18,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def _revoked(world):
     reg = make_registration(world, name="ZX-Guide G9")
     to_registered(world, reg)
-    fire(reg, "notice_revocation", world.officer, reason="隐瞒事故。", evidence="监控录像")
-    fire(reg, "file_statement", world.applicant_a, comment="已补报。")
-    fire(reg, "propose_revocation", world.officer, reason="隐瞒事故。", defence_reply="不予采纳。")
-    fire(reg, "approve_revocation", world.approver)
+    revoke(world, reg)
     db.session.commit()
     return reg
 

@@ -8,7 +8,7 @@ from supervision.decisions.services import decisions_of
 from supervision.documents import storage
 from supervision.extensions import db
 from tests.legal.conftest import pdf_text
-from tests.registry.conftest import fire, make_registration, to_registered
+from tests.registry.conftest import fire, make_registration, open_penalty_case, review_and_discuss, to_registered
 
 FACTS = "你单位应于2026年3月31日前报送该型号2025年度运行报告，至今未报送。"
 EVIDENCE = "年度报告报送记录截图"
@@ -51,12 +51,14 @@ def test_a_suspension_states_the_facts_evidence_defence_and_reply(world, tmp_pat
 
 def test_a_revocation_is_a_penalty_executed_notwithstanding_a_challenge(world, tmp_path):
     reg = _registered(world)
+    open_penalty_case(world, reg)
     fire(reg, "notice_revocation", world.officer, reason="隐瞒造成人身伤害的事故。", evidence="商场监控录像")
     notice = _text(reg.case, "revocation_notice", tmp_path)
     assert "要求举行听证" in notice and "（附注：" in notice and "第六十三条" in notice
     fire(reg, "file_statement", world.applicant_a, comment="事故已事后补报。")
     fire(reg, "propose_revocation", world.officer, reason="经听证，事实清楚。",
          defence_reply="补报发生在本机关调查之后，不能改变隐瞒的事实，不予采纳。")
+    review_and_discuss(world, reg)
     fire(reg, "approve_revocation", world.approver)
     text = _text(reg.case, "revocation", tmp_path)
     for expected in ("隐瞒造成人身伤害的事故。", "商场监控录像", "事故已事后补报。", "不能改变隐瞒的事实",

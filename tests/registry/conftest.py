@@ -67,3 +67,33 @@ def english(client):
     catalog is filled by the translation pass)."""
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+def open_penalty_case(world, reg, action: str = "revocation") -> None:
+    """立案: an officer proposes with a second officer, the head approves (行政处罚法 Arts. 42, 54)."""
+    fire(reg, "propose_penalty_case", world.officer, penalty_action=action, reason="A serious incident was concealed.",
+         evidence="The incident log.", second_officer=str(world.officer2.id))
+    fire(reg, "approve_penalty_case", world.approver)
+
+
+def review_and_discuss(world, reg, *, discuss: bool = True) -> None:
+    """Before the head decides a penalty: the legal review by a regulator who did not investigate
+    (Art. 58), and the collective discussion of a serious case (Art. 57)."""
+    fire(reg, "appoint_legal_reviewer", world.approver, legal_reviewer=str(world.dual.id))
+    fire(reg, "legal_review", world.dual, legal_opinion="lawful", reason="事实清楚，证据确凿，程序合法，依据正确。")
+    if discuss:
+        fire(reg, "record_discussion", world.approver, discussion_date="2026-05-20",
+             participants="局长、分管副局长、法规处处长", conclusion="同意吊销。")
+
+
+def revoke(world, reg, *, facts: str = "隐瞒事故。", evidence: str = "监控录像", defence: str | None = "已补报。",
+           reply: str = "不予采纳。", proposal: str | None = None) -> None:
+    """The whole revocation penalty: opened case, prior notice, defence, proposal, legal review,
+    collective discussion, approval."""
+    open_penalty_case(world, reg)
+    fire(reg, "notice_revocation", world.officer, reason=facts, evidence=evidence)
+    if defence:
+        fire(reg, "file_statement", world.applicant_a, comment=defence)
+    fire(reg, "propose_revocation", world.officer, reason=proposal or facts, defence_reply=reply)
+    review_and_discuss(world, reg)
+    fire(reg, "approve_revocation", world.approver)

@@ -15,7 +15,7 @@ from supervision.decisions.services import decisions_of
 from supervision.documents import storage
 from supervision.extensions import db
 from tests.legal.conftest import nature, pdf_text  # noqa: F401  (fixture)
-from tests.registry.conftest import fire, make_registration, state, to_registered
+from tests.registry.conftest import fire, make_registration, revoke, state, to_registered
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -94,10 +94,7 @@ def test_a_return_goes_back_to_the_suspension_it_came_from(world):
 
 def _revoked(world):
     reg = _registered(world)
-    fire(reg, "notice_revocation", world.officer, reason="隐瞒事故。", evidence="监控录像")
-    fire(reg, "file_statement", world.applicant_a, comment="已补报。")
-    fire(reg, "propose_revocation", world.officer, reason="隐瞒事故。", defence_reply="不予采纳。")
-    fire(reg, "approve_revocation", world.approver)
+    revoke(world, reg)
     return reg
 
 

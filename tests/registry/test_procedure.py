@@ -13,8 +13,8 @@ from supervision.documents.services import add_document
 from supervision.extensions import db
 from supervision.registry import services
 from supervision.registry.models import Classification, ModelVersion, Objection, Ruleset, SandboxReferral
-from tests.registry.conftest import (BASE, PDF, TIER2, declare_certificate, fire, make_registration, state,
-                                     to_registered, to_review)
+from tests.registry.conftest import (BASE, PDF, TIER2, declare_certificate, fire, make_registration,
+                                     open_penalty_case, review_and_discuss, state, to_registered, to_review)
 
 
 def actions(case_id):
@@ -209,16 +209,21 @@ def test_suspension_with_prior_notice_and_statement_of_defence(world, reg_a):
 
 def test_revocation_with_a_hearing_request(world, reg_a):
     to_registered(world, reg_a)
+    open_penalty_case(world, reg_a)
     fire(reg_a, "notice_revocation", world.officer, reason="A serious incident was concealed.",
          evidence="The incident log.")
     fire(reg_a, "request_hearing", world.applicant_a)
     assert state(reg_a.case_id) == "hearing"
+    hearing_day = (local_today() + dt.timedelta(days=30)).isoformat()
+    fire(reg_a, "schedule_hearing", world.officer, hearing_date=hearing_day, hearing_place="Room 3",
+         presiding_officer=str(world.dual.id))
     with pytest.raises(cases.TransitionRefused) as refused:
-        fire(reg_a, "record_hearing", world.officer, comment="Held on 5 May.")
+        fire(reg_a, "record_hearing", world.dual, comment="Held on 5 May.")
     assert refused.value.reasons == ["Attach the supporting document."]
-    doc = add_document(data=PDF, filename="hearing.pdf", classification="internal", actor=world.officer,
+    doc = add_document(data=PDF, filename="hearing.pdf", classification="internal", actor=world.dual,
                        case=reg_a.case)
-    fire(reg_a, "record_hearing", world.officer, comment="Held on 5 May.", document=doc)
+    fire(reg_a, "record_hearing", world.dual, comment="Held on 5 May.", document=doc)
+    fire(reg_a, "confirm_hearing_record", world.applicant_a, confirmation="confirmed")
     assert state(reg_a.case_id) == "revocation_noticed"
     with pytest.raises(cases.TransitionRefused) as refused:
         fire(reg_a, "request_hearing", world.applicant_a)
@@ -226,6 +231,7 @@ def test_revocation_with_a_hearing_request(world, reg_a):
     fire(reg_a, "file_statement", world.applicant_a, comment="We dispute the facts.")
     fire(reg_a, "propose_revocation", world.officer, reason="The hearing confirmed the facts.",
          defence_reply="The log contradicts the statement.")
+    review_and_discuss(world, reg_a)
     fire(reg_a, "approve_revocation", world.approver)
     assert state(reg_a.case_id) == "revoked"
     assert reg_a.registration_number is not None  # the number stays with the revoked record

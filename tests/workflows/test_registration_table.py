@@ -63,7 +63,14 @@ ALLOWED = {
     ("public_notice", "reopen_review", "officer"),
     # After registration.
     ("registered", "notice_suspension", "officer"),
-    ("registered", "notice_revocation", "officer"),
+    # The penalty procedure: the case opened (立案) by the head on an officer's proposal.
+    ("registered", "propose_penalty_case", "officer"),
+    ("penalty_case_proposed", "approve_penalty_case", "approver"),
+    ("penalty_case_proposed", "return_proposal", "approver"),
+    ("penalty_case_open", "appoint_officer", "officer"),
+    ("penalty_case_open", "drop_action", "officer"),
+    ("penalty_case_open", "notice_suspension", "officer"),
+    ("penalty_case_open", "notice_revocation", "officer"),
     ("registered", "notice_rescission", "officer"),
     ("registered", "propose_deregistration", "officer"),
     ("suspension_noticed", "file_statement", "applicant"),
@@ -78,7 +85,12 @@ ALLOWED = {
     ("revocation_noticed", "request_hearing", "applicant"),
     ("revocation_noticed", "propose_revocation", "officer"),
     ("revocation_noticed", "drop_action", "officer"),
-    ("hearing", "record_hearing", "officer"),
+    ("hearing", "schedule_hearing", "officer"),
+    ("hearing_scheduled", "record_hearing", "presiding_officer"),
+    ("hearing_recorded", "confirm_hearing_record", "applicant"),
+    *((proposed, trigger, role) for proposed in ("suspension_proposed", "revocation_proposed")
+      for trigger, role in (("appoint_legal_reviewer", "approver"), ("legal_review", "legal_reviewer"),
+                            ("record_discussion", "approver"))),
     ("revocation_proposed", "approve_revocation", "approver"),
     ("revocation_proposed", "return_proposal", "approver"),
     ("rescission_noticed", "file_statement", "applicant"),
@@ -107,7 +119,8 @@ ALLOWED = {
 STATES = ["draft", "submitted", "supplement_requested", "not_accepted", "lapsed", "accepted",
           "classification_review", "clarification_requested", "procedure_pause", "expert_review", "decision_proposed",
           "public_notice", "registered", "refused", "withdrawn", "suspension_noticed",
-          "suspension_proposed", "suspended", "revocation_noticed", "hearing",
+          "suspension_proposed", "suspended", "penalty_case_proposed", "penalty_case_open", "revocation_noticed",
+          "hearing", "hearing_scheduled", "hearing_recorded",
           "revocation_proposed", "revoked", "rescission_noticed", "rescission_proposed", "rescinded", "deregistration_proposed",
           "deregistered"]
 FINAL = {"not_accepted", "lapsed", "refused", "withdrawn", "revoked", "rescinded", "deregistered"}
