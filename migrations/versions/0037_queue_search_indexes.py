@@ -2,7 +2,7 @@
 
 - ``ix_cases_assignee_type_state``: an officer's open cases counted from the index alone.
 - PostgreSQL: the ``pg_trgm`` extension, where the server has it, and GIN trigram indexes on the
-  lowered names the search reads (``supervision.core.textsearch.TRGM``); without the extension
+  names the search reads (``ILIKE``) (``supervision.core.textsearch.TRGM``); without the extension
   nothing more is created and the search scans those names.
 - SQLite: an FTS5 table with the trigram tokenizer over the robot models' names, kept by triggers
   (``textsearch.FTS``); skipped where SQLite was built without FTS5.
@@ -51,7 +51,7 @@ def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name == "postgresql" and _pg_trgm(conn):
         for (table, column), index in TRGM.items():
-            op.execute(f"CREATE INDEX {index} ON {table} USING gin (lower({column}) gin_trgm_ops)")
+            op.execute(f"CREATE INDEX {index} ON {table} USING gin ({column} gin_trgm_ops)")
     elif conn.dialect.name == "sqlite" and _fts5(conn):
         for (table, column), fts in FTS.items():
             op.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5({column}, content='{table}', "

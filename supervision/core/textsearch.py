@@ -1,8 +1,8 @@
 """Substring search of names through an index, per database engine (issue 15: the queue's
 free-text search never scans the cases' models).
 
-- PostgreSQL with ``pg_trgm``: GIN trigram indexes on ``lower(column)`` (migration 0037), which
-  serve the ``lower(column) LIKE '%term%'`` that ``icontains`` writes, for terms of three
+- PostgreSQL with ``pg_trgm``: GIN trigram indexes on each column of ``TRGM`` (migration 0037),
+  which serve the ``column ILIKE '%term%'`` that ``icontains`` writes there, for terms of three
   characters or more.  Without the extension the migration skips them and the search scans.
 - SQLite: an FTS5 table with the ``trigram`` tokenizer beside each column of ``FTS`` (kept by
   triggers), asked for the term as a phrase, which finds it anywhere in the name, case-insensitively.
