@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -24,7 +25,7 @@ import secrets
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from workflows.base import APPROVAL, PROPOSAL, RETURN
 
@@ -37,6 +38,13 @@ BATCH = 5000
 NON_CASE_SHARE = 0.12  # sign-ins, sign-outs, failed sign-ins, language changes
 FILES = ("安全测试报告.pdf", "数据安全方案.pdf", "伦理自评估表.pdf", "产品说明书.pdf",
          "certificate.pdf", "hearing-record.pdf", "photo.jpg")
+
+
+def _batches(rows: Iterable[dict]) -> Iterator[list[dict]]:
+    """``rows`` (a list or a generator) in lists of ``BATCH``."""
+    it = iter(rows)
+    while batch := list(itertools.islice(it, BATCH)):
+        yield batch
 
 
 def bench_env(out: Path = DEFAULT_OUT) -> dict[str, str]:
@@ -307,22 +315,29 @@ class Builder:
                 self.event(f"auth.sign_{kind}", at, user, **common)
 
     # -- chain and insert ------------------------------------------------------------
-    def chained_events(self) -> list[dict]:
-        """Events in time order with their sequence numbers and both chains' hashes."""
+    def chained_events(self) -> Iterator[dict]:
+        """Events in time order with their sequence numbers and both chains' hashes, one at a
+        time (each event's document is dropped once its row is made: memory stays bounded by the
+        documents still to chain).  The canonical text is ``chain.canonical_text``, the standard
+        library's path that writes the RFC 8785 bytes of an event document."""
         from supervision.audit import chain
 
-        rows, prev, heads = [], chain.GENESIS, {}
-        for seq, (at, _, doc) in enumerate(sorted(self.events, key=lambda e: (e[0], e[1])), 1):
+        self.events.sort(key=lambda e: (e[0], e[1]))
+        events, self.events = self.events, []
+        self.n_chained = len(events)
+        prev, heads = chain.GENESIS, {}
+        for seq, (at, _, doc) in enumerate(events, 1):
+            events[seq - 1] = None  # type: ignore[call-overload]
             cid = doc["case_id"]
             doc.update(seq=seq, time=at.strftime(chain.TIME_FORMAT), prev_hash=prev,
                        prev_case_hash=heads.get(cid, chain.GENESIS) if cid is not None else None)
-            data = chain.canonical_bytes(doc)
-            prev = chain.digest(data)
+            text = chain.canonical_text(doc)
+            prev = chain.digest(text.encode("utf-8"))
             if cid is not None:
                 heads[cid] = prev
             del doc["time"]
-            rows.append(dict(doc, created_at=at, hash=prev, canonical=data.decode("utf-8")))
-        return rows
+            doc.update(created_at=at, hash=prev, canonical=text)
+            yield doc
 
     def insert(self, db) -> None:
         from sqlalchemy import insert, text
@@ -340,18 +355,25 @@ class Builder:
         tables += [(getattr(registry_models, name), rows) for name, rows in self.registry.tables()]
         tables += self.registry.certificate_tables()
         tables += [(AuditEvent, self.chained_events())]
+        if db.engine.dialect.name == "sqlite":  # a bulk load into a new file: no fsync per batch
+            db.session.execute(text("PRAGMA synchronous = OFF"))
+            db.session.execute(text("PRAGMA cache_size = -200000"))
         for model, rows in tables:
             columns = set(model.__table__.c.keys())
-            if rows and not set(rows[0]) <= columns:  # e.g. registrations.tier before migration 0004
-                rows = [{k: v for k, v in row.items() if k in columns} for row in rows]
-            for i in range(0, len(rows), BATCH):
-                db.session.execute(insert(model.__table__), rows[i:i + BATCH])
+            for batch in _batches(rows):
+                if not set(batch[0]) <= columns:  # e.g. registrations.tier before migration 0004
+                    batch = [{k: v for k, v in row.items() if k in columns} for row in batch]
+                db.session.execute(insert(model.__table__), batch)
         if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences on
             for model, _ in tables[:-1]:
                 table = model.__tablename__
                 db.session.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+        db.session.commit()
+        # The planner's statistics, as a deployment's maintenance keeps them (``ANALYZE``): without
+        # them SQLite walks a department's cases in the sort's order to test a search's few ids.
+        db.session.execute(text("ANALYZE"))
         db.session.commit()
 
     def summary(self, today: dt.date) -> dict[str, Any]:
@@ -366,7 +388,7 @@ class Builder:
         firms = collections.Counter(c["firm_id"] for c in self.cases)
         busiest = min(firms, key=lambda f: (-firms[f], f))
         return {
-            "cases": len(self.cases), "events": len(self.events), "firms": len(self.orgs) - 1,
+            "cases": len(self.cases), "events": self.n_chained, "firms": len(self.orgs) - 1,
             "users": len(self.users), "documents": len(self.documents),
             "states": dict(states.most_common()),
             "tiers": dict(sorted(collections.Counter(c["tier"] for c in self.cases).items())),

@@ -44,6 +44,7 @@ class Rows:
         self.certificate_changes: list[dict] = []
         self.reliances: list[dict] = []
         self.registered_at: dict[int, dt.datetime] = {}
+        self.spare: dict[int, list] = {}  # drawn declarations by tier (``robots.declare``)
 
     def number(self) -> None:
         """Registration numbers as ``issue_number`` gives them: per year, gap-free, in order."""
@@ -87,7 +88,8 @@ class CaseRows:
 
     def __init__(self, builder, cid: int, firm: dict, life):
         self.b, self.rows, self.cid, self.life = builder, builder.registry, cid, life
-        self.name, values, _ = robots.declare(life.computed_tier, builder.rng, self.rows.ruleset["rules"])
+        self.name, values, _ = robots.declare(life.computed_tier, builder.rng, self.rows.ruleset["rules"],
+                                              self.rows.spare)
         self.values = dict(values, manufacturer=firm["name_zh"])
         self.model = dict(id=cid, firm_id=firm["id"], name=self.name)
         self.certificate: dict | None = None

@@ -88,16 +88,28 @@ def inputs_of(values: dict[str, Any]) -> Inputs:
 
 
 def declare(tier: int, rng: random.Random, rules: dict[str, Any] = DEFAULT_RULES_V1,
-            ) -> tuple[str, dict[str, Any], Result]:
-    """A model name and declared values that ``rules`` classify in ``tier``, with the result."""
+            spare: dict[int, list] | None = None) -> tuple[str, dict[str, Any], Result]:
+    """A model name and declared values that ``rules`` classify in ``tier``, with the result.
+    Draws that land in another tier are kept in ``spare`` (by tier) when it is given, and used
+    first by a later call for that tier: about one draw per model instead of about ten."""
+    kept = spare.get(tier) if spare is not None else None
+    if kept:
+        arch, values, result = kept.pop()
+        return _named(arch, rng), values, result
     for _ in range(10_000):
         arch = rng.choice(ARCHETYPES)
         values = _draw(rng, arch)
         result = classify(inputs_of(values), rules)
         if result.tier == tier:
-            code = f"{arch.software.upper()}-{rng.randint(100, 999)}{chr(65 + rng.randrange(26))}"
-            return f"{rng.choice(arch.names)} {code}", values, result
+            return _named(arch, rng), values, result
+        if spare is not None and len(spare.setdefault(result.tier, [])) < 1000:
+            spare[result.tier].append((arch, values, result))
     raise AssertionError(f"no archetype reaches tier {tier}")  # the archetypes reach all four
+
+
+def _named(arch: Archetype, rng: random.Random) -> str:
+    code = f"{arch.software.upper()}-{rng.randint(100, 999)}{chr(65 + rng.randrange(26))}"
+    return f"{rng.choice(arch.names)} {code}"
 
 
 def next_version(values: dict[str, Any], rng: random.Random) -> dict[str, Any]:

@@ -27,6 +27,8 @@ class Case(db.Model):
         Index("ix_cases_department_proposed", "department_id", "proposed_by_id"),
         Index("ix_cases_department_updated", "department_id", "updated_at", "id"),
         Index("ix_cases_department_created", "department_id", "created_at", "id"),
+        # An officer's open cases (the workload beside the bulk assignment), counted from the index.
+        Index("ix_cases_assignee_type_state", "assignee_id", "case_type", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql.base import ischema_names
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import UserDefinedType
 
+from supervision.core import textsearch
 from supervision.geo.fence import NO_ZONE, Result
 
 
@@ -49,13 +50,19 @@ class Geometry(UserDefinedType):
 
 ischema_names.setdefault("geometry", Geometry)
 
-# What PostGIS adds beside the models: its own table, and the mirror columns and their indexes.
-EXTENSION_TABLES = frozenset({"spatial_ref_sys"})
+# What PostGIS adds beside the models: its own table, and the mirror columns and their indexes;
+# and the search tables of ``core.textsearch`` (FTS5 on SQLite).
+EXTENSION_TABLES = frozenset({"spatial_ref_sys"}) | textsearch.TABLES
 
 
 def outside_the_models(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic's ``include_object``: False for what ``enable`` and the extension add, so schema
-    comparisons (autogenerate, the migration tests) see only the models' schema."""
+    comparisons (autogenerate, the migration tests) see only the models' schema.  The search
+    indexes of ``core.textsearch`` are left out the same way."""
+    from supervision.core import textsearch
+
+    if reflected and compare_to is None and textsearch.outside_the_models(str(name), type_):
+        return False
     if type_ == "table" and name in EXTENSION_TABLES:
         return False
     if reflected and compare_to is None and ((type_ == "column" and name == "geom")

@@ -6,6 +6,7 @@ from sqlalchemy import or_
 
 from supervision.cases.models import Case
 from supervision.cases.types import QueueSubject
+from supervision.core import textsearch
 from supervision.extensions import db
 from supervision.registry.models import Registration, RobotModel
 
@@ -25,12 +26,13 @@ def tier_is(n: int):
 
 
 def models_named(term: str):
-    """Ids of the robot models a term names: part of the name, or exactly a model or unit code."""
+    """Ids of the robot models a term names: part of the name (through an index,
+    ``core.textsearch``), or exactly a model or unit code."""
     from supervision.units.models import ModelCode, Unit
 
     code = term.strip().upper()
     return db.select(RobotModel.id).where(or_(
-        RobotModel.name.icontains(term, autoescape=True),
+        textsearch.contains(RobotModel.name, term),
         RobotModel.id.in_(db.select(ModelCode.model_id).where(ModelCode.code == code)),
         RobotModel.id.in_(db.select(Unit.model_id).where(Unit.code == code)),
     ))

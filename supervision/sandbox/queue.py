@@ -7,6 +7,7 @@ from sqlalchemy.orm import aliased
 
 from supervision.cases.models import Case
 from supervision.cases.types import QueueSubject
+from supervision.core import textsearch
 from supervision.extensions import db
 from supervision.registry.models import Registration
 from supervision.registry.queue import models_named
@@ -37,7 +38,7 @@ def tier_is(n: int):
 
 def search(term: str):
     return Case.id.in_(db.select(SandboxTest.case_id).where(or_(
-        SandboxTest.model_name.icontains(term, autoescape=True),
+        textsearch.contains(SandboxTest.model_name, term),
         SandboxTest.model_id.in_(models_named(term)))))
 
 

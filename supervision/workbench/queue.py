@@ -28,6 +28,7 @@ from supervision import policies
 from supervision.accounts.models import Organisation, User
 from supervision.cases import types
 from supervision.cases.models import Case, CaseRole
+from supervision.core import textsearch
 from supervision.core.timeutil import SHANGHAI, local_today
 from supervision.extensions import db
 
@@ -170,8 +171,8 @@ def scope_condition(user, scope: str, today: dt.date):
 
 def _firms_named(term: str):
     return db.select(Organisation.id).where(or_(
-        Organisation.name_zh.icontains(term, autoescape=True),
-        Organisation.name_en.icontains(term, autoescape=True),
+        textsearch.contains(Organisation.name_zh, term),
+        textsearch.contains(Organisation.name_en, term),
         Organisation.credit_code == term.upper()))
 
 
@@ -250,10 +251,14 @@ def _number_prefix(term: str):
 def search_condition(term: str):
     """The free-text search, without scanning the cases: a case number's beginning (an index
     range), the firms a name or credit code names and the case types' subjects (models, model
-    and unit codes), each resolved in its own table and joined to the cases by indexed ids."""
+    and unit codes), each resolved in its own table (``core.textsearch`` for names) and joined
+    to the cases by indexed ids.  The matching ids are one list the page is read from (not a
+    test made on every case of the department in the sort's order)."""
     searches = [ct.queue_subject.search(term) for ct in types.installed().values()
                 if ct.queue_subject is not None and ct.queue_subject.search is not None]
-    return or_(_number_prefix(term), Case.firm_id.in_(_firms_named(term)), *searches)
+    found = [db.select(Case.id).where(cond).correlate(None)
+             for cond in (_number_prefix(term), Case.firm_id.in_(_firms_named(term)), *searches)]
+    return Case.id.in_(union_all(*found))
 
 
 # -- order and keyset paging -------------------------------------------------------------------
@@ -362,10 +367,13 @@ class Query:
             inner = db.select(Case.id).where(*conds).limit(COUNT_CAP).subquery()
             return db.select(func.count()).select_from(inner).scalar_subquery()
 
-        subs = [bounded(*self.conditions)]
+        # Unfiltered, the view is its tab: counted once.
+        same = not self.filters.narrowed and self.filters.scope in tabs
+        subs = [] if same else [bounded(*self.conditions)]
         subs += [bounded(self.seen, scope_condition(self.user, tab, self.today)) for tab in tabs]
         row = db.session.execute(db.select(*subs)).one()
-        return row[0], dict(zip(tabs, row[1:], strict=True))
+        counts = dict(zip(tabs, row[-len(tabs):] if tabs else (), strict=True))
+        return (counts[self.filters.scope] if same else row[0]), counts
 
     def page(self, after: str | None = None, size: int | None = None) -> tuple[list[Any], str | None]:
         """Up to ``size`` rows (``PAGE_SIZE``) after the ``after`` token, and the next page's token."""

@@ -14,6 +14,7 @@ from supervision.cases import services as cases
 from supervision.cases.models import Case, CaseRole
 from supervision.extensions import db
 from supervision.workbench.models import SavedView
+from supervision.workbench import queue as queue_rules
 from supervision.workbench.queue import open_condition
 from workflows.base import N_
 
@@ -76,9 +77,11 @@ def assign_many(picked: Sequence[tuple[int, int]], *, actor, assignee) -> BulkRe
 
 def officers_with_load(department_id: int) -> list[tuple[int, str, int]]:
     """The department's active officers, each with the number of open cases they handle (one
-    statement, however many cases there are: a count per officer on ``ix_cases_assignee_due``)."""
-    load = (db.select(func.count(Case.id)).where(Case.assignee_id == User.id, open_condition())
-            .correlate(User).scalar_subquery())
+    statement, however many cases there are: each count read from ``ix_cases_assignee_type_state``
+    alone and stopping at ``queue.COUNT_CAP``, shown as "999+")."""
+    handled = (db.select(Case.id).where(Case.assignee_id == User.id, open_condition())
+               .correlate(User).limit(queue_rules.COUNT_CAP).subquery())
+    load = db.select(func.count()).select_from(handled).correlate(User).scalar_subquery()
     rows = db.session.execute(
         db.select(User.id, User.name, load).join(UserRole, UserRole.user_id == User.id)
         .where(User.organisation_id == department_id, User.active.is_(True), UserRole.role == "officer")

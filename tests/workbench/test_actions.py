@@ -185,3 +185,15 @@ def test_a_closed_case_has_no_tick_box_and_bulk_assignment_skips_it(world, web, 
                               token_from="/cases")).get_data(as_text=True)
     assert f"{c.number}: This case is closed: nobody can be assigned to it any more." in page
     assert _events("case.assign") == []
+
+
+def test_the_officers_workload_stops_at_the_cap(world, web, queue, monkeypatch):
+    """The workload beside the bulk assignment is a bounded count (read from an index), like the
+    tabs': an officer with more open cases than the cap reads "999+" (here the cap is 2)."""
+    monkeypatch.setattr(queue_module, "COUNT_CAP", 2)
+    for title in ("Fourth", "Fifth"):
+        modelled(world, title).assignee_id = world.officer.id
+    db.session.commit()
+    sign_in(web, "approver@t.test")
+    html = web.get("/cases").get_data(as_text=True)
+    assert f"{world.officer.name} (1+ open)" in html and f"{world.officer2.name} (0 open)" in html

@@ -195,3 +195,23 @@ def test_a_closed_case_is_not_unassigned_work(world, web, queue):
     sign_in(web, "officer@t.test")
     assert ids(web, "/cases?scope=unassigned") == [queue["s"].id]
     assert db.session.get(Case, queue["c"].id).state == "refused"
+
+
+def test_a_model_name_is_searched_through_its_index_and_follows_a_rename(world, web, queue):
+    """On SQLite the model names are searched in their FTS5 trigram table (kept by triggers),
+    never by scanning the models; a renamed model is found by its new name only."""
+    from supervision.core import textsearch
+    from supervision.registry.models import Registration, RobotModel
+
+    p = queue["p"]
+    condition = str(textsearch.contains(RobotModel.name, "porter").compile(db.engine))
+    if db.engine.dialect.name == "sqlite":
+        assert "search_robot_models MATCH" in condition
+    model = db.session.get(RobotModel, db.session.execute(
+        db.select(Registration.model_id).where(Registration.case_id == p.id)).scalar())
+    model.name = "Courier K9"
+    db.session.commit()
+    sign_in(web, "officer@t.test")
+    assert ids(web, "/cases?q=courier") == [p.id]
+    assert ids(web, "/cases?q=porter") == []
+    assert ids(web, "/cases?q=k9") == [p.id]        # two characters: no trigram, the name is read
