@@ -11,15 +11,18 @@
 
   function grid(map) {
     var layer = L.layerGroup().addTo(map);
-    function step(span) {
+    // At most one line per 150 px (at least 2), so that the labels never crowd on a phone.
+    function step(span, px) {
+      var want = Math.max(2, px / 150);
       var steps = [10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005];
-      for (var i = 0; i < steps.length; i++) { if (span / steps[i] >= 4) { return steps[i]; } }
+      for (var i = 0; i < steps.length; i++) { if (span / steps[i] >= want) { return steps[i]; } }
       return 0.0002;
     }
     function draw() {
       layer.clearLayers();
       // Each axis its own step: a wide, low map would otherwise crowd its longitudes.
-      var b = map.getBounds(), sx = step(b.getEast() - b.getWest()), sy = step(b.getNorth() - b.getSouth());
+      var size = map.getSize(), b = map.getBounds();
+      var sx = step(b.getEast() - b.getWest(), size.x), sy = step(b.getNorth() - b.getSouth(), size.y);
       var dx = Math.max(0, Math.ceil(-Math.log10(sx))), dy = Math.max(0, Math.ceil(-Math.log10(sy)));
       for (var x = Math.ceil(b.getWest() / sx) * sx; x <= b.getEast(); x += sx) {
         L.polyline([[b.getSouth(), x], [b.getNorth(), x]], { color: "#c5ccd3", weight: 1, interactive: false }).addTo(layer);
@@ -30,7 +33,7 @@
         L.marker([y, b.getWest()], { interactive: false, keyboard: false, icon: L.divIcon({ className: "grid-label", html: y.toFixed(dy) + "°N", iconAnchor: [-2, 12] }) }).addTo(layer);
       }
     }
-    map.on("moveend zoomend", draw);
+    map.on("moveend zoomend resize", draw);
     draw();
   }
 
