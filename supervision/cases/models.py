@@ -150,7 +150,18 @@ class DeadlineKind(str, enum.Enum):
     STATUTORY = "statutory"                      # a period the law sets (受理, 决定, 公示, 陈述申辩)
     REPORT = "report"                            # a periodic report the firm owes
     INFORMATION_REQUEST = "information_request"  # a reply to a request for information
+    REMEDIATION = "remediation"                  # the remediation an order requires of the firm
     OTHER = "other"
+
+
+# What the kinds are called on the pages (N_-marked), read wherever a kind is shown.
+DEADLINE_KIND_LABELS: dict[str, str] = {
+    DeadlineKind.STATUTORY.value: N_("Statutory period"),
+    DeadlineKind.REPORT.value: N_("Report"),
+    DeadlineKind.INFORMATION_REQUEST.value: N_("Reply to a request for information"),
+    DeadlineKind.REMEDIATION.value: N_("Remediation"),
+    DeadlineKind.OTHER.value: N_("Other"),
+}
 
 
 def deadline_tag(kind: str) -> str:

@@ -67,11 +67,31 @@ class RegisterSection:
 
 @dataclass(frozen=True)
 class QueueColumn:
-    """A column a case type adds to the regulators' queue: ``value(case)`` -> text."""
+    """A column a case type adds to the regulators' queue.
+
+    ``sql()`` returns a correlated scalar subquery on ``Case`` that the queue reads with its page
+    (evaluated for the page's rows of this case type only: nothing per row) and ``shown(value)``
+    turns that value into text.  A column without ``sql`` gives ``value(row)`` -> text, called
+    for each row of its type."""
 
     name: str
     label: str
-    value: Callable[[Any], str]
+    value: Callable[[Any], str] | None = None
+    sql: Callable[[], Any] | None = None
+    shown: Callable[[Any], str] = str
+
+    def key(self, case_type: str) -> str:
+        """The name the page's rows carry an ``sql`` column's value under."""
+        return f"col_{case_type}_{self.name}"
+
+    def text(self, row: Any, case_type: str) -> str:
+        """The cell of ``row`` (blank on another case type's row, or for no value)."""
+        if row.case_type != case_type:
+            return ""
+        if self.sql is None:
+            return self.value(row) if self.value is not None else ""
+        value = getattr(row, self.key(case_type), None)
+        return "" if value is None else self.shown(value)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from supervision.cases.types import CaseType
 from supervision.conduct import demo, services
 from supervision.conduct.decision_kinds import KINDS
 from supervision.conduct.models import AUTHORITY_LABELS, CATEGORY_LABELS
+from supervision.conduct.queue import QUEUE_SUBJECT
 from supervision.conduct.views import bp
 from supervision.core.navigation import NavItem
 from supervision.notifications.rules import Rule
@@ -77,6 +78,7 @@ CONDUCT_TYPE = CaseType(
     case_panels=("conduct/_case_panel.html",),
     navigation=(NavItem("conduct.new", N_("Open a prohibited-conduct case"), frozenset({"officer"})),),
     notification_rules=RULES,
+    queue_subject=QUEUE_SUBJECT,
     labels={"units.recall_ordered": N_("Units recalled by the order")},
     demo=demo.load,
     blueprints=(bp,),

@@ -13,7 +13,7 @@ from flask import current_app
 from supervision.accounts.models import Organisation
 from supervision.cases import clocks
 from supervision.cases import services as cases
-from supervision.cases.models import Case
+from supervision.cases.models import Case, DeadlineKind
 from supervision.cases.types import Firing
 from supervision.conduct.models import CATEGORY_LABELS, ConductCase
 from supervision.core.timeutil import local_today
@@ -129,7 +129,7 @@ def _propose_remediation(case: Case, actor, firing: Firing) -> None:
 
 def _order_remediation(case: Case, actor, firing: Firing) -> None:
     """The order is issued: the firm runs against its deadline (to the end of that day)."""
-    clocks.add_due_item(case, name=REMEDIATION_DEADLINE, kind="other", actor=actor,
+    clocks.add_due_item(case, name=REMEDIATION_DEADLINE, kind=DeadlineKind.REMEDIATION.value, actor=actor,
                         label=N_("Remediation deadline"), due_at=conduct_of(case).deadline)
 
 
@@ -140,7 +140,7 @@ def _completed(case: Case, actor, firing: Firing) -> None:
 def _sent_back(case: Case, actor, firing: Firing) -> None:
     row = conduct_of(case)
     row.deadline = _as_date(firing.inputs["deadline"])
-    clocks.add_due_item(case, name=REMEDIATION_DEADLINE, kind="other", actor=actor,
+    clocks.add_due_item(case, name=REMEDIATION_DEADLINE, kind=DeadlineKind.REMEDIATION.value, actor=actor,
                         label=N_("Remediation deadline"), due_at=row.deadline)
 
 

@@ -1,8 +1,10 @@
 """Database connection settings and small query helpers shared by every domain."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import String, cast, event, func, text
 from sqlalchemy.engine import Engine
 
 from supervision.extensions import db
@@ -30,6 +32,17 @@ def _install(engine: Engine) -> None:
 
 def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
+
+
+def json_elements(column, as_type: Any = String) -> tuple[Any, Any]:
+    """The elements of a JSON array ``column`` as a table to join its row with (``JOIN … ON
+    true``: a function in FROM may read the rows before it), and its value as ``as_type``:
+    ``json_each`` on SQLite, ``json_array_elements_text`` on PostgreSQL."""
+    if is_postgres():
+        elements = func.json_array_elements_text(column).table_valued("value")
+        return elements, cast(elements.c.value, as_type)
+    elements = func.json_each(column).table_valued("value")
+    return elements, elements.c.value
 
 
 def lock_for_writing(pg_key: int) -> None:

@@ -6,13 +6,14 @@ from typing import Any
 from flask import Blueprint
 
 from supervision.cases.models import Case
-from supervision.cases.types import CaseType, QueueColumn
+from supervision.cases.types import CaseType
 from supervision.core.navigation import NavItem
-from supervision.incidents import demo, services
+from supervision.incidents import demo, presenters, services
 from supervision.incidents.decision_kinds import KINDS
 from supervision.incidents.models import DATA_CATEGORIES, REPORT_KINDS, SOURCES
 from supervision.incidents.notifications import RULES
 from supervision.incidents.public import REGISTER_SECTIONS
+from supervision.incidents.queue import QUEUE_COLUMNS, QUEUE_SUBJECT
 from supervision.incidents.views import bp, may_act_on_linked
 from workflows.base import N_
 from workflows.incident import INCIDENT as WORKFLOW
@@ -48,11 +49,6 @@ def dossier_rows(case: Case) -> list[tuple[str, str]]:
             (N_("Immediate measures taken"), incident.immediate_measures)]
 
 
-def _severity(case: Case) -> str:
-    incident = services.incident_of(case)
-    return str(incident.severity) if incident else ""
-
-
 INCIDENT_TYPE = CaseType(
     workflow=WORKFLOW,
     number_prefix="INC",
@@ -61,10 +57,11 @@ INCIDENT_TYPE = CaseType(
     decision_kinds=KINDS,
     snapshot=snapshot,
     dossier_sections=(dossier_rows,),
-    case_panels=("incidents/_case_panel.html",),
+    case_panels=("incidents/_case_panel.html", ("map", "incidents/_case_map.html")),
     register_sections=REGISTER_SECTIONS,
     navigation=(NavItem("incidents.index", N_("Incidents"), frozenset({"applicant", "officer", "approver", "auditor"})),),
-    queue_columns=(QueueColumn("severity", N_("Severity"), _severity),),
+    queue_columns=QUEUE_COLUMNS,
+    queue_subject=QUEUE_SUBJECT,
     notification_rules=RULES,
     labels=ACTION_LABELS,
     demo=demo.load,
@@ -73,5 +70,6 @@ INCIDENT_TYPE = CaseType(
                       "incident_reports": services.reports_of, "incident_linked_targets": services.linked_targets,
                       "incident_may_act_on_linked": may_act_on_linked, "incident_model_names": services.model_names,
                       "incident_sources": SOURCES, "incident_data_categories": DATA_CATEGORIES,
-                      "incident_report_kinds": REPORT_KINDS},
+                      "incident_report_kinds": REPORT_KINDS, "incident_form_map": presenters.form_map,
+                      "incident_point_map": presenters.point_map},
 )

@@ -12,7 +12,7 @@ from flask import current_app
 from supervision.audit.services import record
 from supervision.cases import clocks
 from supervision.cases import services as cases
-from supervision.cases.models import Case, CaseLink
+from supervision.cases.models import Case, CaseLink, DeadlineKind
 from supervision.cases.types import Firing
 from supervision.core.actors import SYSTEM
 from supervision.core.timeutil import utcnow
@@ -253,7 +253,7 @@ def _order(case: Case, actor: Any, firing: Firing) -> None:
     deadline = _date(firing.inputs["deadline"])
     incident = incident_of(case)
     incident.public_measures = "\n".join(str(m) for m in firing.inputs.get("measures") or ())
-    clocks.add_due_item(case, name=REMEDIATION, kind="other", actor=actor, label=N_("Remediation"),
+    clocks.add_due_item(case, name=REMEDIATION, kind=DeadlineKind.REMEDIATION.value, actor=actor, label=N_("Remediation"),
                         due_at=deadline)
 
 
@@ -266,7 +266,7 @@ def _remediation_reported(case: Case, actor: Any, firing: Firing) -> None:
 
 
 def _send_back(case: Case, actor: Any, firing: Firing) -> None:
-    clocks.add_due_item(case, name=REMEDIATION, kind="other", actor=actor, label=N_("Remediation"),
+    clocks.add_due_item(case, name=REMEDIATION, kind=DeadlineKind.REMEDIATION.value, actor=actor, label=N_("Remediation"),
                         due_at=_date(firing.inputs["deadline"]))
 
 

@@ -1,7 +1,7 @@
 """What a firm owes across all its cases, whatever their type: one list in date order.
 
 A firm owes the due items services add for it (a periodic report, an answer to a request for
-information: ``FIRM_KINDS``) and the statutory period of a state in which the workflow table
+information, the remediation an order requires: ``FIRM_KINDS``) and the statutory period of a state in which the workflow table
 waits for the firm's answer (a state whose clock runs while the applicant has a transition
 tagged ``answer``: a supplement, a defence).  Which states those are is read from the installed
 workflow tables, so a new case type needs no change here.  The regulator's own periods
@@ -22,7 +22,8 @@ from supervision.extensions import db
 from supervision.workdays.services import current_calendar
 
 ANSWER = "answer"   # the transition tag: the firm answers (supplement, clarification, defence)
-FIRM_KINDS = frozenset({DeadlineKind.REPORT.value, DeadlineKind.INFORMATION_REQUEST.value})
+FIRM_KINDS = frozenset({DeadlineKind.REPORT.value, DeadlineKind.INFORMATION_REQUEST.value,
+                        DeadlineKind.REMEDIATION.value})
 LIMIT = 500
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from supervision import policies
+from supervision.cases.models import DEADLINE_KIND_LABELS
 from supervision.core.navigation import portal_tabs
 from supervision.portal import owed
 
@@ -27,5 +28,5 @@ def index():
     firm_id = current_user.organisation_id
     items = owed.owed_by(firm_id)
     return render_template("portal/index.html", tabs=tabs, current=name, tab=tab,
-                           rows=tab.rows(firm_id) if tab else None, items=items,
+                           rows=tab.rows(firm_id) if tab else None, items=items, kind_labels=DEADLINE_KIND_LABELS,
                            overdue=sum(1 for i in items if i.overdue))

@@ -41,7 +41,7 @@ def _rows(query: Query) -> Iterator[list[Any]]:
                  row.model or "", row.tier or "", shown.state_label(row.case_type, row.state),
                  shown.days_left(row), row.due_date.isoformat() if row.due_date else "",
                  shown.activity(row), row.assignee_name or ""]
-        cells += [col.value(row) if row.case_type == name else "" for name, col in extra]
+        cells += [col.text(row, name) for name, col in extra]
         yield [neutralise(c) for c in cells]
 
 

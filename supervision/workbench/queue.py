@@ -2,10 +2,11 @@
 
 Every statement is bounded whatever the number of cases stored: the tabs and the view are
 counted in one statement, each count stopping at ``COUNT_CAP`` (shown as "999+"); a page is read
-as plain rows of the shown columns (firm and assignee joined, the case type's model and tier as
-correlated subqueries evaluated for the page only) from at most one statement per range of the
-sort order, each an index range (``ix_cases_*`` of migration 0029), continuing after the last
-row shown ("keyset" paging: ``after`` carries its sort values, never an offset).
+as plain rows of the shown columns (firm and assignee joined; the case type's model and tier, and
+the columns case types give as SQL, as correlated subqueries evaluated for the page only) from at
+most one statement per range of the sort order, each an index range (``ix_cases_*`` of migration
+0029), continuing after the last row shown ("keyset" paging: ``after`` carries its sort values,
+never an offset).
 
 The default order, by the nearest deadline, is four consecutive ranges: running clocks past
 their due date (overdue), paused clocks past it (a paused clock is not overdue), due today or
@@ -184,21 +185,27 @@ def _local_start(day: dt.date) -> dt.datetime:
 
 @dataclass(frozen=True)
 class Subject:
-    """The case types' model and tier as expressions on ``Case`` (null where a type has none)."""
+    """The case types' model and tier as expressions on ``Case`` (null where a type has none),
+    and the case types' queue columns that are SQL, each evaluated on its own type's rows."""
 
     model: Any
     tier: Any
+    columns: tuple = ()
 
     @classmethod
     def of_installed(cls) -> "Subject":
         parts: dict[str, list] = {"model": [], "tier": []}
+        columns = []
         for ct in types.installed().values():
             qs = ct.queue_subject
             for name in parts:
                 make = getattr(qs, name, None) if qs is not None else None
                 if make is not None:
                     parts[name].append((Case.case_type == ct.name, make()))
-        return cls(*(sql_case(*whens, else_=null()) if whens else null() for whens in parts.values()))
+            columns += [sql_case((Case.case_type == ct.name, col.sql()), else_=null()).label(col.key(ct.name))
+                        for col in ct.queue_columns if col.sql is not None]
+        model, tier = (sql_case(*whens, else_=null()) if whens else null() for whens in parts.values())
+        return cls(model, tier, tuple(columns))
 
 
 def filter_conditions(f: Filters, subject: Subject, today: dt.date) -> list:
@@ -337,7 +344,8 @@ def _columns(subject: Subject) -> tuple:
             Case.version, Case.due_date, Case.due_estimated, Case.clock_paused_at, Case.created_at,
             Case.updated_at, Case.assignee_id, Case.firm_id, Case.department_id, Case.proposed_by_id,
             Firm.name_zh.label("firm_zh"), Firm.name_en.label("firm_en"), Firm.credit_code.label("credit_code"),
-            Assignee.name.label("assignee_name"), subject.model.label("model"), subject.tier.label("tier"))
+            Assignee.name.label("assignee_name"), subject.model.label("model"), subject.tier.label("tier"),
+            *subject.columns)
 
 
 @dataclass(frozen=True)

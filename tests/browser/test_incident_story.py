@@ -1,5 +1,5 @@
-"""The incident story in the browser, in Chinese and in English: a firm reports an incident and
-sees its report clocks; the officer triages it (the severity changes and the clocks follow),
+"""The incident story in the browser, in Chinese and in English: a firm reports an incident (its
+point set by a click on the map) and sees its report clocks and its point on the case's map; the officer triages it (the severity changes and the clocks follow),
 investigates, orders remediation (a decision); the firm reports the remediation with evidence;
 the officer verifies it and closes the incident with a published summary, which appears on the
 public register.  Also the case page at 390 px wide.
@@ -66,6 +66,20 @@ def _run(story: Story, world) -> None:
     firm.fill("#occurred_at", (now - dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
     firm.fill("#aware_at", (now - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     firm.fill("#place", "Wensan Road")
+    # The point: a click on the map fills the longitude and latitude; the map follows the fields.
+    the_map = firm.locator('#incident-form-map[data-loaded="1"]')
+    the_map.scroll_into_view_if_needed()
+    box = the_map.bounding_box()
+    the_map.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.4})
+    lon, lat = float(firm.input_value("#lon")), float(firm.input_value("#lat"))
+    assert 119.5 < lon < 121 and 29.5 < lat < 31, (lon, lat)      # around Hangzhou, where it opens
+    pin = firm.locator("#incident-form-map .incident-pin")
+    assert pin.count() == 1
+    before = pin.bounding_box()
+    firm.fill("#lon", f"{lon + 0.01:.6f}")
+    firm.dispatch_event("#lon", "change")
+    assert pin.bounding_box()["x"] > before["x"] + 5                # east: the marker moved right
+    lon = float(firm.input_value("#lon"))
     firm.fill("#injuries", "One graze")
     firm.check('input[name="data_categories"][value="images"]')
     firm.fill("#people_affected", "1")
@@ -75,6 +89,8 @@ def _run(story: Story, world) -> None:
     firm.click("#submit-incident")
     firm.wait_for_load_state()
     case_id = int(re.search(r"/cases/(\d+)", firm.url).group(1))
+    stored = db.session.execute(db.select(Incident.lon, Incident.lat).filter_by(case_id=case_id)).one()
+    assert stored == pytest.approx((lon, lat), abs=1e-6)
     assert firm.locator('#incident-clocks [data-clock="follow_up_report"]').count() == 1
     assert firm.locator('#incident-reports [data-report="initial_report"]').count() == 1
     assert firm.locator("#missing-elsewhere").count() == 1        # cyberspace authority, people affected
@@ -85,6 +101,15 @@ def _run(story: Story, world) -> None:
     phone = narrow.new_page()
     phone.goto(f"{base}/cases/{case_id}")
     story.shot(phone, "firm-case-390px")
+    phone.click('#case-tabs a[data-tab="map"]')
+    phone.locator('#incident-point-map[data-loaded="1"] .incident-pin').wait_for()
+    story.shot(phone, "firm-case-map-390px")
+    phone.goto(base + "/incidents/new")
+    phone.locator('#incident-form-map[data-loaded="1"]').scroll_into_view_if_needed()
+    story.shot(phone, "firm-report-form-map-390px")
+    firm.click('#case-tabs a[data-tab="map"]')
+    firm.locator('#incident-point-map[data-loaded="1"] .incident-pin').wait_for()
+    story.shot(firm, "firm-case-map")
 
     # 2. The officer triages (severity 1 now: the clocks restart from awareness), investigates.
     officer = story.open_as("officer@t.test")
