@@ -8,7 +8,7 @@
   (``textsearch.FTS``); skipped where SQLite was built without FTS5.
 
 Revision ID: 0037
-Revises: 0035
+Revises: 0036
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from alembic import op
 from supervision.core.textsearch import FTS, TRGM
 
 revision = "0037"
-down_revision = "0035"
+down_revision = "0036"
 branch_labels = None
 depends_on = None
 

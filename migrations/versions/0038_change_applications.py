@@ -2,13 +2,13 @@
 and the end of a renewed term on ``registrations``.
 
 Revision ID: 0038
-Revises: 0035
+Revises: 0037
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0038"
-down_revision = "0035"
+down_revision = "0037"
 branch_labels = None
 depends_on = None
 
