@@ -1,0 +1,47 @@
+"""GB/T 9704-2012 layout across the decision kinds: a short notice fits one page (the letter
+format, §10.1, and the line spacing adjusted where the tail would spill, §7.3.5.1); a longer
+decision breaks with body text on the seal's page; the 版记 reads cleanly in English."""
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from supervision.documents import storage
+from tests.decisions.conftest import issue
+
+FACTS = {"reason": "1. 经审查，申请材料中的风险评估报告未覆盖公共场所使用场景。\n2. 检测报告已超过有效期。",
+         "items": "产品技术说明书（中文版）\n第三方检测机构出具的检测报告\n数据安全保护方案",
+         "deadline_zh": "2026年12月20日", "deadline_en": "20 December 2026", "tier": 2,
+         "until_zh": "2027年1月15日", "until_en": "15 January 2027",
+         "due_zh": "2027年1月15日", "due_en": "15 January 2027"}
+SHORT = ["acceptance", "supplement_notice", "non_acceptance", "procedure_notice", "expert_review_notice",
+         "extension_notice"]
+
+
+def pages(pdf: bytes) -> list[str]:
+    return ["".join((page.extract_text() or "").split()) for page in PdfReader(BytesIO(pdf)).pages]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("kind", SHORT)
+def test_a_short_notice_fits_one_page(world, kind, language):
+    decision = issue(world, kind, language=language, facts=dict(FACTS))
+    text = pages(storage.read(decision.pdf_sha256))
+    assert len(text) == 1, (kind, language, len(text))
+    authority = world.department.name_en if language == "en" else world.department.name_zh
+    assert "".join(authority.split()) in text[0]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("kind", ["suspension", "revocation", "rescission"])
+def test_a_decision_after_prior_notice_takes_two_pages_with_body_text_by_the_seal(world, kind, language):
+    facts = dict(FACTS, notice_date_zh="2026年11月1日", notice_date_en="1 November 2026", ground_zh="超越法定职权",
+                 ground_en="it was granted beyond our powers", found_facts="该型号产品在商场使用中发生碰撞事故，造成一人受伤。",
+                 evidence="事故调查报告\n现场检查笔录", statements=[], hearings=[], defence_reply="陈述理由不成立。",
+                 requirements="", compensation=True)
+    text = pages(storage.read(issue(world, kind, language=language, facts=facts).pdf_sha256))
+    assert len(text) == 2, (kind, language, len(text))
+    last = text[-1]
+    assert ("行政诉讼" in last) if language == "zh" else ("lawsuit" in last)  # the remedy stands by the seal
