@@ -165,6 +165,31 @@ def date_text(day: dt.date, language: str) -> str:
     return f"{day.day} {day:%B} {day.year}" if language == "en" else f"{day.year}年{day.month}月{day.day}日"
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int | str) -> str:
+    """A count in Chinese numerals as body text writes it (GB/T 9704: 五个工作日, 二十日, 一百零五):
+    0-9999; anything else (or not a count) is returned as it was given."""
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        return str(n)
+    if not 0 <= n < 10000:
+        return str(n)
+    if n < 10:
+        return _DIGITS[n]
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            out += ("零" if zero and out else "") + ("" if unit == "十" and digit == 1 and not out else _DIGITS[digit]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
 def _lines(text_value: str | None) -> list[str]:
     import re
 
@@ -260,7 +285,7 @@ def _context(case: Case, kind: kind_config.DecisionKind, *, number: str, token: 
         "copy_to": current_app.config.get("DECISION_COPY_TO_EN" if en else "DECISION_COPY_TO_ZH") or "",
         "letter": kind.in_letter_format(), "line_pt": line_pt, "line": f"{line_pt}pt", "defence_days": facts.get("defence_days", 5),
         "date_text": date_text(day, language), "verify_url": url, "qr_svg": qr.qr_svg(url),
-        "t": (lambda zh, en_text: en_text if en else zh), "lines": _lines,
+        "t": (lambda zh, en_text: en_text if en else zh), "lines": _lines, "cn": chinese_number,
         "registered_ref": _registered_ref(facts, en),
     }
 

@@ -45,3 +45,25 @@ def test_a_decision_after_prior_notice_takes_two_pages_with_body_text_by_the_sea
     assert len(text) == 2, (kind, language, len(text))
     last = text[-1]
     assert ("行政诉讼" in last) if language == "zh" else ("lawsuit" in last)  # the remedy stands by the seal
+
+
+def test_counts_in_chinese_body_text_are_chinese_numerals(world):
+    """"5个工作日" beside "五个工作日": body text writes counts in Chinese numerals, in every kind."""
+    import datetime as dt
+    import html as html_lib
+    import re
+
+    from supervision.decisions import kinds, services
+
+    case = world.case()
+    facts = dict(FACTS, defence_days=5, review_length=10, review_unit="working_days",
+                 review_until_zh="2027年1月15日", review_until_en="15 January 2027")
+    for key in kinds.installed():
+        page = services.render_decision_html(case, key, number="杭经信〔2026〕1号", token="t0k3n",
+                                             language="zh", day=dt.date(2026, 11, 25), facts=dict(facts))
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", page.split("<body>", 1)[1]))
+        mixed = re.findall(r"\d+\s*(?:个工作日|个月|日内|天|小时|年内)", text)
+        assert not mixed, (key, mixed)
+    notice = services.render_decision_html(case, "rescission_notice", number="杭经信〔2026〕1号", token="t0k3n",
+                                           language="zh", day=dt.date(2026, 11, 25), facts=dict(facts))
+    assert "收到本告知书之日起五个工作日" in notice
