@@ -67,3 +67,28 @@ def test_counts_in_chinese_body_text_are_chinese_numerals(world):
     notice = services.render_decision_html(case, "rescission_notice", number="杭经信〔2026〕1号", token="t0k3n",
                                            language="zh", day=dt.date(2026, 11, 25), facts=dict(facts))
     assert "收到本告知书之日起五个工作日" in notice
+
+
+def test_the_english_colophon_keeps_each_value_on_its_line(world, tmp_path):
+    """版记 in English: "Copy to:" and its value, the issuing body and "Issued <date> (signed
+    electronically)" each read on one line, no value squeezed into a narrow column and broken."""
+    import re
+    import subprocess
+
+    world.department.name_en = "Hangzhou Municipal Bureau of Economy and Information Technology"
+    decision = issue(world, "grant", language="en", facts={"tier": 2})
+    path = tmp_path / "g.pdf"
+    path.write_bytes(storage.read(decision.pdf_sha256))
+    last = len(pages(path.read_bytes()))
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(last), "-l", str(last), str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    words = [(w, round(float(y))) for y, w in re.findall(r'yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', out)]
+    foot = words[[w for w, _y in words].index("Copy"):]  # the colophon: the last lines of the page
+    rows = {}
+    for word, y in foot:
+        rows.setdefault(y, []).append(word)
+    lines = [" ".join(ws) for _y, ws in sorted(rows.items())]
+    assert "Copy to: Hangzhou Administration for Market Regulation" in lines, lines
+    assert any(line.startswith("Hangzhou Municipal Bureau of Economy and Information Technology") for line in lines), lines
+    assert any(line.endswith("Issued " + decision.issued_at.strftime("%-d %B %Y") + " (signed electronically)")
+               or "Issued" in line and line.endswith("(signed electronically)") for line in lines), lines
