@@ -273,7 +273,8 @@ def _context(case: Case, kind: kind_config.DecisionKind, *, number: str, token: 
         "authority": department.name_en if en else department.name_zh,
         "addressee": (firm.name_en if en else firm.name_zh) if firm else "",
         "party_credit_code": party.credit_code if party else "",
-        "party_address": (party.address_en if en else party.address_zh) if party else "",
+        # An English decision falls back on the Chinese address: the party is named where it is registered.
+        "party_address": ((party.address_en or party.address_zh) if en else party.address_zh) or "" if party else "",
         "subject": facts.get("subject") or case.title, "case_number": case.number,
         "legal_basis": basis + ("," if en else "，"), "legal_context": context,
         "context_phrase": bases.context_phrase(kind.key, language),
@@ -330,6 +331,13 @@ def _refusal(case: Case, kind: kind_config.DecisionKind, approved: str | None) -
         approved = approved or approved_facts_sha256(case)
         if approved is not None and approved != facts_sha256(case):
             return "The facts differ from those approved: the decision cannot be signed."
+    if kind.to_firm and (kind.is_penalty() or kind.restricts) and case.firm is not None \
+            and not (case.firm.address_zh or "").strip():
+        # 行政处罚法 Art. 59: a penalty decision states the party's address; a decision that
+        # restricts a right in force is held to the same standard.  Other documents say the
+        # address is not on record.
+        return N_("The firm has no address on record, and this decision must state the party's address "
+                  "(Administrative Penalty Law, Art. 59): record the firm's address before issuing it.")
     if kind.contradicts:
         clash = db.session.execute(
             db.select(Decision.number).where(

@@ -41,6 +41,7 @@ def test_a_decision_after_prior_notice_takes_two_pages_with_body_text_by_the_sea
                  ground_en="it was granted beyond our powers", found_facts="该型号产品在商场使用中发生碰撞事故，造成一人受伤。",
                  evidence="事故调查报告\n现场检查笔录", statements=[], hearings=[], defence_reply="陈述理由不成立。",
                  requirements="", compensation=True)
+    world.firm_a.address_zh, world.firm_a.address_en = "浙江省杭州市滨江区江南大道3588号", "3588 Jiangnan Avenue, Binjiang"
     text = pages(storage.read(issue(world, kind, language=language, facts=facts).pdf_sha256))
     assert len(text) == 2, (kind, language, len(text))
     last = text[-1]
@@ -92,3 +93,20 @@ def test_the_english_colophon_keeps_each_value_on_its_line(world, tmp_path):
     assert any(line.startswith("Hangzhou Municipal Bureau of Economy and Information Technology") for line in lines), lines
     assert any(line.endswith("Issued " + decision.issued_at.strftime("%-d %B %Y") + " (signed electronically)")
                or "Issued" in line and line.endswith("(signed electronically)") for line in lines), lines
+
+
+def test_the_party_address_is_stated_or_its_absence_said_and_a_penalty_needs_it(world):
+    """Under the addressee: the credit code and the address; without an address on record a notice
+    says so, and a penalty-type decision (行政处罚法 Art. 59) is refused until it is recorded."""
+    from supervision.decisions.services import DecisionError
+
+    world.firm_a.address_zh = None
+    text = pages(storage.read(issue(world, "acceptance", facts=dict(FACTS)).pdf_sha256))[0]
+    assert "统一社会信用代码：" + world.firm_a.credit_code in text and "住所：（该单位未登记住所）" in text
+    with pytest.raises(DecisionError, match="address"):
+        issue(world, "revocation_notice")
+    world.firm_a.address_zh = "浙江省杭州市滨江区江南大道3588号"
+    text = "".join(pages(storage.read(issue(world, "revocation_notice").pdf_sha256)))
+    assert "住所：浙江省杭州市滨江区江南大道3588号" in text
+    english = pages(storage.read(issue(world, "acceptance", language="en", facts=dict(FACTS)).pdf_sha256))[0]
+    assert "Address:浙江省杭州市滨江区江南大道3588号" in english  # no English address: the registered one
