@@ -89,7 +89,7 @@ def enforce_route_policy():
     if not p.public and not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if not p.admits(current_user):
-        deny(None, status=403)
+        deny(None, status=404 if _names_a_concealed_case() else 403)
     # An auditor reads; the only things they send are listed by ``auditor_may_post`` (public
     # routes included: an auditor signed in does not post objections or reports either).
     if (current_user.is_authenticated and request.method not in ("GET", "HEAD", "OPTIONS")
@@ -271,6 +271,20 @@ def authorize(allowed: bool, obj: Any = None, *, object_type: str | None = None)
     if allowed:
         return
     deny(obj, status=404 if is_firm_user(current_user) or _conceals(obj) else 403, object_type=object_type)
+
+
+def _names_a_concealed_case() -> bool:
+    """The route's ``case_id`` names no case or a firm's draft: a route refused by role answers
+    404 for it as for a case that does not exist, so nobody outside the firm learns of a draft."""
+    from supervision.cases.models import Case
+    from supervision.core.urls import MAX_ID
+    from supervision.extensions import db
+
+    case_id = (request.view_args or {}).get("case_id")
+    if not isinstance(case_id, int):
+        return False
+    case = db.session.get(Case, case_id) if 0 < case_id <= MAX_ID else None
+    return case is None or _conceals(case)
 
 
 def _conceals(obj: Any) -> bool:

@@ -42,6 +42,8 @@ class FirmFactory(_ServiceFactory):
     name_zh = factory.Sequence(lambda n: f"测试机器人公司{n}")
     name_en = factory.Sequence(lambda n: f"Test Robotics {n}")
     credit_code = factory.Sequence(lambda n: credit_code(n + 1))
+    # A registered address (住所): a penalty-type decision cannot be issued without one.
+    address_zh = factory.Sequence(lambda n: f"浙江省杭州市滨江区江南大道{n + 1}号")
 
     @classmethod
     def _create(cls, model_class, **kw):

@@ -60,6 +60,14 @@ class DecisionKind:
     to_firm: bool = True
     # What the document states beyond the reasons: (case, firing) -> values for its template.
     facts: Callable[[Any, Any], dict[str, Any]] | None = None
+    # Laid out in GB/T 9704-2012's letter format (信函格式, §10.1) rather than its document
+    # format (文件格式, §7): the 文件格式 header (the mark 35 mm into the type area, two blank lines
+    # under it and under the red line) leaves about four lines of body on page one, so a short
+    # notice would spill onto a second page.  None: notices (kinds that do not decide) are letters.
+    letter: bool | None = None
+
+    def in_letter_format(self) -> bool:
+        return (not self.decides) if self.letter is None else self.letter
 
     def title(self, language: str) -> str:
         return self.title_en if language == "en" else self.title_zh

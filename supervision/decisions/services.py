@@ -165,6 +165,31 @@ def date_text(day: dt.date, language: str) -> str:
     return f"{day.day} {day:%B} {day.year}" if language == "en" else f"{day.year}年{day.month}月{day.day}日"
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int | str) -> str:
+    """A count in Chinese numerals as body text writes it (GB/T 9704: 五个工作日, 二十日, 一百零五):
+    0-9999; anything else (or not a count) is returned as it was given."""
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        return str(n)
+    if not 0 <= n < 10000:
+        return str(n)
+    if n < 10:
+        return _DIGITS[n]
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            out += ("零" if zero and out else "") + ("" if unit == "十" and digit == 1 and not out else _DIGITS[digit]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
 def _lines(text_value: str | None) -> list[str]:
     import re
 
@@ -226,8 +251,15 @@ def not_suspended(kind: kind_config.DecisionKind) -> tuple[str, str] | None:
     return NOT_SUSPENDED[kind.is_penalty()] if kind.restricts else None
 
 
+TYPE_AREA_PT = 225 / 25.4 * 72   # the type area's height (GB/T 9704-2012 §5.2.2)
+# Lines a page: 22 for Chinese (§5.2.2), 30 for English in 12 pt; up to four steps of two more
+# lines are tried when a document would leave its last page for the tail.
+LINES = {"zh": 22, "en": 30}
+TIGHTER = (2, 4, 6, 8)
+
+
 def _context(case: Case, kind: kind_config.DecisionKind, *, number: str, token: str, language: str,
-             day: dt.date, facts: dict[str, Any]) -> dict[str, Any]:
+             day: dt.date, facts: dict[str, Any], line_pt: float = round(TYPE_AREA_PT / 22, 2)) -> dict[str, Any]:
     """The template's values: what every decision prints, then the kind's own facts."""
     en = language == "en"
     department, firm = case.department, case.firm
@@ -241,7 +273,8 @@ def _context(case: Case, kind: kind_config.DecisionKind, *, number: str, token: 
         "authority": department.name_en if en else department.name_zh,
         "addressee": (firm.name_en if en else firm.name_zh) if firm else "",
         "party_credit_code": party.credit_code if party else "",
-        "party_address": (party.address_en if en else party.address_zh) if party else "",
+        # An English decision falls back on the Chinese address: the party is named where it is registered.
+        "party_address": ((party.address_en or party.address_zh) if en else party.address_zh) or "" if party else "",
         "subject": facts.get("subject") or case.title, "case_number": case.number,
         "legal_basis": basis + ("," if en else "，"), "legal_context": context,
         "context_phrase": bases.context_phrase(kind.key, language),
@@ -251,20 +284,39 @@ def _context(case: Case, kind: kind_config.DecisionKind, *, number: str, token: 
         "reconsideration_body": current_app.config["RECONSIDERATION_BODY_EN" if en else "RECONSIDERATION_BODY_ZH"],
         "not_suspended": not_suspended(kind) if kind.appealable else None,
         "copy_to": current_app.config.get("DECISION_COPY_TO_EN" if en else "DECISION_COPY_TO_ZH") or "",
-        "line": "28.99pt", "defence_days": facts.get("defence_days", 5),
+        "letter": kind.in_letter_format(), "line_pt": line_pt, "line": f"{line_pt}pt", "defence_days": facts.get("defence_days", 5),
         "date_text": date_text(day, language), "verify_url": url, "qr_svg": qr.qr_svg(url),
-        "t": (lambda zh, en_text: en_text if en else zh), "lines": _lines,
+        "t": (lambda zh, en_text: en_text if en else zh), "lines": _lines, "cn": chinese_number,
         "registered_ref": _registered_ref(facts, en),
     }
 
 
 def render_decision_html(case: Case, kind_key: str, *, number: str, token: str, language: str = "zh",
-                         day: dt.date | None = None, facts: dict[str, Any] | None = None) -> str:
+                         day: dt.date | None = None, facts: dict[str, Any] | None = None,
+                         lines_per_page: int | None = None) -> str:
     kind = kind_config.get(kind_key)
     day = day or dt.datetime.now(SHANGHAI).date()
-    ctx = _context(case, kind, number=number, token=token, language=language, day=day, facts=facts or {})
+    ctx = _context(case, kind, number=number, token=token, language=language, day=day, facts=facts or {},
+                   line_pt=round(TYPE_AREA_PT / (lines_per_page or LINES.get(language, 22)), 2))
     with force_locale(language):
         return render_template(kind.template_path(), **ctx)
+
+
+def render_fitting(case: Case, kind_key: str, *, pdf_variant: str | None = None, **kw) -> render.Rendered:
+    """Render at 22 lines a page (English: 30); when the document spills onto one more page, set
+    it at up to eight more lines a page if that saves the page (GB/T 9704-2012 §7.3.5.1: where
+    the space left cannot hold the seal and date, adjust the line spacing).  Raises
+    ``limited.LimitExceeded``."""
+    rendered = render.render_pdf(render_decision_html(case, kind_key, **kw), pdf_variant=pdf_variant)
+    base = LINES.get(kw.get("language", "zh"), 22)
+    for more in TIGHTER:
+        if rendered.pages == 1:
+            break
+        tighter = render.render_pdf(render_decision_html(case, kind_key, lines_per_page=base + more, **kw),
+                                    pdf_variant=pdf_variant)
+        if tighter.pages < rendered.pages:
+            return tighter
+    return rendered
 
 
 def _refusal(case: Case, kind: kind_config.DecisionKind, approved: str | None) -> str | None:
@@ -279,6 +331,13 @@ def _refusal(case: Case, kind: kind_config.DecisionKind, approved: str | None) -
         approved = approved or approved_facts_sha256(case)
         if approved is not None and approved != facts_sha256(case):
             return "The facts differ from those approved: the decision cannot be signed."
+    if kind.to_firm and (kind.is_penalty() or kind.restricts) and case.firm is not None \
+            and not (case.firm.address_zh or "").strip():
+        # 行政处罚法 Art. 59: a penalty decision states the party's address; a decision that
+        # restricts a right in force is held to the same standard.  Other documents say the
+        # address is not on record.
+        return N_("The firm has no address on record, and this decision must state the party's address "
+                  "(Administrative Penalty Law, Art. 59): record the firm's address before issuing it.")
     if kind.contradicts:
         clash = db.session.execute(
             db.select(Decision.number).where(
@@ -320,10 +379,9 @@ def issue_decision(case: Case, kind_key: str, *, actor, language: str = "zh",
     prefix = kind.number_pattern.format(dept=department.doc_prefix or department.name_zh)
     number = format_number(prefix, day.year, serial)
     token = secrets.token_urlsafe(24)
-    html = render_decision_html(case, kind.key, number=number, token=token, language=language,
-                                day=day, facts=facts)
     try:
-        rendered = render.render_pdf(html, pdf_variant=pdf_variant)
+        rendered = render_fitting(case, kind.key, number=number, token=token, language=language,
+                                  day=day, facts=facts, pdf_variant=pdf_variant)
     except limited.LimitExceeded:
         raise DecisionError(N_("The decision's document could not be rendered within the time and memory "
                                "allowed: shorten the texts it prints and try again.")) from None

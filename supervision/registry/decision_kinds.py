@@ -40,7 +40,7 @@ KINDS: tuple[DecisionKind, ...] = (
     DecisionKind(
         "non_acceptance", "不予受理决定书", "Decision not to Accept an Application", "{dept}登不受",
         _tpl("non_acceptance"), True, issued_on=("not_accept", None), nature_setting=NATURE, decides=True,
-        facts=non_acceptance_facts,
+        facts=non_acceptance_facts, letter=True,
         basis=_by_nature(("measure:11",), ("licensing:32.1.2", "measure:11"))),
     DecisionKind(
         "supplement_notice", "补正通知书", "Notice to Supplement Application Materials", "{dept}登补",

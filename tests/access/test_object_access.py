@@ -93,6 +93,9 @@ def test_refusals_are_audited(world, case_a, firm_b):
 
 def test_admin_cannot_fire_triggers_or_read_cases(world, case_a, web):
     web.login("admin@t.test")
+    assert web.get(f"/cases/{case_a.id}").status_code == 404  # a firm's draft: it does not exist for them
+    put_in_state(case_a, "submitted")
+    db.session.commit()
     before = snapshot(with_audit=False)
     resp = web.post(f"/cases/{case_a.id}/act", {"trigger": "submit", "version": "1"}, token_from="/admin/")
     assert resp.status_code == 403

@@ -6,6 +6,7 @@ import pytest
 from supervision import policies
 from supervision.extensions import db
 from tests.access.urlmap import example_url, routes
+from tests.cases.conftest import put_in_state
 from tests.core.dbstate import audit_actions_except_denials, snapshot
 
 # DOMAIN §2: an auditor's only POSTs are sign in/out, own password and language, starting an
@@ -47,7 +48,9 @@ def test_auditor_may_post_only_to_its_own_few_routes(app):
     assert AUDITOR_POSTS <= open_to_auditor
 
 
-def test_auditor_posting_anywhere_else_gets_403_and_changes_nothing(app, world, ids, web):
+def test_auditor_posting_anywhere_else_gets_403_and_changes_nothing(app, world, ids, case_a, web):
+    put_in_state(case_a, "submitted")  # a firm's draft would answer 404 (it does not exist for them)
+    db.session.commit()
     web.login("auditor@t.test")
     token = web.csrf("/cases")
     before = snapshot(with_audit=False)

@@ -71,8 +71,10 @@ def test_an_expert_learns_nothing_of_a_draft(world, web, draft):
     submitted = world.case(title="Submitted one")
     put_in_state(submitted, "submitted")
     sign_in(web, "expert@t.test")
-    # Experts reach no case page they are not drawn for: the draft answers as any other case.
-    assert web.get(f"/cases/{case.id}").status_code == web.get(f"/cases/{submitted.id}").status_code
+    # Experts reach no case page they are not drawn for; a draft answers as a case that does
+    # not exist (404), never 403, which would tell them it is there.
+    assert web.get(f"/cases/{case.id}").status_code == web.get("/cases/999999").status_code == 404
+    assert web.get(f"/cases/{submitted.id}").status_code == 403
     assert web.get(sealed_url("document", doc.id)).status_code == 404
 
 
@@ -110,3 +112,11 @@ def test_a_departments_own_case_is_not_a_firms_draft(world, web):
         assert case.id in listed(web.get("/cases").get_data(as_text=True))
         assert web.get(f"/cases/{case.id}").status_code == 200
         logout(web)
+
+
+
+def test_an_expert_gets_404_on_a_drafts_pages(world, web, draft):
+    case, _doc = draft
+    sign_in(web, "expert@t.test")
+    for path in (f"/cases/{case.id}", f"/cases/{case.id}/documents", f"/cases/{case.id}/decisions"):
+        assert web.get(path).status_code == 404, path

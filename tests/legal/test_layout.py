@@ -86,10 +86,13 @@ def test_a_full_body_line_has_28_characters_and_a_page_22_lines(world, tmp_path)
 
 
 def test_the_mark_stands_35_mm_below_the_type_area_and_the_date_is_indented_four_characters(world, tmp_path):
-    pages = _lines(_render(world, "acceptance"), tmp_path)
+    pages = _lines(_render(world, "refusal"), tmp_path)
     first = pages[0]
     mark = next(r for r in first if r[4] == "杭州市经济和信息化局")
     assert abs(mark[2] - (37 + 35) * MM) < 3 * MM, mark[2] / MM
+    # a notice is a letter (信函格式, §10.1): the mark's top 30 mm below the page's top edge
+    letter = next(r for r in _lines(_render(world, "acceptance"), tmp_path)[0] if r[4] == "杭州市经济和信息化局")
+    assert abs(letter[2] - 30 * MM) < 3 * MM, letter[2] / MM
     date = next(r for p in pages for r in p if r[4] == "2026年11月25日")
     assert abs(((210 - 26) * MM - date[3]) - 4 * 15.79) < 3, ((210 - 26) * MM - date[3])
 
@@ -102,10 +105,13 @@ def test_every_kind_has_a_ruled_banji_at_the_foot_of_the_last_page_and_the_party
         pages = _lines(_render(world, key, language), tmp_path)
         last = pages[-1]
         issued = [r for r in last if "印发" in r[4] or r[4].startswith("Issued")]
-        assert issued, (key, language)
-        assert issued[0][2] > (297 - 35 - 40) * MM, (key, issued[0][2] / MM)  # at the foot of the type area
         copy = [r for r in last if r[4].startswith("抄送") or r[4].startswith("Copyto")]
-        assert copy and copy[0][2] < issued[0][2], key
+        if kind_config.get(key).in_letter_format():  # §10.1: the 版记 without issuing body and date
+            assert not issued and copy and copy[0][2] > (297 - 35 - 40) * MM, (key, language)
+        else:
+            assert issued, (key, language)
+            assert issued[0][2] > (297 - 35 - 40) * MM, (key, issued[0][2] / MM)  # at the foot of the type area
+            assert copy and copy[0][2] < issued[0][2], key
         text = [r[4] for p in pages for r in p]
         if not kind_config.get(key).to_firm:  # addressed to an office: no party block under it
             assert not any(r.startswith(("统一社会信用代码：", "Unifiedsocialcreditcode:")) for r in text), key

@@ -76,6 +76,7 @@ def test_the_regulation_and_penalty_law_art_9_are_never_a_basis(app, world):
 def test_decisions_cite_art_48_only_for_what_it_says(world, tmp_path):
     text = pdf_text(storage.read(issue(world, "grant", facts={"tier": 1}).pdf_sha256), tmp_path)
     assert "第四十八条" in text and "依据《杭州市促进具身智能机器人产业发展条例》第四十八条" not in text
+    world.firm_a.address_zh = "杭州市滨江区江南大道100号"  # a penalty-type decision states it (Art. 59)
     for kind in ("suspension", "revocation"):
         text = pdf_text(storage.read(issue(world, kind).pdf_sha256), tmp_path)
         assert "第四十三条" not in text.split("依据")[-1] and "第九条" not in text, kind
