@@ -102,7 +102,32 @@ def grant_facts(case: Case, firing) -> dict[str, Any]:
         en = current_app.config.get("DECISION_LANGUAGE", "zh") == "en"
         facts["conditions"] = [pair[1 if en else 0] for t in range(1, min(int(tier), 3) + 1)
                                for pair in TIER_OBLIGATIONS[t]]
+    if firing.trigger == "conclude_notice":
+        facts.update(notice_facts(case))
     return facts
+
+
+def notice_facts(case: Case) -> dict[str, Any]:
+    """A grant issued at the end of public notice (公示) states the notice's period, the objections
+    received in it by their reference numbers, and that each was answered in writing (the case
+    cannot conclude the notice otherwise; a change of facts would have reopened the review)."""
+    from supervision.cases.models import Deadline
+    from supervision.decisions.services import chinese_number, date_text
+    from supervision.registry.models import Objection
+
+    notice = db.session.execute(
+        db.select(Deadline).where(Deadline.case_id == case.id, Deadline.name == "public_notice")
+        .order_by(Deadline.started_at.desc(), Deadline.id.desc()).limit(1)).scalar()
+    if notice is None:
+        return {}
+    start = local_date(notice.started_at)
+    refs = list(db.session.execute(
+        db.select(Objection.reference).where(Objection.case_id == case.id, Objection.created_at >= notice.started_at)
+        .order_by(Objection.id)).scalars())
+    return {"notice_from_zh": date_text(start, "zh"), "notice_from_en": date_text(start, "en"),
+            "notice_to_zh": date_text(notice.due_date, "zh"), "notice_to_en": date_text(notice.due_date, "en"),
+            "objection_refs": "、".join(r for r in refs if r), "objection_refs_en": ", ".join(r for r in refs if r),
+            "objection_count": len(refs), "objection_count_zh": chinese_number(len(refs)) if refs else ""}
 
 
 def supplement_facts(case: Case, firing) -> dict[str, Any]:

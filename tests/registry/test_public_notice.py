@@ -4,11 +4,13 @@ and a reasoned answer sent to the objector before the case goes forward."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from supervision.cases import services as cases
-from supervision.core.timeutil import local_today
+from supervision.cases.models import Deadline
+from supervision.core.timeutil import local_date, local_today
 from supervision.decisions import services as decisions
 from supervision.decisions.models import Decision
 from supervision.documents.services import add_document
@@ -16,7 +18,8 @@ from supervision.extensions import db
 from supervision.notifications.models import OutboxMessage
 from supervision.registry import services
 from supervision.registry.models import Objection
-from tests.registry.conftest import PDF, TIER2, declare_certificate, fire, make_registration, state, to_review
+from tests.registry.conftest import (PDF, TIER2, declare_certificate, fire, make_registration, state, to_registered,
+                                    to_review)
 
 
 def in_notice(world, name="Guide G9"):
@@ -115,7 +118,7 @@ def test_an_objection_needs_a_name_and_a_contact(world):
     assert db.session.execute(db.select(db.func.count(Objection.id))).scalar() == 0
 
 
-def test_the_answer_is_needed_before_going_forward_and_is_sent_to_the_objector(world):
+def test_the_answer_is_needed_before_going_forward_and_is_sent_to_the_objector(world, tmp_path):
     reg = in_notice(world)
     first = object_(reg)
     second = object_(reg, name="Zhao", contact="Room 3, 8 Wensan Road, Hangzhou", text="Too fast near kids.")
@@ -135,6 +138,35 @@ def test_the_answer_is_needed_before_going_forward_and_is_sent_to_the_objector(w
     notice_over(reg)
     fire(reg, "conclude_notice", world.officer)
     assert state(reg.case_id) == "registered"
+    # The grant states the notice, the objections by their numbers and that they were answered.
+    text = _grant_text(reg, tmp_path)
+    started = local_date(db.session.execute(db.select(Deadline.started_at).where(
+        Deadline.case_id == reg.case_id, Deadline.name == "public_notice")).scalar())
+    assert f"本机关于{started.year}年{started.month}月{started.day}日至" in text
+    assert f"公示期间收到异议二件（编号：{first.reference}、{second.reference}），本机关已逐件审查并书面答复异议人" in text
+
+
+def test_a_grant_after_a_notice_without_objections_says_none_was_received(world, tmp_path):
+    reg = in_notice(world)
+    notice_over(reg)
+    fire(reg, "conclude_notice", world.officer)
+    text = _grant_text(reg, tmp_path)
+    assert "对拟准予注册的情况进行了公示。公示期间未收到异议。" in text
+
+
+def test_a_grant_without_public_notice_does_not_mention_one(world, tmp_path):
+    reg = make_registration(world, name="Arm A1")
+    to_registered(world, reg)
+    assert "公示" not in _grant_text(reg, tmp_path)
+
+
+def _grant_text(reg, tmp_path) -> str:
+    from supervision.documents import storage
+    from tests.legal.conftest import pdf_text
+
+    db.session.commit()
+    grant = db.session.execute(db.select(Decision).filter_by(case_id=reg.case_id, kind="grant")).scalar_one()
+    return re.sub(r"—\d+—", "", pdf_text(storage.read(grant.pdf_sha256), tmp_path))  # page numbers out
 
 
 def test_officer_answers_on_the_case_page_and_the_register_keeps_the_objector_confidential(world, web, client):
