@@ -28,7 +28,7 @@ def load(*, users, bureau, firm_a, firm_b, **_: Any) -> None:
     if db.session.execute(db.select(Incident.id).where(Incident.source != "breach").limit(1)).first():
         return
     applicant, officer = users["applicant@example.com"], users["officer@example.com"]
-    collision = _report(firm_a, applicant, bureau, title="配送机器人与行人轻微碰撞 / Delivery robot touched a pedestrian",
+    collision = _report(firm_a, applicant, bureau, title="配送机器人与行人轻微碰撞",
                         what="配送机器人在人行道避让不及，与一名行人轻微碰撞，行人手臂擦伤。", severity=2, hours_ago=5,
                         place="文三路人行道 Wensan Road", lon=120.131, lat=30.279, injuries="一人轻微擦伤 one minor graze",
                         data_categories=["images"], people_affected=1)
@@ -38,10 +38,10 @@ def load(*, users, bureau, firm_a, firm_b, **_: Any) -> None:
                                                    "deadline": (utcnow() + dt.timedelta(days=20)).date().isoformat(),
                                                    "reason": "避障距离设置不当。"})):
         cases.fire(collision.case, trigger, actor=officer, **inputs)
-    other = _report(firm_b, officer, bureau, title="群众投诉：仓储机器人噪声 / Complaint: warehouse robot noise",
+    other = _report(firm_b, officer, bureau, title="群众投诉：仓储机器人噪声",
                     what="群众投诉夜间噪声。", severity=4, hours_ago=30, source="regulator")
     cases.fire(other.case, "dismiss", actor=officer, reason="经核实不属于安全事件。")
-    done = _report(firm_a, applicant, bureau, title="巡逻机器人跌落台阶 / Patrol robot fell down steps",
+    done = _report(firm_a, applicant, bureau, title="巡逻机器人跌落台阶",
                    what="巡逻机器人在台阶处跌落，无人员受伤，设备损坏。", severity=2, hours_ago=24 * 40,
                    damage="一台设备外壳损坏")
     steps = (("triage", officer, {"severity": "2", "comment": "确认。"}), ("start_investigation", officer, {}),

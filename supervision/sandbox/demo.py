@@ -47,7 +47,7 @@ def load(*, users, bureau, firm_a, firm_b, **_: Any) -> None:
                       valid_from=utcnow() - dt.timedelta(days=30), valid_to=None, actor=officer)
     codes = _units(firm_a, applicant, users["admin@example.com"])
     test = services.open_application(firm_id=firm_a.id, actor=applicant, department_id=bureau.id,
-                                     title="西湖景区夜间巡逻机器人测试 / West Lake night patrol")
+                                     title="西湖景区夜间巡逻机器人测试")
     insurance = add_document(data=PDF, filename="insurance.pdf", classification="confidential", actor=applicant,
                              case=test.case, firm_id=firm_a.id)
     today = local_today()
@@ -69,6 +69,6 @@ def load(*, users, bureau, firm_a, firm_b, **_: Any) -> None:
         fences.ingest(firm_a, [{"unit": codes[0], "time": (now - dt.timedelta(minutes=30 - 5 * i)).isoformat(),
                                 "lon": lon, "lat": lat} for i, (lon, lat) in enumerate(track)])
     draft = services.open_application(firm_id=firm_b.id, actor=users["applicant-b@example.com"],
-                                      department_id=bureau.id, title="仓储搬运机器人测试 / Warehouse robots")
+                                      department_id=bureau.id, title="仓储搬运机器人测试")
     services.save_application(draft, actor=users["applicant-b@example.com"],
                               values={"model_name": "YB-Arm 1", "intelligence_level": 3})

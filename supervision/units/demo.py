@@ -40,7 +40,7 @@ def load(*, users, firm_a, firm_b, **_) -> None:
         return  # the registry demo changed: no registered models to code
     c = [u.code for u in services.batch_units(services.request_batch(arm, firm=firm_a, actor=applicant, size=12))]
     g = [u.code for u in services.batch_units(services.request_batch(guide, firm=firm_a, actor=applicant, size=4))]
-    plant, shop = "杭州市滨江区智行工厂 / Binjiang plant", "杭州市西湖区展厅 / West Lake showroom"
+    plant, shop = "杭州市滨江区智行工厂", "杭州市西湖区展厅"
     transfer_to_b = [{"type": "owning_party", "destination": firm_b.credit_code}]
     events.record(firm=firm_a, actor=applicant, channel="demo", events=[
         _ev("manufacture", c[:10] + g, 2, plant),
@@ -51,14 +51,14 @@ def load(*, users, firm_a, firm_b, **_) -> None:
         _ev("scrap", [c[5]], 14, plant),
         _ev("transfer", [c[6]], 16, destinationList=transfer_to_b),
         _ev("transfer", [c[7]], 16, destinationList=transfer_to_b),
-        _ev("scrap", [c[8]], 18, details={"note": "录入错误 / entered by mistake"}),
+        _ev("scrap", [c[8]], 18, details={"note": "录入错误"}),
     ])
     events.record(firm=firm_b, actor=applicant_b, channel="demo", events=[_ev("accept_transfer", [c[7]], 17)])
     wrong = db.session.execute(db.select(UnitEvent.event_id).where(UnitEvent.trigger == "scrap")
                                .order_by(UnitEvent.id.desc()).limit(1)).scalar()
     events.record(firm=firm_a, actor=applicant, channel="demo", events=[{
         "eventTime": _at(19), "errorDeclaration": {"eventID": wrong, "reason": "incorrect_data",
-                                                   "explanation": "该机未报废 / this unit was not scrapped"}}])
+                                                   "explanation": "该机未报废"}}])
     recalls.report_recall(guide, firm=firm_a, actor=applicant,
                           reason="电池可能过热。/ The battery may overheat.",
                           measures="免费更换电池。/ Free battery replacement.")

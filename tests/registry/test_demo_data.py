@@ -45,3 +45,6 @@ def test_loaded_demo_model_names_carry_no_state(app, runner):
     # The case in public notice has its objection answered.
     case = db.session.execute(db.select(Case).filter_by(title="ZX-Guide G4")).scalar_one()
     assert case.state == "public_notice"
+    # Every case's title (registrations, sandbox tests, incidents, conduct …) is in one language.
+    for title in db.session.execute(db.select(Case.title)).scalars():
+        assert not (CJK.search(title or "") and LATIN_WORDS.search(title or "")), title
