@@ -24,13 +24,15 @@ from supervision.registry.services import REVIEW_STATES
 from supervision.workdays.calendar import WorkCalendar
 from workflows.base import Context, Workflow
 
-# Share of cases per current state (normalised; roughly a regulator's queue a year in).
+# Share of cases per current state (normalised; roughly a regulator's queue a year in).  Revocation
+# is a penalty whose procedure (立案 approved by the head, two enforcement officers, a hearing notice
+# with its date and presiding officer, the party's confirmation of the record, legal review,
+# collective discussion) is not simulated here: the dataset holds no revocation cases.
 STATE_MIX: dict[str, float] = {
     "draft": 6, "submitted": 7, "supplement_requested": 4, "not_accepted": 3,
     "accepted": 3, "classification_review": 10, "clarification_requested": 4,
     "decision_proposed": 4, "public_notice": 3, "registered": 33, "refused": 3,
     "withdrawn": 4, "suspension_noticed": 1.5, "suspension_proposed": 0.6, "suspended": 1.5,
-    "revocation_noticed": 0.8, "hearing": 0.4, "revocation_proposed": 0.3, "revoked": 0.6,
     "rescission_noticed": 0.2, "rescission_proposed": 0.3, "rescinded": 0.3, "deregistration_proposed": 0.2, "deregistered": 2.5,
 }
 TIER_MIX = {1: 30, 2: 35, 3: 25, 4: 10}
@@ -146,11 +148,6 @@ def _after_registration(target: str, rng: random.Random) -> list[str]:
         "suspension_noticed": ["notice_suspension"] + statement,
         "suspension_proposed": ["notice_suspension"] + statement + ["propose_suspension"],
         "suspended": ["notice_suspension"] + statement + ["propose_suspension", "approve_suspension"],
-        "revocation_noticed": ["notice_revocation"] + statement,
-        "hearing": ["notice_revocation", "request_hearing"],
-        "revocation_proposed": ["notice_revocation", "request_hearing", "record_hearing",
-                                "propose_revocation"],
-        "revoked": ["notice_revocation"] + statement + ["propose_revocation", "approve_revocation"],
         "rescission_noticed": ["notice_rescission"] + statement,
         "rescission_proposed": ["notice_rescission"] + statement + ["propose_rescission"],
         "rescinded": ["notice_rescission"] + statement + ["propose_rescission", "approve_rescission"],

@@ -4,6 +4,8 @@ reasons for rejecting it, the grant's and the registration's numbers, Art. 69's 
 70's item, and the remedy running from receipt, with execution not stopped by a challenge."""
 from __future__ import annotations
 
+import re
+
 from supervision.decisions.services import decisions_of
 from supervision.documents import storage
 from supervision.extensions import db
@@ -19,7 +21,10 @@ REPLY = "交接疏漏不构成逾期的正当理由，不予采纳。"
 def _text(case, kind: str, tmp_path) -> str:
     db.session.commit()
     decision = [d for d in decisions_of(case) if d.kind == kind][-1]
-    return pdf_text(storage.read(decision.pdf_sha256), tmp_path)
+    # read line by line in the page's order (the plain reading order can set a wrapped line's
+    # last characters apart), joined, page numbers out
+    text = pdf_text(storage.read(decision.pdf_sha256), tmp_path, layout=True)
+    return re.sub(r"—\d+—", "", "".join(text.split()))
 
 
 def _registered(world):
