@@ -49,6 +49,7 @@ def test_the_firm_applies_for_a_change_from_the_registration_page(world, firm_a)
     form_url = f"/changes/registrations/{reg.case_id}/change"
     form = firm_a.get(form_url).get_data(as_text=True)
     assert 'value="ZX-Arm A1"' in form  # pre-filled with what is registered
+    assert '<table class="levels">' in form  # the levels explained, as on the model form
     resp = firm_a.post(form_url, FORM, token_from=form_url)
     assert resp.status_code == 303
     app = db.session.execute(db.select(ChangeApplication)).scalar()
