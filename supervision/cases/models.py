@@ -135,13 +135,13 @@ class CaseLink(db.Model):
     other: Mapped[Case] = relationship(foreign_keys=[other_case_id])
 
 
-# relation -> (label from the linking case, label from the linked case); N_-marked.
+# relation -> (label from the linking case, label from the linked case); N_-marked.  A case type
+# adds its own (``CaseType.link_relations``; ``cases.services.link_relations`` reads both).
 LINK_RELATIONS: dict[str, tuple[str, str]] = {
     "opened": (N_("Opened"), N_("Opened by")),
     "suspends": (N_("Suspends"), N_("Suspended by")),
     "pauses": (N_("Pauses"), N_("Paused by")),
     "follows_up": (N_("Follows up"), N_("Followed up by")),
-    "amends": (N_("Change or renewal of"), N_("Change or renewal applied for in")),
     "related": (N_("Related to"), N_("Related to")),
 }
 

@@ -428,10 +428,18 @@ def _set_assignee(case: Case, actor, assignee, action: str, *, source: str) -> C
 # -- links between cases -----------------------------------------------------------------------
 
 
+def link_relations() -> dict[str, tuple[str, str]]:
+    """The relations a link may have: the engine's and those the installed case types add."""
+    out = dict(LINK_RELATIONS)
+    for ct in types.installed().values():
+        out.update(ct.link_relations)
+    return out
+
+
 def link_cases(case: Case, other: Case, *, relation: str, actor, reason: str | None = None) -> CaseLink:
     """Record that ``case`` ``relation`` ``other`` (e.g. an incident suspends a registration):
     one audit event on ``case``'s chain naming the other; shown on both case pages."""
-    if relation not in LINK_RELATIONS:
+    if relation not in link_relations():
         raise ValueError(f"unknown case relation {relation!r}")
     if case.id == other.id:
         raise ValueError("a case cannot be linked to itself")
@@ -450,8 +458,8 @@ def links_of(case: Case) -> list[tuple[str, Case]]:
     rows = db.session.execute(
         db.select(CaseLink).where((CaseLink.case_id == case.id) | (CaseLink.other_case_id == case.id))
         .order_by(CaseLink.id)).scalars().all()
-    out = []
+    out, relations = [], link_relations()
     for link in rows:
-        forward, backward = LINK_RELATIONS[link.relation]
+        forward, backward = relations[link.relation]
         out.append((forward, link.other) if link.case_id == case.id else (backward, link.case))
     return out

@@ -162,6 +162,9 @@ class CaseType:
     blueprints: Sequence[Blueprint] = ()
     commands: Sequence[Any] = ()                        # click commands or groups
     template_globals: Mapping[str, Any] = field(default_factory=dict)
+    # relation -> (label from the linking case, label from the linked case), N_-marked: links of
+    # its own beside the engine's (``cases.models.LINK_RELATIONS``)
+    link_relations: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     # experts-ui: the expert-review step's settings (``supervision.experts.step.ExpertReview``)
     # for a workflow with states tagged ``expert_review``; None: no expert review.
     expert_review: Any = None

@@ -43,6 +43,7 @@ def _kind_label(kind: str) -> Any:
 
 REGISTRATION_CHANGE = CaseType(
     workflow=WORKFLOW,
+    link_relations={"amends": (N_("Change or renewal of"), N_("Change or renewal applied for in"))},
     number_prefix="CHG",
     facts=services.facts,
     effects=services.EFFECTS,
