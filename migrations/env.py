@@ -92,14 +92,44 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _sqlite_check_references(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, *, on):
+    """SQLite changes a table (a CHECK, a column type) by copying it and dropping the old copy;
+    with foreign keys enforced, the drop counts every row that refers to the old copy as broken
+    (or, deferred, fails the commit) although the new copy holds the same rows.  SQLite's own
+    procedure for such changes (sqlite.org/lang_altertable.html, "other kinds of table schema
+    changes") turns enforcement off outside the transaction and checks the references before
+    committing: ``_sqlite_check_references``."""
+    connection.commit()   # PRAGMA foreign_keys is ignored inside a transaction
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+
+
+def _sqlite_check_references(connection):
+    """Refuse (the migration's transaction is rolled back) when a reference the migrations left
+    points at no row."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        shown = ", ".join(f"{row[0]} row {row[1]} -> {row[2]}" for row in broken[:10])
+        raise RuntimeError(f"the migration left {len(broken)} broken reference(s): {shown}")
 
 
 if context.is_offline_mode():
