@@ -143,7 +143,8 @@ class Config:
                   "supervision.sandbox.case_type:SANDBOX_TYPE",  # sandbox: issue 12
                   "supervision.incidents.case_type:INCIDENT_TYPE",  # incidents: issue 14
                   "supervision.conduct.case_type:CONDUCT_TYPE",  # prohibited conduct (Art. 43): issue 14
-                  "supervision.changes.case_type:REGISTRATION_CHANGE")  # change and renewal: issue 10 (12)
+                  "supervision.changes.case_type:REGISTRATION_CHANGE",  # change and renewal: issue 10 (12)
+                  "supervision.compensation.case_type:COMPENSATION")  # compensation after rescission: issue 10 (5)
     # The offices of the competent authorities a prohibited-conduct case may be referred to
     # (kinds in workflows.conduct.AUTHORITIES); ``basis_extra``: provisions that make a referral
     # to that office precise (a suspected crime goes to public security: 行政处罚法 Art. 27 ¶1).

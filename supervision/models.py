@@ -31,3 +31,4 @@ from supervision.sandbox.models import (  # noqa: F401,E402
 # -- prohibited conduct (issue 14) --
 from supervision.conduct.models import ConductCase  # noqa: F401,E402
 from supervision.changes.models import ChangeApplication  # noqa: F401,E402  (change and renewal)
+from supervision.compensation.models import CompensationClaim  # noqa: F401,E402  (compensation claims)

@@ -18,6 +18,7 @@ REGULATION, LICENSING, PENALTY = "regulation", "licensing", "penalty"
 RECONSIDERATION, LITIGATION = "reconsideration", "litigation"
 MEASURE, LAW_EXAMPLE = "measure", "law_example"
 FAIR_COMPETITION, RULEMAKING = "fair_competition", "rulemaking"
+STATE_COMPENSATION = "state_compensation"
 # Cited only for what they say, never as the power to decide or to penalise: the regulation (it
 # asks the city to explore mechanisms, Art. 48; its Art. 43 refers liability to other laws) and
 # the list of kinds of penalty (行政处罚法 Art. 9).
@@ -40,6 +41,9 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument(LITIGATION, "中华人民共和国行政诉讼法", "Administrative Litigation Law of the PRC",
                "全国人民代表大会常务委员会", "Standing Committee of the National People's Congress",
                "中华人民共和国主席令第七十一号", dt.date(2017, 6, 27), ADOPTED),
+    Instrument(STATE_COMPENSATION, "中华人民共和国国家赔偿法", "State Compensation Law of the PRC",
+               "全国人民代表大会常务委员会", "Standing Committee of the National People's Congress",
+               "中华人民共和国主席令第六十八号", dt.date(2012, 10, 26), ADOPTED),
     Instrument(MEASURE, "杭州市具身智能机器人注册管理办法（示例）",
                "Hangzhou Measures for the Registration of Embodied-Intelligence Robots (example)",
                "杭州市人民政府", "Hangzhou Municipal People's Government",
@@ -116,6 +120,13 @@ PROVISIONS: tuple[Provision, ...] = (
        "no rescission where it would seriously harm the public interest"),
     _p("licensing:69.4", "依照第一款撤销，被许可人合法权益受到损害的，依法给予赔偿",
        "compensation for rescission under paragraph 1"),
+    # 国家赔偿法: the decision on a claim after a rescission (supervision.compensation).
+    _p("state_compensation:4.0.4", "行政机关造成财产损害的其他违法行为，受害人有取得赔偿的权利",
+       "the right to compensation for property damage caused by other unlawful acts of an administrative body"),
+    _p("state_compensation:13", "自收到申请之日起两个月内作出是否赔偿的决定",
+       "the decision whether to compensate within two months of receiving the claim"),
+    _p("state_compensation:36.0.8", "对财产权造成其他损害的，按照直接损失给予赔偿",
+       "other damage to property is compensated by the direct loss"),
     _p("licensing:70", "应当依法办理行政许可注销手续的情形", "cases in which a licence is deregistered"),
     _p("licensing:70.0.1", "行政许可有效期届满未延续的", "the licence expired and was not renewed"),
     _p("licensing:70.0.3", "法人或者其他组织依法终止的", "the legal person or organisation has ended"),

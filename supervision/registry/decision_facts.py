@@ -275,6 +275,19 @@ def _rescission_ground(case: Case, firing, out: dict[str, Any]) -> dict[str, Any
     return out
 
 
+def rescission_ground(case: Case) -> str:
+    """The ground of rescission the latest prior notice on ``case`` stated ("" when none)."""
+    notice = (_events(case, ("notice_rescission",)) or [None])[-1]
+    return str(_details(notice).get("rescission_ground") or "")
+
+
+def compensation_open(case: Case) -> bool:
+    """Whether the rescission of ``case``'s registration opens the compensation path (Art. 69 ¶4:
+    the authority's own error, ¶1; never a registration obtained by improper means, ¶2)."""
+    ground = rescission_ground(case)
+    return bool(ground) and ground not in NO_COMPENSATION
+
+
 def rescission_notice_facts(case: Case, firing) -> dict[str, Any]:
     return _rescission_ground(case, firing, registered_facts(case, firing))
 

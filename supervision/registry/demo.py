@@ -91,6 +91,14 @@ RESC_STATEMENT = [("file_statement", "applicant", {"comment": "检测报告系�
 RESCIND = {"reason": "申请注册所依据的检测报告系伪造，注册系以不正当手段取得。",
            "defence_reply": "你单位作为申请人对申请材料的真实性负责，委托中介办理不能免除该责任，申辩理由不予采纳。",
            "public_interest": "no_serious_harm"}
+NOTICE_RESC_ERROR = [("notice_rescission", "officer", {
+    "reason": "准予注册时，该型号未按规定进行安全评估即作出注册决定。",
+    "rescission_ground": "procedure_breached",
+    "evidence": "1. 注册审批记录；\n2. 安全评估工作台账。"})]
+RESC_STATEMENT_ERROR = [("file_statement", "applicant", {"comment": "我司已按要求提交全部申请材料，程序问题不应由我司承担。"})]
+RESCIND_ERROR = {"reason": "准予注册违反法定程序，依法予以撤销。",
+                 "defence_reply": "你单位所述属实，撤销系因本机关程序违法，你单位可以依法申请赔偿。",
+                 "public_interest": "no_serious_harm"}
 
 # Each text is in one language (Chinese, as the firm and the officers wrote it); model names are
 # product names: the case's state is shown by the pages, never written into the name.
@@ -131,6 +139,9 @@ CASES: list[tuple[str, int, list]] = [
     ("ZX-Arm A9", 1, REGISTER_T1 + NOTICE_RESC + RESC_STATEMENT + [("propose_rescission", "officer", RESCIND)]),
     ("ZX-Arm A10", 1, REGISTER_T1 + NOTICE_RESC + RESC_STATEMENT + [("propose_rescission", "officer", RESCIND),
                                                                     ("approve_rescission", "approver", {})]),
+    # Rescinded for the bureau's own error (Art. 69 ¶1): the firm may claim compensation.
+    ("ZX-Arm A12", 1, REGISTER_T1 + NOTICE_RESC_ERROR + RESC_STATEMENT_ERROR +
+     [("propose_rescission", "officer", RESCIND_ERROR), ("approve_rescission", "approver", {})]),
     ("ZX-Arm A11", 1, REGISTER_T1 + [("propose_deregistration", "officer",
                                              {"reason": "该型号已停产，企业书面申请注销备案。", "ground": "firm_withdrawal"}),
                                             ("approve_deregistration", "approver", {})]),

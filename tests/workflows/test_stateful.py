@@ -30,6 +30,7 @@ from supervision.documents.models import Document
 from supervision.documents.uploads import Upload
 from supervision.extensions import db
 from workflows.base import InvalidTrigger, TransitionRefused
+from tests.conftest import replace_case_type
 
 EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "8"))
 # Steps per example: 10 per installed case type unless set (a new case type does not thin out
@@ -75,10 +76,25 @@ def _start_registration_change(world, codes):
     return apply_change(world, registered(world, name="Changed model")).case
 
 
+def _start_compensation(world, codes):
+    """A claim follows a rescission made through the registry's real procedure (its own facts,
+    not the stand-in the other registration cases here run on)."""
+    from flask import current_app
+
+    from supervision.registry.case_type import REGISTRATION
+    from tests.compensation.conftest import claim
+
+    restore = replace_case_type(current_app, "registration", facts=REGISTRATION.facts)
+    try:
+        return claim(world).case
+    finally:
+        restore()
+
+
 # One way to open a case of each installed case type (a new case type adds its own here).
 STARTERS = {"registration": _start_registration, "assessment": _start_assessment,
             "sandbox": _start_sandbox, "incident": _start_incident, "conduct": _start_conduct,
-            "registration_change": _start_registration_change}
+            "registration_change": _start_registration_change, "compensation": _start_compensation}
 
 
 def _value(field, draw):
