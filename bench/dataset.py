@@ -190,6 +190,8 @@ class Writer:
         self.conn.connection.dbapi_connection.cursor().executemany(sql, values)
 
     def commit(self) -> None:
+        if self.sqlite:  # rows went through the DB-API connection, past SQLAlchemy's transaction
+            self.conn.connection.dbapi_connection.commit()
         self.conn.commit()
 
 
