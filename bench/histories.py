@@ -97,6 +97,19 @@ def _weighted(rng: random.Random, mix: dict) -> Any:
     return rng.choices(list(mix), weights=list(mix.values()))[0]
 
 
+_FIRST_ROWS: dict[tuple, Any] = {}
+
+
+def first_row(wf: Workflow, state: str, trigger: str):
+    """``wf.rows(state, trigger)[0]`` (``None`` when there is none), looked up once per
+    (workflow, state, trigger): the table scan ran for every step of every case."""
+    key = (wf.name, wf.version, state, trigger)
+    if key not in _FIRST_ROWS:
+        rows = wf.rows(state, trigger)
+        _FIRST_ROWS[key] = rows[0] if rows else None
+    return _FIRST_ROWS[key]
+
+
 def _loops(rng: random.Random) -> int:
     """Rounds of clarification in review: mostly none or one, a long tail of many."""
     return rng.choices(range(9), weights=[40, 28, 14, 7, 4, 3, 2, 1, 1])[0]
@@ -228,7 +241,7 @@ def build_life(wf: Workflow, target: str, rng: random.Random) -> Life:
     if tier >= 2 and rng.random() < 0.25:
         certificate()
     for trigger in triggers:
-        first = wf.rows(state, trigger)[0] if wf.rows(state, trigger) else None
+        first = first_row(wf, state, trigger)
         if first is not None and first.proposes:
             proposal = first.proposes
         ctx = Context(None, frozenset(), {"proposal": proposal, "tier": tier}, {})

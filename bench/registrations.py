@@ -33,52 +33,70 @@ class Rows:
     """The registry's rows of the whole dataset, filled case by case."""
 
     def __init__(self, ruleset: dict[str, Any]):
-        self.ruleset = ruleset  # id, version, rules of the ruleset in force (v1, seeded by 0003)
-        self.models: list[dict] = []
-        self.versions: list[dict] = []
-        self.registrations: dict[int, dict] = {}
-        self.classifications: list[dict] = []
-        self.referrals: list[dict] = []
-        self.objections: list[dict] = []
-        self.certificates: list[dict] = []
-        self.certificate_changes: list[dict] = []
-        self.reliances: list[dict] = []
-        self.registered_at: dict[int, dt.datetime] = {}
-        self.spare: dict[int, list] = {}  # drawn declarations by tier (``robots.declare``)
+        from bench.dataset import Spool
 
-    def number(self) -> None:
-        """Registration numbers as ``issue_number`` gives them: per year, gap-free, in order."""
+        self.ruleset = ruleset  # id, version, rules of the ruleset in force (v1, seeded by 0003)
+        self.models, self.versions, self.registrations = Spool(), Spool(), Spool()
+        self.classifications, self.referrals, self.objections = Spool(), Spool(), Spool()
+        self.certificates, self.certificate_changes, self.reliances = Spool(), Spool(), Spool()
+        self.registered_at: list[tuple[dt.datetime, int]] = []  # (first registered, case id)
+        self.spare: dict[int, list] = {}  # drawn declarations by tier (``robots.declare``)
+        self.two_versions = self.tier_overrides = 0
+
+    def tables(self) -> list[tuple[Any, Any]]:
+        """(table, rows) in foreign-key order, the certificates after the models."""
+        from supervision.certificates.models import Certificate, CertificateChange, CertificateReliance
+        from supervision.registry.models import (
+            Classification, ModelVersion, Objection, Registration, RobotModel, SandboxReferral)
+
+        return [(RobotModel.__table__, self.models), (ModelVersion.__table__, self.versions),
+                (Registration.__table__, self.registrations),
+                (Classification.__table__, self.classifications),
+                (SandboxReferral.__table__, self.referrals), (Objection.__table__, self.objections),
+                (Certificate.__table__, self.certificates),
+                (CertificateChange.__table__, self.certificate_changes),
+                (CertificateReliance.__table__, self.reliances)]
+
+    def flush(self, writer) -> None:
+        """Write the rows of the cases built since the last flush (each case is complete)."""
+        for table, spool in self.tables():
+            rows = spool.take()
+            if spool is self.versions:
+                self.two_versions += sum(1 for v in rows if v["number"] == 2)
+            elif spool is self.classifications:
+                self.tier_overrides += sum(1 for c in rows if c["override_reason"])
+            writer.insert(table, rows)
+
+    def number(self, writer) -> None:
+        """Registration numbers as ``issue_number`` gives them: per year, gap-free, in order of
+        registration; set on the registrations already written."""
+        from sqlalchemy import bindparam, update
+
+        from supervision.registry.models import Registration
+
+        t = Registration.__table__
         serial: collections.Counter[int] = collections.Counter()
-        for cid, at in sorted(self.registered_at.items(), key=lambda kv: (kv[1], kv[0])):
+        rows = []
+        for at, cid in sorted(self.registered_at):
             day = local_date(at)
             serial[day.year] += 1
-            self.registrations[cid].update(
-                reg_year=day.year, reg_serial=serial[day.year], registered_on=day,
-                registration_number=f"{NUMBER_PREFIX}〔{day.year}〕{serial[day.year]}号")
-
-    def tables(self) -> list[tuple[str, list[dict]]]:
-        """(model name, rows) in foreign-key order."""
-        return [("RobotModel", self.models), ("ModelVersion", self.versions),
-                ("Registration", list(self.registrations.values())),
-                ("Classification", self.classifications), ("SandboxReferral", self.referrals),
-                ("Objection", self.objections)]
-
-    def certificate_tables(self) -> list[tuple[Any, list[dict]]]:
-        """(model, rows) of the certificates, in foreign-key order (after cases and models)."""
-        from supervision.certificates.models import Certificate, CertificateChange, CertificateReliance
-
-        return [(Certificate, self.certificates), (CertificateChange, self.certificate_changes),
-                (CertificateReliance, self.reliances)]
+            rows.append(dict(rid=cid, y=day.year, s=serial[day.year], on=day,
+                             n=f"{NUMBER_PREFIX}〔{day.year}〕{serial[day.year]}号"))
+        stmt = (update(t).where(t.c.id == bindparam("rid"))
+                .values(reg_year=bindparam("y"), reg_serial=bindparam("s"),
+                        registered_on=bindparam("on"), registration_number=bindparam("n")))
+        for i in range(0, len(rows), 5000):
+            writer.conn.execute(stmt, rows[i:i + 5000])
+        writer.commit()
 
     def counts(self) -> dict[str, int]:
-        regs = self.registrations.values()
         return {
             "models": len(self.models), "versions": len(self.versions),
-            "models_with_two_versions": sum(1 for v in self.versions if v["number"] == 2),
+            "models_with_two_versions": self.two_versions,
             "registrations": len(self.registrations), "classifications": len(self.classifications),
-            "tier_overrides": sum(1 for c in self.classifications if c["override_reason"]),
+            "tier_overrides": self.tier_overrides,
             "certificates": len(self.certificates),
-            "numbered": sum(1 for r in regs if r["registration_number"]),
+            "numbered": len(self.registered_at),
             "sandbox_referrals": len(self.referrals), "objections": len(self.objections),
         }
 
@@ -100,7 +118,8 @@ class CaseRows:
         self.classification: dict | None = None
         self.values_of: dict[int, dict] = {}
         self.rows.models.append(self.model)
-        self.rows.registrations[cid] = self.reg
+        self.rows.registrations.append(self.reg)
+        self.registered = False
 
     def _new_version(self, values: dict[str, Any], actor: dict, at: dt.datetime) -> dict:
         number = 1 + len(self.values_of)
@@ -211,5 +230,6 @@ class CaseRows:
                 id=len(self.rows.objections) + 1, case_id=self.cid, objector=objector, contact=contact,
                 text=step.reason, client_address=event["client_address"] if public else None,
                 created_at=step.at))
-        if step.to_state == "registered":  # services.issue_number keeps the first number
-            self.rows.registered_at.setdefault(self.cid, step.at)
+        if step.to_state == "registered" and not self.registered:  # issue_number keeps the first
+            self.rows.registered_at.append((step.at, self.cid))
+            self.registered = True
