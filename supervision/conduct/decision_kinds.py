@@ -83,7 +83,10 @@ RECALL_BASIS = ("consumer:33.2",)
 KINDS: tuple[DecisionKind, ...] = (
     DecisionKind("conduct_remediation", "整改通知书", "Remediation Order", "{dept}违整", _tpl("remediation"),
                  True, basis=("conduct_measure:12",), context=ART_43, issued_on=("approve_remediation", None),
-                 reason_from=("propose_remediation",), facts=_remediation, decides=True),
+                 reason_from=("propose_remediation",), facts=_remediation, decides=True,
+                 # A 通知书 like the incident's 责令整改通知书: the letter format (§10.1), so a typical
+                 # order fits one page; the 文件格式 header left it seven lines of body there.
+                 letter=True),
     DecisionKind("conduct_referral", "案件移送函", "Letter of Referral", "{dept}违移", _tpl("referral"),
                  False, basis=("conduct_measure:13",), context=ART_43, issued_on=("approve_referral", None),
                  reason_from=("propose_referral",), facts=_referral, decides=True, to_firm=False),
