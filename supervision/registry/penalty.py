@@ -172,13 +172,12 @@ def _appoint_reviewer(case: Case, actor: Any, firing: Firing) -> None:
 
 
 def _decided(case: Case, actor: Any, firing: Firing) -> None:
-    """A penalty decided: the ninety-day limit is met and the decision is owed service within
-    seven working days (Art. 61; closed when its service is on record)."""
+    """A penalty decided: the decision is owed service within seven working days (Art. 61; closed
+    when its service is on record).  The ninety-day limit it meets is closed by ``MEETS``."""
     nature = firing.facts.get("nature", "filing")
     action = "revocation" if firing.trigger == "approve_revocation" else "suspension"
     if not is_penalty(action, nature):
         return
-    clocks.close(case, registration.PENALTY_LIMIT[0], actor=actor)
     name, length, unit, label = registration.PENALTY_SERVICE
     clocks.add_due_item(case, name=name, kind=DeadlineKind.STATUTORY.value, actor=actor, label=label,
                         unit=unit, length=length)
@@ -188,6 +187,10 @@ def _dropped(case: Case, actor: Any, firing: Firing) -> None:
     """撤案: no penalty decision is owed any more."""
     clocks.close(case, registration.PENALTY_LIMIT[0], actor=actor, status=clocks.CANCELLED)
 
+
+# The decision meets the ninety-day limit (Art. 60), closed as met before a final state (revoked)
+# would cancel it; a decision after the limit is met late (``cases.models.Deadline.late``).
+MEETS = {trigger: (registration.PENALTY_LIMIT[0],) for trigger in ("approve_suspension", "approve_revocation")}
 
 EFFECTS = {
     "propose_penalty_case": (_name_officers,),
