@@ -21,7 +21,7 @@ from supervision.cases import clocks
 from supervision.cases import services as cases
 from supervision.cases.models import Case, DeadlineKind
 from supervision.cases.types import Firing
-from supervision.core.timeutil import utcnow
+from supervision.core.timeutil import local_today, utcnow
 from supervision.extensions import db
 from supervision.workdays import periods
 from supervision.workdays.services import current_calendar
@@ -98,6 +98,11 @@ def penalty_facts(case: Case, nature: str, hearing_held: bool) -> dict[str, Any]
                                current_calendar()).day
         facts["earliest_hearing_date"] = earliest.isoformat()
         facts["refusal_params"] = {"date": earliest.isoformat()}
+    if state == "hearing_scheduled":  # the day the party's absence can be recorded from (Art. 64(6))
+        day = details(latest(case, ("schedule_hearing",))).get("hearing_date")
+        if day:
+            facts.update({"hearing_date": str(day)[:10], "today": local_today().isoformat(),
+                          "refusal_params": {"date": str(day)[:10]}})
     if state in PROPOSED:
         proposal = latest(case, PROPOSALS)
         since = proposal.seq if proposal is not None else 0
