@@ -207,3 +207,34 @@ EFFECTS = {
     "approve_revocation": (_decided,),
     "drop_action": (_dropped,),
 }
+
+
+# -- the case page ----------------------------------------------------------------------------------
+
+HEARING_ENDS = ("confirm_hearing_record", "note_refusal_to_sign", "record_non_attendance")
+
+
+def summary(case: Case) -> dict[str, Any] | None:
+    """What the case page shows of a penalty case (to the legal reviewer and the head before they
+    decide): the ninety-day limit (running, met, met late, cancelled) and the latest hearing with
+    how it ended (record confirmed or objected to, refusal to sign noted, or the party absent)."""
+    from supervision.cases.models import Deadline
+
+    limit = db.session.execute(
+        db.select(Deadline).where(Deadline.case_id == case.id, Deadline.name == registration.PENALTY_LIMIT[0])
+        .order_by(Deadline.id.desc()).limit(1)).scalar()
+    if limit is None:
+        return None
+    out: dict[str, Any] = {"limit": limit, "hearing": None}
+    notified = latest(case, ("schedule_hearing",))
+    if notified is not None:
+        d = details(notified)
+        presiding = db.session.get(User, int(d["presiding_officer"])) if d.get("presiding_officer") else None
+        ended = latest(case, HEARING_ENDS, after=notified.seq)
+        how = ended.trigger if ended is not None else None
+        if how == "confirm_hearing_record" and details(ended).get("confirmation") != "objections":
+            how = "confirmed"
+        out["hearing"] = {"date": d.get("hearing_date", ""), "time": d.get("hearing_time", ""),
+                          "place": d.get("hearing_place", ""), "presiding": presiding.name if presiding else "",
+                          "ended": how, "note": (ended.reason or "") if ended is not None else ""}
+    return out

@@ -52,6 +52,9 @@ def test_a_revocation_after_the_limit_is_met_late_and_the_case_page_says_so(worl
     web.login("officer@t.test")
     page = web.get(f"/cases/{reg.case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Penalty decision (from opening the case): met late, after the period ended on 2026-05-31" in page
+    limit_box = page[page.index('id="penalty-limit"'):]
+    limit_box = limit_box[:limit_box.index("</dd>")]
+    assert 'data-status="late"' in limit_box and "decided late" in limit_box and "2026-05-31" in limit_box
 
 
 def test_dropping_the_case_cancels_the_limit_and_the_page_says_so(world, web):
@@ -65,6 +68,7 @@ def test_dropping_the_case_cancels_the_limit_and_the_page_says_so(world, web):
     web.login("officer@t.test")
     page = web.get(f"/cases/{reg.case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Penalty decision (from opening the case): cancelled, no longer owed" in page
+    assert "no decision owed any more: the case was dropped on" in page
 
 
 def test_a_suspension_under_licence_meets_the_limit(world, nature):

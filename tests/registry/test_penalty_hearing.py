@@ -116,7 +116,7 @@ def _decided(world, reg):
     return storage.read(decision.pdf_sha256)
 
 
-def test_the_presiding_officer_notes_a_refusal_to_sign_and_the_procedure_goes_on(world, tmp_path):
+def test_the_presiding_officer_notes_a_refusal_to_sign_and_the_procedure_goes_on(world, tmp_path, web):
     reg = _scheduled(world)
     _recorded(world, reg)
     note = "当事人代理人审阅笔录后拒绝签字，亦未盖章。"
@@ -128,6 +128,12 @@ def test_the_presiding_officer_notes_a_refusal_to_sign_and_the_procedure_goes_on
     event = db.session.execute(db.select(AuditEvent).filter_by(case_id=reg.case_id, trigger="note_refusal_to_sign")
                                ).scalar_one()
     assert (event.actor_id, event.reason) == (world.dual.id, note)
+    # The legal reviewer reads it on the case page before the review.
+    web.login("dual@t.test")
+    page = web.get(f"/cases/{reg.case_id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    hearing = page[page.index('id="penalty-hearing"'):]
+    hearing = hearing[:hearing.index("</dd>")]
+    assert "The party refused to sign the record; the presiding officer noted it in the record: " + note in hearing
     with at(2026, 3, 17):   # a hearing was held: the legal review cannot be skipped
         fire(reg, "propose_revocation", world.officer, reason="隐瞒事故。", defence_reply="不予采纳。")
         assert "The legal review (Administrative Penalty Law Art. 58) must come before the decision: " \
