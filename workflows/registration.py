@@ -89,6 +89,7 @@ OFFICER_CHOICE = Field("officer", "choice", N_("Enforcement officer"), choices_f
 HEARING_NOTICE_DAYS = 7
 HEARING_REQUEST_DAYS = 5
 HEARING_DATE = Field("hearing_date", "date", N_("Hearing date"))
+HEARING_TIME = Field("hearing_time", "line", N_("Time of the hearing (hh:mm)"), max_length=5)
 HEARING_PLACE = Field("hearing_place", "line", N_("Place of the hearing"), max_length=200)
 PRESIDING = Field("presiding_officer", "choice", N_("Presiding officer"), choices_from="department_regulators")
 HEARING_RECORD = Field("comment", "text", N_("Hearing record"))
@@ -97,6 +98,12 @@ CONFIRMATION = Field("confirmation", "choice", N_("The hearing record"), choices
     ("objections", N_("We object to the record")),
 ))
 OBJECTIONS = Field("comment", "text", N_("Objections to the record"), required=False)
+# Art. 64(8): the party or its agent refuses to sign or seal the record: the presiding officer notes
+# it in the record and the procedure goes on.  Art. 64(6): the party does not attend, or leaves
+# without permission, without good reason: it has given up the hearing, which ends.
+REFUSAL_NOTE = Field("comment", "text", N_("Note in the record: the party refused to sign or seal it"))
+ABSENCE_NOTE = Field("comment", "text", N_("Note in the record: the party did not attend, or left without "
+                                           "permission, without good reason"))
 # 法制审核 (Art. 58) by a reviewer who is not one of the enforcement officers, and 集体讨论
 # (Art. 57) for serious cases, both before the head decides.
 LEGAL_REVIEWER = Field("legal_reviewer", "choice", N_("Legal reviewer"), choices_from="department_regulators")
@@ -314,13 +321,18 @@ TRANSITIONS = (
     t("request_hearing", "revocation_noticed", "hearing", [APPLICANT], N_("Request a hearing"),
       guards=["hearing_not_yet_requested"], tags=[ANSWER]),
     t("schedule_hearing", "hearing", "hearing_scheduled", [OFFICER], N_("Notify the hearing"),
-      guards=["hearing_notice_in_time", "presiding_did_not_investigate"],
-      fields=[HEARING_DATE, HEARING_PLACE, PRESIDING], tags=[NOTICE]),
+      guards=["hearing_notice_in_time", "hearing_time_given", "presiding_did_not_investigate"],
+      fields=[HEARING_DATE, HEARING_TIME, HEARING_PLACE, PRESIDING], tags=[NOTICE]),
     t("record_hearing", "hearing_scheduled", "hearing_recorded", ["presiding_officer"], N_("Record hearing"),
       fields=[HEARING_RECORD, RECORD]),
+    t("record_non_attendance", "hearing_scheduled", "revocation_noticed", ["presiding_officer"],
+      N_("Record that the party gave up the hearing by not attending"), guards=["hearing_day_reached"],
+      fields=[ABSENCE_NOTE]),
     t("confirm_hearing_record", "hearing_recorded", "revocation_noticed", [APPLICANT],
       N_("Confirm the hearing record or state objections"), guards=["objections_stated"],
       fields=[CONFIRMATION, OBJECTIONS, ATTACHMENT], tags=[ANSWER]),
+    t("note_refusal_to_sign", "hearing_recorded", "revocation_noticed", ["presiding_officer"],
+      N_("Note that the party refused to sign the record"), fields=[REFUSAL_NOTE]),
     t("propose_revocation", "revocation_noticed", "revocation_proposed", [OFFICER],
       N_("Propose revocation"), guards=["defence_closed"], fields=[REASON, DEFENCE_REPLY, REQUIREMENTS],
       kind=PROPOSAL,
@@ -444,9 +456,12 @@ def _approved_facts_unchanged(ctx: Context) -> str | None:
 
 
 def _defence_closed(ctx: Context) -> str | None:
-    if ctx.facts.get("hearing_requested") and not ctx.facts.get("hearing_held"):
+    # The party was heard (its record confirmed, objected to, or its refusal to sign noted), or
+    # gave up the hearing by not attending (Art. 64(6)).
+    heard = ctx.facts.get("hearing_held") or ctx.facts.get("hearing_waived")
+    if ctx.facts.get("hearing_requested") and not heard:
         return N_("A hearing was requested and has not been held.")
-    if ctx.facts.get("hearing_held"):  # the party was heard (its record confirmed or objected to)
+    if heard:
         return None
     if not (ctx.facts.get("statement_filed") or ctx.facts.get("clock_expired")):
         return N_("The firm may still state its defence: wait for its statement or the end of the period.")
@@ -507,6 +522,23 @@ def _hearing_notice_in_time(ctx: Context) -> str | None:
     if str(chosen) < str(earliest):
         return N_("The hearing notice must reach the party at least seven working days before the hearing "
                   "(Administrative Penalty Law Art. 64): choose %(date)s or later.")
+    return None
+
+
+def _hearing_time_given(ctx: Context) -> str | None:
+    value = ctx.inputs.get("hearing_time")
+    if ctx.probe or value is None:
+        return None
+    hours, _, minutes = str(value).strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
+        return N_("Give the time of the hearing as hh:mm, for example 09:30.")
+    return None
+
+
+def _hearing_day_reached(ctx: Context) -> str | None:
+    day, today = ctx.facts.get("hearing_date"), ctx.facts.get("today")
+    if day is not None and today is not None and str(today) < str(day):
+        return N_("The hearing is set for %(date)s: the party's absence can be recorded from that day.")
     return None
 
 
@@ -642,6 +674,8 @@ REGISTRATION = Workflow(
         "suspension_not_a_penalty": _suspension_not_a_penalty,
         "hearing_notice_in_time": _hearing_notice_in_time,
         "presiding_did_not_investigate": _presiding_did_not_investigate,
+        "hearing_time_given": _hearing_time_given,
+        "hearing_day_reached": _hearing_day_reached,
         "objections_stated": _objections_stated,
         "penalty_procedure": _penalty_procedure,
         "reviewer_not_an_officer": _reviewer_not_an_officer,

@@ -360,7 +360,7 @@ def close(case: Case, name: str, *, actor, status: str = MET,
 
 
 def _details(d: Deadline) -> dict[str, Any]:
-    return {"name": d.name, "kind": d.kind, "unit": d.unit, "length": d.length,
+    return {"name": d.name, "label": d.label, "kind": d.kind, "unit": d.unit, "length": d.length,
             "started_at": d.started_at.isoformat(), "due_at": d.due_at.isoformat(),
             "due_date": d.due_date.isoformat(), "estimated": d.estimated,
             "on_expiry": d.on_expiry}

@@ -238,5 +238,11 @@ class Deadline(db.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def late(self) -> bool:
+        """Met, but only after its period had run out (a decision after its time limit)."""
+        return self.status == DeadlineStatus.MET.value and self.closed_at is not None and \
+            self.closed_at > self.due_at
+
     def __repr__(self) -> str:
         return f"<Deadline {self.id} {self.name} {self.status} {self.due_at}>"

@@ -1,6 +1,7 @@
 """Turning cases and their audit events into what pages show (timeline, actions, days left)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ from flask_babel import gettext as _
 from supervision.accounts.models import ROLE_LABELS as _ACCOUNT_ROLE_LABELS
 from supervision.audit.models import AuditEvent
 from supervision.cases import clocks
-from supervision.cases.models import Case
+from supervision.cases.models import Case, DeadlineStatus
 from supervision.cases.services import context_for, workflow_of
 from supervision.core.i18n import label
 from supervision.audit.labels import action_label
@@ -81,7 +82,7 @@ def timeline(case: Case, *, include_reads: bool, before: int | None = None,
         details = json.loads(ev.details) if ev.details else {}
         if hide_experts and ev.action.startswith("case.role_") and details.get("role") == "expert":
             continue
-        comment = details.get("comment")
+        comment = details.get("comment") if ev.action != "deadline.close" else _closing(details, ev.created_at)
         out.append(TimelineEntry(
             ev.seq, ev.created_at, (_("System") if ev.actor_email == "system"
                                     else names.get(ev.actor_id) or ev.actor_email or _("Public")), what,
@@ -89,6 +90,20 @@ def timeline(case: Case, *, include_reads: bool, before: int | None = None,
             label(wf.state_label(ev.to_state)) if ev.to_state else None,
             ev.reason or comment))
     return Timeline(out, out[0].seq if more and out else None, total)
+
+
+def _closing(details: dict, at: dt.datetime) -> str:
+    """How a deadline closed, in words: met (on time or after its period had run out: a decision
+    after its time limit is visibly late), cancelled (no longer owed) or expired."""
+    what = label(details["label"]) if details.get("label") else details.get("name", "")
+    status, due = details.get("status"), details.get("due_date", "")
+    if status == DeadlineStatus.MET.value:
+        if details.get("due_at") and at > dt.datetime.fromisoformat(details["due_at"]):
+            return _("%(what)s: met late, after the period ended on %(due)s", what=what, due=due)
+        return _("%(what)s: met within the period (due %(due)s)", what=what, due=due)
+    if status == DeadlineStatus.CANCELLED.value:
+        return _("%(what)s: cancelled, no longer owed", what=what)
+    return _("%(what)s: expired on %(due)s", what=what, due=due)
 
 
 def _names(user_ids: set[int]) -> dict[int, str]:

@@ -190,6 +190,8 @@ def _apply(case: Case, ct: types.CaseType, wf: Workflow, trigger: str, actor, fi
         case.proposed_by_id, case.proposal = actor.id, row.proposes
     elif row.kind in (APPROVAL, RETURN):
         case.proposed_by_id = case.proposal = None
+    for name in ct.meets.get(trigger, ()):  # what this firing achieves, before a final state cancels it
+        clocks.close(case, name, actor=actor)
     if row.dest != from_state:
         clocks.on_enter(case, wf, row.dest)
     firing = types.Firing(trigger, from_state, case.state, inputs, ctx.facts)

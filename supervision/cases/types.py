@@ -144,6 +144,9 @@ class CaseType:
     has_firm: bool = True                               # False: the case belongs to a department
     facts: Facts | None = None
     effects: Mapping[str, Sequence[Effect]] = field(default_factory=dict)  # trigger -> effects
+    # trigger -> the due items its firing meets (``cases.clocks.add_due_item``): closed as met
+    # before the destination's clock rule, which cancels what is still open when a case ends.
+    meets: Mapping[str, Sequence[str]] = field(default_factory=dict)
     decision_kinds: Sequence[Any] = ()                  # decisions.kinds.DecisionKind rows
     snapshot: Callable[[Any], dict[str, Any]] | None = None  # what a decision is taken on
     dossier_sections: Sequence[Callable[[Any], list[tuple[str, str]]]] = ()

@@ -9,7 +9,7 @@ from supervision.cases.types import CaseType, RegisterSection
 from supervision.core.i18n import pick
 from supervision.core.navigation import NavItem
 from supervision.extensions import db
-from supervision.registry import announcements, demo, facts, figures
+from supervision.registry import announcements, demo, facts, figures, penalty
 from supervision.registry.decision_kinds import KINDS
 from supervision.registry.expert_review import EXPERT_REVIEW
 from supervision.registry.notifications import RULES
@@ -126,6 +126,7 @@ REGISTRATION = CaseType(
     number_prefix="REG",
     facts=facts.registration_facts,
     effects=facts.EFFECTS,
+    meets=penalty.MEETS,
     decision_kinds=KINDS,
     snapshot=snapshot,
     dossier_sections=(dossier_rows,),

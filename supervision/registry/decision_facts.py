@@ -176,6 +176,34 @@ def penalty_case_facts(case: Case) -> dict[str, Any]:
             "opened_zh": _day(opened.created_at)["zh"], "opened_en": _day(opened.created_at)["en"]}
 
 
+def hearing_notice_facts(case: Case, firing) -> dict[str, Any]:
+    """听证通知书 (行政处罚法 Art. 64): the prior notice it follows and the day the party asked for the
+    hearing, the hearing's day, time and place, and its presiding officer."""
+    from supervision.accounts.models import User
+    from supervision.decisions.delivery import served_at
+    from supervision.registry import penalty
+
+    out = registered_facts(case, firing)
+    out.pop("officers", None)  # the notice names who presides, not who investigated
+    notice = db.session.execute(
+        db.select(Decision).where(Decision.case_id == case.id, Decision.kind == "revocation_notice")
+        .order_by(Decision.id.desc()).limit(1)).scalar()
+    served = (served_at(notice.id) or notice.issued_at) if notice is not None else None
+    requested = penalty.latest(case, ("request_hearing",))
+    presiding = firing.inputs.get("presiding_officer")
+    user = db.session.get(User, int(presiding)) if presiding else None
+    day = _iso_day(firing.inputs.get("hearing_date"))
+    out.update({
+        "notice_number": notice.number if notice is not None else "",
+        "notice_date": _day(served) if served is not None else {"zh": "此前", "en": "an earlier date"},
+        "requested": _day(requested.created_at) if requested is not None else None,
+        "hearing_day": day, "hearing_time": str(firing.inputs.get("hearing_time") or "").strip(),
+        "hearing_place": firing.inputs.get("hearing_place") or "",
+        "presiding": user.name if user is not None else "",
+    })
+    return out
+
+
 def _procedure_facts(case: Case, since: int) -> dict[str, Any]:
     """The hearing (its notice, presiding officer, record and the party's confirmation: Arts. 64-65),
     the legal review (Art. 58) and the collective discussion (Art. 57) since the prior notice."""
@@ -190,6 +218,8 @@ def _procedure_facts(case: Case, since: int) -> dict[str, Any]:
     notified = penalty.latest(case, ("schedule_hearing",), after=since)
     recorded = penalty.latest(case, ("record_hearing",), after=since)
     confirmed = penalty.latest(case, ("confirm_hearing_record",), after=since)
+    refused = penalty.latest(case, ("note_refusal_to_sign",), after=since)
+    absent = penalty.latest(case, ("record_non_attendance",), after=since)
     if notified is not None:
         d = _details(notified)
         held = _iso_day(d.get("hearing_date"))
@@ -198,7 +228,11 @@ def _procedure_facts(case: Case, since: int) -> dict[str, Any]:
                           "record": recorded.reason if recorded is not None else "",
                           "objections": (confirmed.reason or "") if confirmed is not None
                           and _details(confirmed).get("confirmation") == "objections" else "",
-                          "confirmed": confirmed is not None}
+                          "confirmed": confirmed is not None,
+                          # Art. 64(8): the presiding officer's note of the party's refusal to sign.
+                          "refused_to_sign": (refused.reason or "") if refused is not None else "",
+                          # Art. 64(6): the party did not attend; the hearing was given up and ended.
+                          "absent": (absent.reason or "") if absent is not None else ""}
     proposal = penalty.latest(case, penalty.PROPOSALS, after=since)
     after = proposal.seq if proposal is not None else since
     review = penalty.latest(case, ("legal_review",), after=after)

@@ -14,8 +14,8 @@ from typing import Any
 from supervision.cases.models import Case
 
 from supervision.decisions.kinds import DecisionKind
-from supervision.registry.decision_facts import (after_notice, grant_facts, ground_facts, non_acceptance_facts,
-                                                 registered_facts, rescission_facts, rescission_notice_facts,
+from supervision.registry.decision_facts import (after_notice, grant_facts, ground_facts, hearing_notice_facts,
+                                                 non_acceptance_facts, registered_facts, rescission_facts, rescission_notice_facts,
                                                  supplement_facts, tier_facts)
 
 FILING, LICENCE = "filing", "licence"
@@ -70,6 +70,12 @@ KINDS: tuple[DecisionKind, ...] = (
         "{dept}罚告", _tpl("revocation_notice"), False, defence=True, hearing=True,
         issued_on=("notice_revocation", None), facts=registered_facts, penalty=True,
         basis=("law_example:2", "penalty:44", "penalty:45", "penalty:63")),
+    # 听证通知书 (行政处罚法 Art. 64): issued as the hearing is notified, at least seven working days
+    # before it; served and its service recorded like every notice.
+    DecisionKind(
+        "hearing_notice", "听证通知书", "Notice of Hearing", "{dept}罚听", _tpl("hearing_notice"), False,
+        issued_on=("schedule_hearing", None), facts=hearing_notice_facts, penalty=True,
+        basis=("penalty:64",)),
     DecisionKind(
         "suspension", "暂停注册决定书", "Decision to Suspend Registration", "{dept}登停",
         _tpl("suspension"), True, issued_on=("approve_suspension", None), decides=True,

@@ -63,7 +63,8 @@ NOTICE_REVO = OPEN_REVO + [("notice_revocation", "officer", {
     "evidence": "1. 商场监控录像及现场勘验笔录；\n2. 伤者就诊记录；\n3. 你单位2026年第二季度运行报告。"})]
 STATEMENT = [("file_statement", "applicant", {"comment": "报告逾期系负责人员离职交接疏漏所致，我司已整改，请求不予处理。"})]
 HEARING = [("request_hearing", "applicant", {}),
-           ("schedule_hearing", "officer", {"hearing_date": "in_30_days", "hearing_place": "本机关第三会议室",
+           ("schedule_hearing", "officer", {"hearing_date": "in_30_days", "hearing_time": "09:30",
+                                            "hearing_place": "本机关第三会议室",
                                             "presiding_officer": "approver"}),
            ("record_hearing", "approver", {"comment": "听证如期举行，当事人对事故发生无异议，主张已事后补报。",
                                            "document": True}),

@@ -22,12 +22,15 @@ def registration_facts(case: Case, actor: Any) -> dict[str, Any]:
     reg = services.registration_of(case)
     fired = triggers_since(case)
     since_notice = triggers_since(case, since=("notice_suspension", "notice_revocation", "notice_rescission"))
+    held = bool({"confirm_hearing_record", "note_refusal_to_sign"} & set(since_notice))
     facts = {
         "supplement_count": fired.count("request_supplement"),
         "statement_filed": "file_statement" in since_notice,
         "hearing_requested": "request_hearing" in since_notice,
-        # Held once the party has confirmed the record or stated its objections (Art. 64).
-        "hearing_held": "confirm_hearing_record" in since_notice,
+        # Held once the party has confirmed the record or stated its objections, or the presiding
+        # officer noted its refusal to sign (Art. 64(8)); given up when it did not attend (Art. 64(6)).
+        "hearing_held": held,
+        "hearing_waived": "record_non_attendance" in since_notice,
     }
     nature = current_app.config.get("REGISTRATION_NATURE", "filing")
     expires_on = reg.expires_on if reg is not None else None
@@ -36,7 +39,7 @@ def registration_facts(case: Case, actor: Any) -> dict[str, Any]:
             nature, case.state, expires_on is not None and local_today() >= expires_on),
         "deregistration_issued": "approve_deregistration" in fired,
         "nature": nature,
-        **penalty.penalty_facts(case, nature, "confirm_hearing_record" in since_notice),
+        **penalty.penalty_facts(case, nature, held),
         "decision_extended": "extend_decision_period" in fired,
         "decision_set_aside": _deciding_set_aside(case),
         "proposed_from": _from_state(case, "propose_deregistration") if case.state == "deregistration_proposed" else None,

@@ -21,7 +21,7 @@ from supervision.cases import clocks
 from supervision.cases import services as cases
 from supervision.cases.models import Case, DeadlineKind
 from supervision.cases.types import Firing
-from supervision.core.timeutil import utcnow
+from supervision.core.timeutil import local_today, utcnow
 from supervision.extensions import db
 from supervision.workdays import periods
 from supervision.workdays.services import current_calendar
@@ -98,6 +98,11 @@ def penalty_facts(case: Case, nature: str, hearing_held: bool) -> dict[str, Any]
                                current_calendar()).day
         facts["earliest_hearing_date"] = earliest.isoformat()
         facts["refusal_params"] = {"date": earliest.isoformat()}
+    if state == "hearing_scheduled":  # the day the party's absence can be recorded from (Art. 64(6))
+        day = details(latest(case, ("schedule_hearing",))).get("hearing_date")
+        if day:
+            facts.update({"hearing_date": str(day)[:10], "today": local_today().isoformat(),
+                          "refusal_params": {"date": str(day)[:10]}})
     if state in PROPOSED:
         proposal = latest(case, PROPOSALS)
         since = proposal.seq if proposal is not None else 0
@@ -172,13 +177,12 @@ def _appoint_reviewer(case: Case, actor: Any, firing: Firing) -> None:
 
 
 def _decided(case: Case, actor: Any, firing: Firing) -> None:
-    """A penalty decided: the ninety-day limit is met and the decision is owed service within
-    seven working days (Art. 61; closed when its service is on record)."""
+    """A penalty decided: the decision is owed service within seven working days (Art. 61; closed
+    when its service is on record).  The ninety-day limit it meets is closed by ``MEETS``."""
     nature = firing.facts.get("nature", "filing")
     action = "revocation" if firing.trigger == "approve_revocation" else "suspension"
     if not is_penalty(action, nature):
         return
-    clocks.close(case, registration.PENALTY_LIMIT[0], actor=actor)
     name, length, unit, label = registration.PENALTY_SERVICE
     clocks.add_due_item(case, name=name, kind=DeadlineKind.STATUTORY.value, actor=actor, label=label,
                         unit=unit, length=length)
@@ -188,6 +192,10 @@ def _dropped(case: Case, actor: Any, firing: Firing) -> None:
     """撤案: no penalty decision is owed any more."""
     clocks.close(case, registration.PENALTY_LIMIT[0], actor=actor, status=clocks.CANCELLED)
 
+
+# The decision meets the ninety-day limit (Art. 60), closed as met before a final state (revoked)
+# would cancel it; a decision after the limit is met late (``cases.models.Deadline.late``).
+MEETS = {trigger: (registration.PENALTY_LIMIT[0],) for trigger in ("approve_suspension", "approve_revocation")}
 
 EFFECTS = {
     "propose_penalty_case": (_name_officers,),
@@ -199,3 +207,34 @@ EFFECTS = {
     "approve_revocation": (_decided,),
     "drop_action": (_dropped,),
 }
+
+
+# -- the case page ----------------------------------------------------------------------------------
+
+HEARING_ENDS = ("confirm_hearing_record", "note_refusal_to_sign", "record_non_attendance")
+
+
+def summary(case: Case) -> dict[str, Any] | None:
+    """What the case page shows of a penalty case (to the legal reviewer and the head before they
+    decide): the ninety-day limit (running, met, met late, cancelled) and the latest hearing with
+    how it ended (record confirmed or objected to, refusal to sign noted, or the party absent)."""
+    from supervision.cases.models import Deadline
+
+    limit = db.session.execute(
+        db.select(Deadline).where(Deadline.case_id == case.id, Deadline.name == registration.PENALTY_LIMIT[0])
+        .order_by(Deadline.id.desc()).limit(1)).scalar()
+    if limit is None:
+        return None
+    out: dict[str, Any] = {"limit": limit, "hearing": None}
+    notified = latest(case, ("schedule_hearing",))
+    if notified is not None:
+        d = details(notified)
+        presiding = db.session.get(User, int(d["presiding_officer"])) if d.get("presiding_officer") else None
+        ended = latest(case, HEARING_ENDS, after=notified.seq)
+        how = ended.trigger if ended is not None else None
+        if how == "confirm_hearing_record" and details(ended).get("confirmation") != "objections":
+            how = "confirmed"
+        out["hearing"] = {"date": d.get("hearing_date", ""), "time": d.get("hearing_time", ""),
+                          "place": d.get("hearing_place", ""), "presiding": presiding.name if presiding else "",
+                          "ended": how, "note": (ended.reason or "") if ended is not None else ""}
+    return out

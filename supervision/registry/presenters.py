@@ -21,7 +21,7 @@ from supervision.cases.queries import Listing, page_bounds
 from supervision.certificates import services as certificates
 from supervision.core.i18n import label
 from supervision.extensions import db
-from supervision.registry import services
+from supervision.registry import penalty, services
 from supervision.registry.forms import (ObjectionAnswerForm, ObjectionForm, OverrideForm,
                                         PostalServiceForm, ReclassifyForm, ReferralForm)
 from workflows.registration import ENDED, ON_REGISTER, REGISTRATION
@@ -129,6 +129,7 @@ def panel(case: Case, user: Any) -> dict[str, Any]:
         "override_form": OverrideForm(formdata=None), "referral_form": ReferralForm(formdata=None),
         "reclassify_form": ReclassifyForm(formdata=None),
         "in_notice": case.state == "public_notice",
+        "penalty": penalty.summary(case),
         "service": _service_rows(case), "postal_form": PostalServiceForm(formdata=None),
         "objection_form": ObjectionForm(formdata=None), "answer_form": ObjectionAnswerForm(formdata=None),
     }

@@ -132,15 +132,15 @@ def test_the_hearing_is_notified_seven_working_days_ahead_by_someone_who_did_not
     with at(2026, 3, 3):
         fire(reg, "request_hearing", world.applicant_a)
         # Seven working days from Tuesday 3 March: Thursday 12 March at the earliest.
-        assert refused(reg, "schedule_hearing", world.officer, hearing_date="2026-03-11", hearing_place="第三会议室",
+        assert refused(reg, "schedule_hearing", world.officer, hearing_date="2026-03-11", hearing_time="09:30", hearing_place="第三会议室",
                        presiding_officer=str(world.dual.id)) == [
             "The hearing notice must reach the party at least seven working days before the hearing "
             "(Administrative Penalty Law Art. 64): choose 2026-03-12 or later."]
-        assert refused(reg, "schedule_hearing", world.officer, hearing_date="2026-03-12", hearing_place="第三会议室",
+        assert refused(reg, "schedule_hearing", world.officer, hearing_date="2026-03-12", hearing_time="09:30", hearing_place="第三会议室",
                        presiding_officer=str(world.officer2.id)) == [
             "The presiding officer must not have investigated the case: choose someone who is not one of "
             "its enforcement officers (Administrative Penalty Law Art. 64)."]
-        fire(reg, "schedule_hearing", world.officer, hearing_date="2026-03-12", hearing_place="第三会议室",
+        fire(reg, "schedule_hearing", world.officer, hearing_date="2026-03-12", hearing_time="09:30", hearing_place="第三会议室",
              presiding_officer=str(world.dual.id))
     assert state(reg.case_id) == "hearing_scheduled"
     assert [r.user_id for r in cases.roles_on(reg.case, role="presiding_officer")] == [world.dual.id]
@@ -150,7 +150,7 @@ def _heard(world, reg):
     _noticed(world, reg)
     with at(2026, 3, 3):
         fire(reg, "request_hearing", world.applicant_a)
-        fire(reg, "schedule_hearing", world.officer, hearing_date="2026-03-16", hearing_place="第三会议室",
+        fire(reg, "schedule_hearing", world.officer, hearing_date="2026-03-16", hearing_time="09:30", hearing_place="第三会议室",
              presiding_officer=str(world.dual.id))
     doc = add_document(data=PDF, filename="record.pdf", classification="internal", actor=world.dual, case=reg.case)
     return doc

@@ -215,7 +215,7 @@ def test_revocation_with_a_hearing_request(world, reg_a):
     fire(reg_a, "request_hearing", world.applicant_a)
     assert state(reg_a.case_id) == "hearing"
     hearing_day = (local_today() + dt.timedelta(days=30)).isoformat()
-    fire(reg_a, "schedule_hearing", world.officer, hearing_date=hearing_day, hearing_place="Room 3",
+    fire(reg_a, "schedule_hearing", world.officer, hearing_date=hearing_day, hearing_time="09:30", hearing_place="Room 3",
          presiding_officer=str(world.dual.id))
     with pytest.raises(cases.TransitionRefused) as refused:
         fire(reg_a, "record_hearing", world.dual, comment="Held on 5 May.")

@@ -87,7 +87,9 @@ ALLOWED = {
     ("revocation_noticed", "drop_action", "officer"),
     ("hearing", "schedule_hearing", "officer"),
     ("hearing_scheduled", "record_hearing", "presiding_officer"),
+    ("hearing_scheduled", "record_non_attendance", "presiding_officer"),
     ("hearing_recorded", "confirm_hearing_record", "applicant"),
+    ("hearing_recorded", "note_refusal_to_sign", "presiding_officer"),
     *((proposed, trigger, role) for proposed in ("suspension_proposed", "revocation_proposed")
       for trigger, role in (("appoint_legal_reviewer", "approver"), ("legal_review", "legal_reviewer"),
                             ("record_discussion", "approver"))),
