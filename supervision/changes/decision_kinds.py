@@ -160,7 +160,7 @@ KINDS: tuple[DecisionKind, ...] = (
     DecisionKind(
         "change_grant", "准予变更决定书", "Decision to Grant a Change of Registration", "{dept}登变",
         _tpl("change_grant"), False, issued_on=("approve", ("change_granted",)), facts=change_facts,
-        decides=True, on_approved_facts=True, nature_setting=NATURE,
+        decides=True, challengeable=True, on_approved_facts=True, nature_setting=NATURE,
         basis=_by_nature(("measure:18",), ("law_example:1", "licensing:49", "measure:18"))),
     DecisionKind(
         "change_refusal", "不予变更决定书", "Decision to Refuse a Change of Registration", "{dept}登不变",
@@ -170,7 +170,7 @@ KINDS: tuple[DecisionKind, ...] = (
     DecisionKind(
         "renewal_grant", "准予延续决定书", "Decision to Renew a Registration", "{dept}登续",
         _tpl("renewal_grant"), False, issued_on=("approve", ("renewed",)), facts=change_facts,
-        decides=True, on_approved_facts=True, nature_setting=NATURE,
+        decides=True, challengeable=True, on_approved_facts=True, nature_setting=NATURE,
         basis=_by_nature(("measure:19",), ("law_example:1", "licensing:50", "measure:19"))),
     DecisionKind(
         "renewal_refusal", "不予延续决定书", "Decision to Refuse the Renewal of a Registration", "{dept}登不续",
