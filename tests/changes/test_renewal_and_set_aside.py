@@ -59,7 +59,7 @@ def test_a_deemed_renewal_is_certified_served_and_shown_on_the_register(world, n
     assert db.session.execute(db.select(ServiceRecord).filter_by(decision_id=notice.id)).scalar() is not None
     assert _entry(client, "ZX-Arm A1")["valid_until"] == "2032-03-01"
     page = client.get("/register", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Valid until" in page and "2032-03-01" in page
+    assert "Registration valid until" in page and "2032-03-01" in page
 
 
 def _set_aside(world, decision: Decision):
