@@ -10,6 +10,7 @@ from supervision.cases.types import CaseType
 from supervision.changes import demo, services
 from supervision.changes.cli import changes_cli, install as install_periodic
 from supervision.changes.decision_kinds import KINDS
+from supervision.changes.notifications import RULES
 from supervision.changes.views import bp, panel
 from workflows.base import N_
 from workflows.registration_change import KINDS as APPLICATION_KINDS, REGISTRATION_CHANGE as WORKFLOW
@@ -19,6 +20,8 @@ ACTION_LABELS = {
     "changes.renewal_apply": N_("Renewal of a registration applied for"),
     "changes.change_applied": N_("Registered particulars changed"),
     "changes.renewal_applied": N_("Registration renewed"),
+    "changes.change_undone": N_("Change of the registration undone (its grant was set aside)"),
+    "changes.renewal_undone": N_("Renewal of the registration undone (its grant was set aside)"),
 }
 
 # A registration case shows its changes and renewals and the firm's way to apply.
@@ -51,6 +54,7 @@ REGISTRATION_CHANGE = CaseType(
     snapshot=services.snapshot,
     dossier_sections=(dossier_rows,),
     case_panels=("changes/_case_panel.html",),
+    notification_rules=RULES,
     labels=ACTION_LABELS,
     demo=demo.load,
     blueprints=(bp,),

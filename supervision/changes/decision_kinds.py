@@ -5,6 +5,12 @@ Their basis is configuration like every other kind's (``supervision.legal``; adm
 another list on ``/admin/legal-bases``): under filing the measure's articles on a filed change and
 on renewal; under licence 行政许可法 Art. 49 (change) or Art. 50 (renewal) with the law-level basis.
 Every one cites the registration number and the grant it acts on; refusals carry the remedy notice.
+
+The application is accepted (受理通知书), refused acceptance (不予受理决定书) or sent back once for a
+supplement (补正通知书) as a registration is, on the same provisions (行政许可法 Art. 32 under
+licence; the measure's articles under filing).  A renewal deemed granted because it was not
+decided before expiry (Art. 50 ¶2, licence only) is certified in writing (视为准予延续通知书): the
+term runs on by operation of law, and the firm holds a served document that says until when.
 """
 from __future__ import annotations
 
@@ -110,11 +116,51 @@ def change_facts(case: Case, firing) -> dict[str, Any]:
     return out
 
 
+# How each notice names the application, in its language.
+APPLICATION_WORDS = {"change": ("注册变更申请", "to change the registration of"),
+                     "renewal": ("注册延续申请", "to renew the registration of")}
+
+
+def acceptance_facts(case: Case, firing) -> dict[str, Any]:
+    """What an acceptance-stage notice states: the registration acted on and which application;
+    for a supplement notice its items and deadline, for a non-acceptance the competent authority
+    (the registration's own acceptance facts)."""
+    from supervision.changes.services import application_of
+    from supervision.registry.decision_facts import non_acceptance_facts, supplement_facts
+
+    out = change_facts(case, firing)
+    zh, en = APPLICATION_WORDS[application_of(case).kind]
+    out.update({"application_zh": zh, "application_en": en, "renewal": application_of(case).kind == "renewal"})
+    if firing.trigger == "request_supplement":
+        out.update(supplement_facts(case, firing))
+    if firing.trigger == "not_accept":
+        out.update(non_acceptance_facts(case, firing))
+    return out
+
+
 KINDS: tuple[DecisionKind, ...] = (
+    DecisionKind(
+        "change_acceptance", "受理通知书", "Notice of Acceptance", "{dept}登变受", _tpl("acceptance"), False,
+        issued_on=(("accept", "deem_accepted"), None), facts=acceptance_facts, facts_matter=False,
+        nature_setting=NATURE, basis=_by_nature(("measure:10",), ("licensing:32.1.5", "measure:10"))),
+    DecisionKind(
+        "change_non_acceptance", "不予受理决定书", "Decision not to Accept an Application", "{dept}登变不受",
+        _tpl("non_acceptance"), True, issued_on=("not_accept", None), facts=acceptance_facts, decides=True,
+        letter=True, nature_setting=NATURE, basis=_by_nature(("measure:11",), ("licensing:32.1.2", "measure:11"))),
+    DecisionKind(
+        "change_supplement_notice", "补正通知书", "Notice to Supplement Application Materials", "{dept}登变补",
+        _tpl("supplement_notice"), False, issued_on=("request_supplement", None), facts=acceptance_facts,
+        facts_matter=False, nature_setting=NATURE,
+        basis=_by_nature(("measure:9",), ("licensing:32.1.4", "measure:9"))),
+    # Issued only under licence (the transition's guard); the filing row is never used.
+    DecisionKind(
+        "renewal_deemed", "视为准予延续通知书", "Notice that a Renewal is Deemed Granted", "{dept}登视续",
+        _tpl("renewal_deemed"), False, issued_on=("deem_renewed", ("renewed",)), facts=change_facts,
+        nature_setting=NATURE, basis=_by_nature(("measure:19",), ("law_example:1", "licensing:50.2", "measure:19"))),
     DecisionKind(
         "change_grant", "准予变更决定书", "Decision to Grant a Change of Registration", "{dept}登变",
         _tpl("change_grant"), False, issued_on=("approve", ("change_granted",)), facts=change_facts,
-        decides=True, on_approved_facts=True, nature_setting=NATURE,
+        decides=True, challengeable=True, on_approved_facts=True, nature_setting=NATURE,
         basis=_by_nature(("measure:18",), ("law_example:1", "licensing:49", "measure:18"))),
     DecisionKind(
         "change_refusal", "不予变更决定书", "Decision to Refuse a Change of Registration", "{dept}登不变",
@@ -124,7 +170,7 @@ KINDS: tuple[DecisionKind, ...] = (
     DecisionKind(
         "renewal_grant", "准予延续决定书", "Decision to Renew a Registration", "{dept}登续",
         _tpl("renewal_grant"), False, issued_on=("approve", ("renewed",)), facts=change_facts,
-        decides=True, on_approved_facts=True, nature_setting=NATURE,
+        decides=True, challengeable=True, on_approved_facts=True, nature_setting=NATURE,
         basis=_by_nature(("measure:19",), ("law_example:1", "licensing:50", "measure:19"))),
     DecisionKind(
         "renewal_refusal", "不予延续决定书", "Decision to Refuse the Renewal of a Registration", "{dept}登不续",

@@ -5,7 +5,9 @@ one audit event and flushes; the unit of work of the request or command commits.
 A change application freezes the proposed particulars as a new ``ModelVersion`` (never the one
 the registration was decided on); the grant (``approve`` to ``change_granted``) points the
 registration at it and gives the model its new name, so the public register shows the new
-particulars from then on.  A renewal grant extends the term by the registration's term.
+particulars from then on.  A renewal grant extends the term by the registration's term.  A grant
+set aside on reconsideration or by a court is undone: the registration holds again what the
+application recorded it held before (``previous_*``, frozen when it was made).
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from supervision.registry.services import IN_FORCE_STATES as IN_FORCE, VERSION_F
 from workflows.base import N_
 from workflows.registration_change import CHANGE, RENEWAL, REGISTRATION_CHANGE
 
+APPLIED_EVENT = "changes.apply"
 OPEN = tuple(name for name, st in REGISTRATION_CHANGE.states.items() if not st.final)
 GRANTED = {"change_granted": CHANGE, "renewed": RENEWAL}
 
@@ -84,6 +87,9 @@ def _open_case(reg: Registration, actor: User, kind: str, title: str, **values: 
     cases.link_cases(case, reg.case, relation="amends", actor=actor)
     record(f"changes.{kind}_apply", actor=actor, case=case, object_type="change_application", object_id=app.id,
            details={"registration": reg.registration_number, "name": values.get("name")})
+    # The application is the submission: the department's officers hear of it (the case type's
+    # notification rules), as they hear of a submitted registration.
+    cases.notify_event(case, APPLIED_EVENT, actor)
     return app
 
 
@@ -145,9 +151,25 @@ def renewed_term(ends: dt.date) -> dt.date:
 
 # -- the engine's plug-ins --------------------------------------------------------------------
 
+# The decisions that put a change case in a state a set-aside undoes (the restore trigger's sources).
+DECIDING = ("change_non_acceptance", "change_grant", "change_refusal", "renewal_grant", "renewal_refusal")
+
+
+def _deciding_set_aside(case: Case) -> bool:
+    """Whether the case's latest deciding decision was set aside (on reconsideration or in court)."""
+    from supervision.decisions.models import Decision
+
+    status = db.session.execute(
+        db.select(Decision.status).where(Decision.case_id == case.id, Decision.kind.in_(DECIDING))
+        .order_by(Decision.id.desc()).limit(1)).scalar()
+    return status == "set_aside"
+
+
 def facts(case: Case, actor: Any) -> dict[str, Any]:
     app = application_of(case)
-    out: dict[str, Any] = {"nature": current_app.config.get("REGISTRATION_NATURE", "filing")}
+    out: dict[str, Any] = {"nature": current_app.config.get("REGISTRATION_NATURE", "filing"),
+                           "supplement_count": cases.triggers_since(case).count("request_supplement"),
+                           "decision_set_aside": _deciding_set_aside(case)}
     if app is not None:
         out.update({"kind": app.kind, "expired": expired(app.registration)})
     return out
@@ -176,7 +198,36 @@ def _apply_grant(case: Case, actor: Any, firing: Firing) -> None:
            details={**details, "change_case": case.number})
 
 
-EFFECTS = {"approve": (_apply_grant,), "deem_renewed": (_apply_grant,)}
+def _undo_grant(case: Case, actor: Any, firing: Firing) -> None:
+    """A grant set aside (``restore_after_set_aside`` from a granted state): the registration holds
+    again what it held before the application (its frozen ``previous_*``), on the register too.
+    A later change or renewal granted since has superseded this one: it is left as it is."""
+    if firing.from_state not in GRANTED:
+        return
+    app = application_of(case)
+    reg = app.registration
+    if app.kind == CHANGE:
+        current = reg.version_id == app.version_id
+        if current:
+            reg.version = app.previous_version
+            reg.model.name = app.previous_name
+            reg.case.title = app.previous_name
+        details = {"name": app.previous_name, "set_aside_name": app.name, "version": app.previous_version.number,
+                   "set_aside_version": app.version.number}
+    else:
+        current = reg.renewed_until == app.new_expires_on
+        if current:
+            reg.renewed_until = app.previous_expires_on  # the same end as before the renewal
+        details = {"expires_on": app.previous_expires_on.isoformat() if app.previous_expires_on else None,
+                   "set_aside_expires_on": app.new_expires_on.isoformat() if app.new_expires_on else None}
+    app.applied_at = None
+    app.new_expires_on = None
+    db.session.flush()
+    record(f"changes.{app.kind}_undone", actor=actor, case=reg.case, object_type="registration", object_id=reg.id,
+           details={**details, "change_case": case.number, "superseded": None if current else True})
+
+
+EFFECTS = {"approve": (_apply_grant,), "deem_renewed": (_apply_grant,), "restore_after_set_aside": (_undo_grant,)}
 
 
 def snapshot(case: Case) -> dict[str, Any]:

@@ -65,6 +65,14 @@ class DecisionKind:
     # under it and under the red line) leaves about four lines of body on page one, so a short
     # notice would spill onto a second page.  None: notices (kinds that do not decide) are letters.
     letter: bool | None = None
+    # Whether an outcome of reconsideration or litigation may be recorded against it (None: when
+    # it is ``appealable``).  A grant prints no remedy notice to the firm that asked for it, yet
+    # a third party whose interests it affects may challenge it (行政复议法 Art. 2, 行政诉讼法
+    # Art. 25), and a body may set it aside.
+    challengeable: bool | None = None
+
+    def can_be_challenged(self) -> bool:
+        return self.appealable if self.challengeable is None else self.challengeable
 
     def in_letter_format(self) -> bool:
         return (not self.decides) if self.letter is None else self.letter

@@ -115,7 +115,7 @@ def _appealable(decision: Decision) -> bool:
     from supervision.decisions import kinds as kind_config
 
     kind = kind_config.installed().get(decision.kind)
-    return kind is not None and kind.appealable
+    return kind is not None and kind.can_be_challenged()
 
 
 def _restore_case(decision: Decision, actor) -> None:

@@ -65,7 +65,7 @@ def decision_served_at(decision):
 @bp.app_template_global()
 def decision_appealable(decision) -> bool:
     kind = kind_config.installed().get(decision.kind)
-    return kind is not None and kind.appealable
+    return kind is not None and kind.can_be_challenged()
 
 
 @bp.app_template_global()

@@ -110,6 +110,8 @@ PROVISIONS: tuple[Provision, ...] = (
        "time for hearings, testing, appraisal and expert review not counted, notified in writing"),
     _p("licensing:49", "被许可人要求变更行政许可事项的，依法办理变更手续", "changes of a licence"),
     _p("licensing:50", "有效期届满三十日前申请延续", "renewal applied for 30 days before expiry"),
+    _p("licensing:50.2", "在有效期届满前作出是否准予延续的决定；逾期未作决定的，视为准予延续",
+       "renewal decided before expiry; not decided by then, it is deemed granted"),
     _p("licensing:69.1", "可以撤销行政许可的情形", "cases in which a licence may be rescinded"),
     _p("licensing:69.1.3", "违反法定程序准予行政许可的", "a licence granted in breach of the legal procedure"),
     _p("licensing:69.1.4", "对不具备申请资格或者不符合法定条件的申请人准予行政许可的",

@@ -188,6 +188,19 @@ class Ruleset(db.Model):
 TERM_YEARS = 3
 
 
+def term_end(registered_on: dt.date | None, renewed_until: dt.date | None) -> dt.date | None:
+    """The first day a registration is no longer in force (``Registration.expires_on``; the
+    public register reads it from the same two columns)."""
+    if renewed_until is not None:
+        return renewed_until
+    if registered_on is None:
+        return None
+    try:
+        return registered_on.replace(year=registered_on.year + TERM_YEARS)
+    except ValueError:  # registered on 29 February
+        return registered_on.replace(year=registered_on.year + TERM_YEARS, day=28) + dt.timedelta(days=1)
+
+
 class Registration(db.Model):
     """The registration side of a registration case: which model version, the classification
     in force and, once registered, the registration number (its certificate is the one a
@@ -226,15 +239,7 @@ class Registration(db.Model):
         """The first day the registration is no longer in force: its term (the grant's "注册有效期
         三年，自本决定作出之日起计算") counted from the day it was registered, or the end of the
         term a renewal granted."""
-        if self.renewed_until is not None:
-            return self.renewed_until
-        if self.registered_on is None:
-            return None
-        day = self.registered_on
-        try:
-            return day.replace(year=day.year + TERM_YEARS)
-        except ValueError:  # registered on 29 February
-            return day.replace(year=day.year + TERM_YEARS, day=28) + dt.timedelta(days=1)
+        return term_end(self.registered_on, self.renewed_until)
 
     @property
     def classification(self) -> "Classification | None":

@@ -6,6 +6,7 @@ of every section, one more per section reads a page of it in number order
 (``uq_registrations_year_serial``); the tier in force is read from ``registrations.tier``."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ from supervision.registry.forms import (ObjectionAnswerForm, ObjectionForm, Over
                                         PostalServiceForm, ReclassifyForm, ReferralForm)
 from workflows.registration import ENDED, ON_REGISTER, REGISTRATION
 from supervision.registry.models import (FORM_FACTORS, SCENARIOS, TIER_LABELS, ModelVersion, Registration,
-                                         RobotModel)
+                                         RobotModel, term_end)
 
 PUBLIC_REGISTERED = REGISTRATION.tagged(ON_REGISTER)
 PUBLIC_ENDED = REGISTRATION.tagged(ENDED)
@@ -165,6 +166,7 @@ class RegisterEntry:
     scenario_classes: list[str]
     registered_on: Any
     notice_until: Any
+    valid_until: Any = None  # the last day the registration is in force (its term, as renewed)
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ class RegisterQuery:
 _PUBLIC_COLUMNS = (Case.id, Case.state, Case.due_date, Registration.registration_number, RobotModel.name,
                    Organisation.name_zh, Organisation.name_en, Organisation.credit_code, Registration.tier,
                    ModelVersion.form_factor, ModelVersion.intelligence_level, ModelVersion.scenarios_json,
-                   Registration.registered_on)
+                   Registration.registered_on, Registration.renewed_until)
 _NUMBER_ORDER = (Registration.reg_year, Registration.reg_serial, Registration.id)
 
 
@@ -237,7 +239,9 @@ def _entries() -> Select:
 
 def _entry(row) -> RegisterEntry:
     (case_id, state, due, number, model, firm_zh, firm_en, code, tier, form_factor, level, scenarios,
-     registered_on) = row
+     registered_on, renewed_until) = row
+    ends = term_end(registered_on, renewed_until)
     return RegisterEntry(case_id, state, number, model, firm_zh, firm_en, code, tier, form_factor, level,
                          sorted({SCENARIOS[s][0] for s in json.loads(scenarios or "[]") if s in SCENARIOS}),
-                         registered_on, due if state == "public_notice" else None)
+                         registered_on, due if state == "public_notice" else None,
+                         ends - dt.timedelta(days=1) if ends is not None else None)

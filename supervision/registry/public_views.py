@@ -71,6 +71,7 @@ def _as_dict(e: RegisterEntry) -> dict:
             "tier": e.tier, "status": e.state, "form_factor": e.form_factor, "intelligence_level": e.level,
             "scenario_classes": e.scenario_classes,
             "registered_on": e.registered_on.isoformat() if e.registered_on else None,
+            "valid_until": e.valid_until.isoformat() if e.valid_until else None,
             "public_notice_until": e.notice_until.isoformat() if e.notice_until else None}
 
 

@@ -85,11 +85,15 @@ def test_another_firm_cannot_apply(world, web):
     assert db.session.execute(db.select(ChangeApplication)).scalar() is None
 
 
-def test_the_officer_sees_the_proposal_actions(world, web):
+def test_the_officer_accepts_first_then_sees_the_proposal_actions(world, web):
     reg = registered(world)
-    from tests.changes.conftest import apply_change
+    from tests.changes.conftest import accept, apply_change
 
     app = apply_change(world, reg)
     web.login("officer@t.test")
     page = web.get(f"/cases/{app.case_id}").get_data(as_text=True)
-    assert "Propose grant" in page and "Propose refusal" in page and 'id="registration-link"' in page
+    assert "Do not accept" in page and "Send supplement notice" in page and 'id="registration-link"' in page
+    assert "Propose grant" not in page
+    accept(world, app)
+    page = web.get(f"/cases/{app.case_id}").get_data(as_text=True)
+    assert "Propose grant" in page and "Propose refusal" in page

@@ -35,6 +35,8 @@ def _on_register() -> list[tuple[str, str | None]]:
 def decide(world):
     def run(app, proposal: str = "grant", reason: str | None = None):
         case = app.case
+        if case.state == "submitted":
+            cases.fire(case, "accept", actor=world.officer)
         if proposal == "grant":
             cases.fire(case, "propose_grant", actor=world.officer)
         else:
@@ -74,6 +76,7 @@ def test_a_granted_change_is_what_the_register_shows(world, decide, tmp_path):
 def test_the_officer_cannot_approve_their_own_proposal(world):
     reg = registered(world)
     app = apply_change(world, reg)
+    cases.fire(app.case, "accept", actor=world.dual)
     cases.fire(app.case, "propose_grant", actor=world.dual)
     with pytest.raises(cases.TransitionRefused):
         cases.fire(app.case, "approve", actor=world.dual)
@@ -144,6 +147,7 @@ def test_a_renewal_not_decided_before_expiry(world, nature, decide):
         reg = registered(world)
     with time_machine.travel(dt.datetime(2029, 1, 15, 10, tzinfo=SHANGHAI), tick=False):
         app = services.apply_for_renewal(reg, actor=world.applicant_a)
+        cases.fire(app.case, "accept", actor=world.officer)
         cases.fire(app.case, "propose_grant", actor=world.officer)
         db.session.commit()
     with time_machine.travel(dt.datetime(2029, 3, 3, 10, tzinfo=SHANGHAI), tick=False):

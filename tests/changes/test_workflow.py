@@ -1,16 +1,29 @@
 """The change-and-renewal table, checked against the procedure written out by hand: the firm
-applies (or withdraws), the officer proposes, another person approves or returns it, and under
-licence the system deems a renewal not decided before expiry granted."""
+applies (or withdraws), the officer accepts it, refuses acceptance or asks once for a supplement
+(the system deems it accepted after five working days, or lapses it), then proposes; another
+person approves or returns it; under licence the system deems a renewal not decided before expiry
+granted; a decision set aside takes the case back."""
 from __future__ import annotations
 
 from workflows.base import Context
 from workflows.registration_change import REGISTRATION_CHANGE as WF
 
 ALLOWED = {
-    ("submitted", "propose_grant", "officer"),
-    ("submitted", "propose_refusal", "officer"),
+    ("submitted", "accept", "officer"),
+    ("submitted", "not_accept", "officer"),
+    ("submitted", "request_supplement", "officer"),
+    ("submitted", "deem_accepted", "system"),
     ("submitted", "withdraw", "applicant"),
     ("submitted", "deem_renewed", "system"),
+    ("supplement_requested", "supplement", "applicant"),
+    ("supplement_requested", "lapse", "system"),
+    ("supplement_requested", "withdraw", "applicant"),
+    ("accepted", "propose_grant", "officer"),
+    ("accepted", "propose_refusal", "officer"),
+    ("accepted", "withdraw", "applicant"),
+    ("accepted", "deem_renewed", "system"),
+    *((state, "restore_after_set_aside", "officer")
+      for state in ("not_accepted", "change_granted", "change_refused", "renewed", "renewal_refused")),
     ("decision_proposed", "approve", "approver"),
     ("decision_proposed", "return", "approver"),
     ("decision_proposed", "withdraw", "applicant"),
@@ -54,3 +67,14 @@ def test_only_a_renewal_under_licence_past_expiry_is_deemed_granted():
     assert refused(kind="renewal", nature="filing", expired=True)
     assert refused(kind="renewal", nature="licence", expired=False)
     assert refused(kind="change", nature="licence", expired=True)
+
+
+def test_acceptance_runs_on_the_registrations_clocks():
+    """Five working days to decide acceptance (silence: deemed accepted), the supplement period
+    (missed: lapsed), then the twenty-day decision period."""
+    assert WF.states["submitted"].clock.name == "acceptance"
+    assert WF.states["submitted"].clock.on_expiry == "deem_accepted"
+    assert WF.states["supplement_requested"].clock.on_expiry == "lapse"
+    assert WF.states["accepted"].clock.name == "decision"
+    once = Context(1, frozenset({"officer"}), {"supplement_count": 1}, {"items": ["x"]})
+    assert WF.refusals("submitted", "request_supplement", once)

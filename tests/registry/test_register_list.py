@@ -240,7 +240,7 @@ def test_json_pages_with_links_and_the_same_filters(client, regs, small_pages):
     assert client.get(data["previous"]).get_json()["page"] == 2
     assert set(data["entries"][0]) == {"registration_number", "model", "firm", "tier", "status", "form_factor",
                                        "intelligence_level", "scenario_classes", "registered_on",
-                                       "public_notice_until"}
+                                       "valid_until", "public_notice_until"}
 
     data = client.get("/register.json?tier=3").get_json()
     assert [(e["model"], e["tier"]) for e in data["entries"]] == [("Patrol T3", 3)]
