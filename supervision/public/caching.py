@@ -131,6 +131,7 @@ def answer_unchanged() -> Response | None:
         body, mimetype = stored
         resp = Response(body, mimetype=mimetype)
         _mark(resp)
+        g.public_from_cache = True
         return resp
     return None
 
@@ -147,6 +148,8 @@ def _mark(resp: Response) -> None:
 
 def tag_page(resp: Response) -> Response:
     """after_request: tag a public page answered in full."""
+    if g.get("public_from_cache"):
+        return resp
     if getattr(g, "public_etag", None) and resp.status_code == 200 and "Set-Cookie" not in resp.headers:
         _mark(resp)
         if not resp.direct_passthrough and request.method == "GET" and not session.get("_flashes"):
