@@ -11,6 +11,7 @@ from supervision.api.endpoints import bp
 from supervision.api.errors import ApiError
 from supervision.api.framework import current_firm, endpoint
 from supervision.extensions import db
+from supervision.public.caching import cacheable
 from supervision.units import events, public
 from supervision.units.models import Unit
 from supervision.units.schema import MAX_EVENTS, SUBMISSION_SCHEMA
@@ -132,6 +133,7 @@ def list_units():
           responses={200: (N_("The unit's public record."), _PUBLIC_UNIT),
                      400: (N_("Not a code, or mistyped: its check character does not match."), None),
                      404: (N_("A well-formed code that was never issued."), None)})
+@cacheable
 def get_unit(code: str):
     try:
         return public.describe(code)

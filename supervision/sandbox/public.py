@@ -3,6 +3,7 @@ scenario, period, status; nothing confidential (no units, areas, positions or pl
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from typing import Any, Mapping
 
@@ -68,20 +69,26 @@ def _shown(key: str, value: Any) -> str:
     return label(SANDBOX.state_label(value)) if key == "status" else str(value)
 
 
+@functools.cache
+def _public_conditions():
+    """The conditions in force of the tests on the register, newest test first.  Built once:
+    every public unit page runs it, and building it anew cost more than running it."""
+    latest = (db.select(ConditionSet.test_id, db.func.max(ConditionSet.version).label("v"))
+              .group_by(ConditionSet.test_id).subquery())
+    return (db.select(Case.number, Case.title, Case.state, ConditionSet.unit_codes, ConditionSet.period_start,
+                      ConditionSet.period_end)
+            .join(SandboxTest, SandboxTest.case_id == Case.id)
+            .join(latest, latest.c.test_id == SandboxTest.id)
+            .join(ConditionSet, (ConditionSet.test_id == SandboxTest.id) & (ConditionSet.version == latest.c.v))
+            .where(Case.case_type == "sandbox", Case.state.in_(SANDBOX.tagged(PUBLIC)))
+            .order_by(Case.id.desc()))
+
+
 def unit_status(unit) -> dict[str, Any] | None:
     """What a unit's public page says of the sandbox test it is admitted to (the conditions in
     force list its code), if that test is on the register; None otherwise.  A few public tests
     at most, so their conditions are read and matched here."""
-    latest = (db.select(ConditionSet.test_id, db.func.max(ConditionSet.version).label("v"))
-              .group_by(ConditionSet.test_id).subquery())
-    rows = db.session.execute(
-        db.select(Case.number, Case.title, Case.state, ConditionSet.unit_codes, ConditionSet.period_start,
-                  ConditionSet.period_end)
-        .join(SandboxTest, SandboxTest.case_id == Case.id)
-        .join(latest, latest.c.test_id == SandboxTest.id)
-        .join(ConditionSet, (ConditionSet.test_id == SandboxTest.id) & (ConditionSet.version == latest.c.v))
-        .where(Case.case_type == "sandbox", Case.state.in_(SANDBOX.tagged(PUBLIC)))
-        .order_by(Case.id.desc())).all()
+    rows = db.session.execute(_public_conditions()).all()
     for r in rows:
         if unit.code in (r.unit_codes or ()):
             return {"case": r.number, "project": r.title, "status": r.state,
