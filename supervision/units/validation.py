@@ -113,7 +113,7 @@ def check_shape(i: int, raw: Any, firm: Organisation, errors: Errors,
     event_time, offset = _check_time(i, raw, errors)
     where = _check_where(i, raw, errors)
     details = raw.get("details", {})
-    if not isinstance(details, dict) or len(canonical(details)) > schema.MAX_DETAILS_BYTES:
+    if not isinstance(details, dict) or (details and len(canonical(details)) > schema.MAX_DETAILS_BYTES):
         errors.add(i, "details", M_DETAILS, limit=schema.MAX_DETAILS_BYTES)
     if "eventID" in raw and not (_text(raw["eventID"], 64) and _is_uuid_urn(raw["eventID"])):
         errors.add(i, "eventID", M_CHOICE)
@@ -317,13 +317,18 @@ _SAFE_INT = 2 ** 53 - 1
 
 
 def _plain(value: Any) -> bool:
-    if value is None or isinstance(value, (str, bool)):
+    """Whether ``value`` holds only what the C encoder writes as RFC 8785 does (exact types: a
+    subclass goes to ``rfc8785``)."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
         return True
-    if isinstance(value, int):
+    if kind is int:
         return -_SAFE_INT <= value <= _SAFE_INT
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and (k.isascii() or max(k) < "\U00010000") and _plain(v)
-                   for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return all(_plain(v) for v in value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not (key.isascii() or max(key) < "\U00010000") or not _plain(item):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        return all(map(_plain, value))
     return False
