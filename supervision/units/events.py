@@ -35,7 +35,7 @@ from supervision.units import schema
 from supervision.units.models import CHANNELS, Unit, UnitEvent, UnitEventLocation, UnitEventUnit, UnitSubmission
 from supervision.units.validation import (M_ALREADY_DECLARED, M_IMPOSSIBLE, M_NOT_A_LIST, M_NOT_HELD,
                                           M_NOT_ISSUED, M_NOT_LATEST, M_TOO_MANY, M_TOO_MANY_CODES, Checked, Errors,
-                                          canonical, check_event_ids, check_shape, chunks)
+                                          canonical, canonical_strings, plain, check_event_ids, check_shape, chunks)
 from workflows.base import Context, InvalidTrigger, TransitionRefused
 from workflows.unit_lifecycle import CBV, HOLDER, MANUFACTURER, RECEIVER, TRANSFER_TRIGGERS, UNIT_LIFECYCLE
 
@@ -376,7 +376,8 @@ def _next_submission_id() -> int:
 
 # With RETURNING, SQLAlchemy sends each list of rows as INSERTs of many rows each ("insertmanyvalues")
 # instead of one statement a row: on PostgreSQL that is most of the time of a large file.
-_INSERT_EVENTS = insert(UnitEvent.__table__).returning(UnitEvent.position, UnitEvent.id, sort_by_parameter_order=True)
+# (each id comes back with its event's position: the order of the rows returned does not matter)
+_INSERT_EVENTS = insert(UnitEvent.__table__).returning(UnitEvent.position, UnitEvent.id)
 _INSERT_LOCATIONS = insert(UnitEventLocation.__table__).returning(UnitEventLocation.event_id)
 _INSERT_LINKS = insert(UnitEventUnit.__table__).returning(UnitEventUnit.id)
 _UPDATE_ROWS = 500  # units changed by one UPDATE statement
@@ -421,9 +422,11 @@ def _run_write(run: _Run, plans: list, *, last: bool) -> None:
         digest = None
         if c.where:
             salt = secrets.token_hex(16)
-            locations[c.index] = {"salt": salt, "document": canonical(c.where), "created_at": now}
+            locations[c.index] = {"salt": salt, "document": canonical_strings(c.where), "created_at": now}
             digest = where_digest(salt, locations[c.index]["document"])
-        text_ = canonical(_document(c, firm, event_id, now, digest))
+        doc = _document(c, firm, event_id, now, digest)
+        # every value of a document is text the checks let through, but for the free details
+        text_ = canonical_strings(doc) if plain(c.details) else canonical(doc)
         canon.append(text_)
         rows.append(({"event_id": event_id, "position": c.index, "trigger": c.trigger,
                       "biz_step": CBV[c.trigger][0] if c.trigger else None,

@@ -313,6 +313,23 @@ def canonical(value: Any) -> str:
     return rfc8785.dumps(value).decode("utf-8")
 
 
+def canonical_strings(value: Any) -> str:
+    """``canonical`` of a value made only of text, None, lists and objects with ASCII keys (an
+    event's document once its free details are known to be ``plain``), without walking it first:
+    the C encoder's text is the standard's, and a lone surrogate still goes to ``rfc8785``."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return rfc8785.dumps(value).decode("utf-8")
+
+
+def plain(value: Any) -> bool:
+    """Whether ``canonical`` may write ``value`` with the C encoder."""
+    return _plain(value)
+
+
 _SAFE_INT = 2 ** 53 - 1
 
 
