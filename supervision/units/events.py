@@ -21,8 +21,7 @@ from types import SimpleNamespace
 from typing import Any, Iterable, Iterator
 
 from flask_babel import gettext
-from sqlalchemy import Integer, String, bindparam, cast, column, insert, text, update
-from sqlalchemy import values as sa_values
+from sqlalchemy import bindparam, insert, text, update
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
@@ -374,40 +373,17 @@ def _next_submission_id() -> int:
     return db.session.execute(db.select(db.func.coalesce(db.func.max(UnitSubmission.id), 0) + 1)).scalar()
 
 
-# With RETURNING, SQLAlchemy sends each list of rows as INSERTs of many rows each ("insertmanyvalues")
-# instead of one statement a row: on PostgreSQL that is most of the time of a large file.
-# (each id comes back with its event's position: the order of the rows returned does not matter)
-_INSERT_EVENTS = insert(UnitEvent.__table__).returning(UnitEvent.position, UnitEvent.id)
-_INSERT_LOCATIONS = insert(UnitEventLocation.__table__).returning(UnitEventLocation.event_id)
-_INSERT_LINKS = insert(UnitEventUnit.__table__).returning(UnitEventUnit.id)
-_UPDATE_ROWS = 500  # units changed by one UPDATE statement
-
+# Each list of rows goes to the driver's executemany: SQLite runs the statement for each row in C,
+# psycopg pipelines them.  (INSERTs or an UPDATE of many rows each measured slower on PostgreSQL:
+# composing and splitting statements of thousands of parameters costs more than it saves.)
 _units = Unit.__table__.c
-_changed = sa_values(column("b_id", Integer), column("b_version", Integer), column("b_state", String),
-                     column("b_holder", Integer), column("b_transfer", Integer), column("b_lost", String),
-                     column("b_recall", Integer), name="changed")
-
-
 _KEYS = ("b_id", "b_version", "b_state", "b_holder", "b_transfer", "b_lost", "b_recall")
-_UPDATE_ONE = (update(Unit.__table__)
-               .where(_units.id == bindparam("b_id"), _units.version == bindparam("b_version"))
-               .values(state=bindparam("b_state"), holder_id=bindparam("b_holder"),
-                       transfer_to_id=bindparam("b_transfer"), state_before_lost=bindparam("b_lost"),
-                       recall_id=bindparam("b_recall"), updated_at=bindparam("b_now"),
-                       version=_units.version + 1))
-
-
-def _update_statement(changes: list[tuple]):
-    """PostgreSQL: one UPDATE of many units from a list of their new values (``FROM (VALUES …)``),
-    each guarded by the version it was read at (a unit changed meanwhile is not updated and the
-    count says so)."""
-    v = _changed.data(changes)
-    return (update(Unit.__table__)
-            .where(_units.id == v.c.b_id, _units.version == v.c.b_version)
-            .values(state=cast(v.c.b_state, String), holder_id=cast(v.c.b_holder, Integer),
-                    transfer_to_id=cast(v.c.b_transfer, Integer), state_before_lost=cast(v.c.b_lost, String),
-                    recall_id=cast(v.c.b_recall, Integer), updated_at=bindparam("b_now"),
-                    version=_units.version + 1))
+_UPDATE_UNIT = (update(Unit.__table__)
+                .where(_units.id == bindparam("b_id"), _units.version == bindparam("b_version"))
+                .values(state=bindparam("b_state"), holder_id=bindparam("b_holder"),
+                        transfer_to_id=bindparam("b_transfer"), state_before_lost=bindparam("b_lost"),
+                        recall_id=bindparam("b_recall"), updated_at=bindparam("b_now"),
+                        version=_units.version + 1))
 
 
 def _run_write(run: _Run, plans: list, *, last: bool) -> None:
@@ -446,15 +422,18 @@ def _run_write(run: _Run, plans: list, *, last: bool) -> None:
             run.submission_id = _next_submission_id()
     run.written = True
     if rows:
-        ids = dict(db.session.execute(_INSERT_EVENTS, [{**row, "submission_id": run.submission_id}
-                                                       for row, _p in rows]).all())
+        db.session.execute(insert(UnitEvent.__table__), [{**row, "submission_id": run.submission_id}
+                                                        for row, _p in rows])
+        ids = dict(db.session.execute(db.select(UnitEvent.position, UnitEvent.id).where(
+            UnitEvent.submission_id == run.submission_id,
+            UnitEvent.position.between(rows[0][0]["position"], rows[-1][0]["position"]))).all())
         if locations:
-            db.session.execute(_INSERT_LOCATIONS,
+            db.session.execute(insert(UnitEventLocation.__table__),
                                [{**where, "event_id": ids[index]} for index, where in locations.items()])
         links = [{"event_id": ids[row["position"]], "unit_id": sim.id, "from_state": before, "to_state": after}
                  for row, plan in rows for sim, before, after in plan]
         if links:
-            db.session.execute(_INSERT_LINKS, links)
+            db.session.execute(insert(UnitEventUnit.__table__), links)
         if run.ids is not None:
             run.ids += [ids[row["position"]] for row, _p in rows]
     _update_units(run)
@@ -471,15 +450,9 @@ def _update_units(run: _Run) -> None:
     if not changes:
         return
     db.session.flush()
-    if is_postgres():
-        updated = 0
-        for start in range(0, len(changes), _UPDATE_ROWS):
-            part = changes[start:start + _UPDATE_ROWS]
-            updated += db.session.execute(_update_statement(part), {"b_now": run.now},
-                                          execution_options={"synchronize_session": False}).rowcount
-    else:  # SQLite runs the statement for each row in C, and counts them all
-        updated = db.session.execute(_UPDATE_ONE, [{**dict(zip(_KEYS, c, strict=True)), "b_now": run.now} for c in changes],
-                                     execution_options={"synchronize_session": False}).rowcount
+    updated = db.session.execute(_UPDATE_UNIT, [{**dict(zip(_KEYS, c, strict=True)), "b_now": run.now}
+                                                for c in changes],
+                                 execution_options={"synchronize_session": False}).rowcount
     if updated != len(changes):
         raise StaleDataError("units changed while the events were being recorded")
     for change in changes:  # a Unit this session holds is read again when next used
