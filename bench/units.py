@@ -6,6 +6,7 @@ empty PostgreSQL database named by ``DATABASE_URL``)::
 
     python -m bench.units [--units 10000] [--csv-events 100000] [--events 1000] [--requests 2000]
     python -m bench.units --fill-units 1000000 --fill-events 5000000   # the scale
+    python -m bench.units --csv-only --units 10                        # only the CSV file
 
 With ``--fill-units``/``--fill-events`` the two pages are measured first on the dataset the timed
 steps built, then again after ``bench.unitfill`` has grown the tables to the given size, and the
