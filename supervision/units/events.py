@@ -8,6 +8,11 @@ records only for units it holds (the receiving firm answers a pending transfer; 
 manufacturer may recall units others hold).  The submission is one audit event carrying the
 SHA-256 of the canonical JSON (RFC 8785) of the events it recorded: ``ledger.verify`` re-checks
 it.
+
+``record_stream`` does the same for events read one at a time (a CSV file of up to 100,000 rows)
+in chunks of ``CHUNK``, with memory that does not grow with the file: units are read as plain
+rows, each chunk is written once it and all before it are found right, the hash runs over the
+events as they are written, and any problem rolls back every chunk written.
 """
 from __future__ import annotations
 
