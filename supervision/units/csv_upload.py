@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import IO, Iterator
 
 from flask_babel import gettext
 
@@ -16,6 +17,7 @@ from workflows.base import N_
 COLUMNS = ("code", "eventTime", "bizStep", "disposition", "address", "destination", "note")
 REQUIRED = ("code", "eventTime", "bizStep", "disposition")
 MAX_ROWS = 100_000
+REPORT_LIMIT = 1_000  # problems listed to the user; the rest are counted
 
 M_ENCODING = N_("The file is not UTF-8 text.")
 M_HEADER = N_("The first row must name the columns; missing: %(columns)s.")
@@ -30,25 +32,39 @@ class BadFile(Exception):
 
 
 def read(data: bytes) -> list[dict]:
-    """The events of the file, in row order; ``BadFile`` when the file itself is unusable."""
+    """The events of a whole file, in row order; ``BadFile`` when the file itself is unusable."""
+    return list(rows(io.BytesIO(data)))
+
+
+def rows(stream: IO[bytes]) -> Iterator[dict]:
+    """The events of the file ``stream`` is open on, one row at a time (the file is never held
+    whole in memory); ``BadFile`` when the header is unusable at once, or when a later part of
+    the file turns out not to be UTF-8, has more than ``MAX_ROWS`` rows or no row at all."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        text = data.decode("utf-8-sig")
+        reader = csv.DictReader(text)
+        header = [h.strip() for h in (reader.fieldnames or [])]
     except UnicodeDecodeError as err:
         raise BadFile(gettext(M_ENCODING)) from err
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise BadFile(gettext(M_HEADER, columns=", ".join(missing)))
     reader.fieldnames = header
-    out = []
-    for row in reader:
-        if len(out) >= MAX_ROWS:
-            raise BadFile(gettext(M_TOO_MANY, limit=f"{MAX_ROWS:,}"))
-        out.append(_event(row))
-    if not out:
+    return _events(reader)
+
+
+def _events(reader: csv.DictReader) -> Iterator[dict]:
+    n = 0
+    try:
+        for row in reader:
+            if n >= MAX_ROWS:
+                raise BadFile(gettext(M_TOO_MANY, limit=f"{MAX_ROWS:,}"))
+            n += 1
+            yield _event(row)
+    except UnicodeDecodeError as err:
+        raise BadFile(gettext(M_ENCODING)) from err
+    if not n:
         raise BadFile(gettext(M_EMPTY))
-    return out
 
 
 def _event(row: dict) -> dict:

@@ -174,7 +174,9 @@ class UnitEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), unique=True)  # urn:uuid:…
-    submission_id: Mapped[int] = mapped_column(ForeignKey("unit_submissions.id"), index=True)
+    # deferrable: a file of several chunks writes its submission's row after its events
+    submission_id: Mapped[int] = mapped_column(ForeignKey("unit_submissions.id", deferrable=True,
+                                                          initially="IMMEDIATE"), index=True)
     position: Mapped[int]  # its index in the submission
     trigger: Mapped[str | None] = mapped_column(String(32))  # None: an error declaration
     biz_step: Mapped[str | None] = mapped_column(String(32))

@@ -73,8 +73,20 @@ class Checked:
 
 
 class Errors(list):
+    """The problems found, each translated once; with ``limit``, only the first ``limit`` are
+    kept (``total`` counts them all)."""
+
+    def __init__(self, limit: int | None = None):
+        super().__init__()
+        self.limit, self.total = limit, 0
+
     def add(self, index: int | None, field_: str, msgid: str, **params: Any) -> None:
-        self.append({"index": index, "field": field_, "message": gettext(msgid, **params)})
+        self.total += 1
+        if self.limit is None or len(self) < self.limit:
+            self.append({"index": index, "field": field_, "message": gettext(msgid, **params)})
+
+    def __bool__(self) -> bool:
+        return self.total > 0
 
 
 # -- one event's own checks ------------------------------------------------------------------
@@ -83,11 +95,13 @@ def _text(value: Any, limit: int = schema.MAX_TEXT) -> bool:
     return isinstance(value, str) and len(value) <= limit
 
 
-def check_shape(i: int, raw: Any, firm: Organisation, errors: Errors) -> Checked | None:
+def check_shape(i: int, raw: Any, firm: Organisation, errors: Errors,
+                firms: dict[str, Organisation | None] | None = None) -> Checked | None:
+    """``firms``: receiving firms already looked up in this submission, by credit code."""
     if not isinstance(raw, dict):
         errors.add(i, "", M_NOT_AN_OBJECT)
         return None
-    before = len(errors)
+    before = errors.total
     props = schema.EVENT_SCHEMA["properties"]
     for key in raw:
         if key not in props:
@@ -99,15 +113,15 @@ def check_shape(i: int, raw: Any, firm: Organisation, errors: Errors) -> Checked
     event_time, offset = _check_time(i, raw, errors)
     where = _check_where(i, raw, errors)
     details = raw.get("details", {})
-    if not isinstance(details, dict) or len(canonical(details)) > schema.MAX_DETAILS_BYTES:
+    if not isinstance(details, dict) or (details and len(canonical(details)) > schema.MAX_DETAILS_BYTES):
         errors.add(i, "details", M_DETAILS, limit=schema.MAX_DETAILS_BYTES)
     if "eventID" in raw and not (_text(raw["eventID"], 64) and _is_uuid_urn(raw["eventID"])):
         errors.add(i, "eventID", M_CHOICE)
     if "errorDeclaration" in raw:
         checked = _check_declaration(i, raw, firm, errors)
     else:
-        checked = _check_step(i, raw, firm, errors)
-    if checked is None or len(errors) > before:
+        checked = _check_step(i, raw, firm, errors, firms)
+    if checked is None or errors.total > before:
         return None
     checked.event_time, checked.offset, checked.where, checked.details = event_time, offset, where, details
     return checked
@@ -182,7 +196,8 @@ def _check_codes(i: int, raw: dict, errors: Errors) -> list[str]:
     return out
 
 
-def _check_step(i: int, raw: dict, firm: Organisation, errors: Errors) -> Checked | None:
+def _check_step(i: int, raw: dict, firm: Organisation, errors: Errors,
+                firms: dict[str, Organisation | None] | None) -> Checked | None:
     unit_codes = _check_codes(i, raw, errors)
     step, disp = raw.get("bizStep"), raw.get("disposition")
     for key, value in (("bizStep", step), ("disposition", disp)):
@@ -193,12 +208,12 @@ def _check_step(i: int, raw: dict, firm: Organisation, errors: Errors) -> Checke
         errors.add(i, "bizStep", M_PAIR)
     if trigger is not None and "action" in raw and raw["action"] != CBV[trigger][2]:
         errors.add(i, "action", M_ACTION, action=CBV[trigger][2])
-    destination = _check_destination(i, raw, firm, trigger, errors)
+    destination = _check_destination(i, raw, firm, trigger, errors, {} if firms is None else firms)
     return Checked(i, raw, trigger, unit_codes, None, "", destination=destination)
 
 
 def _check_destination(i: int, raw: dict, firm: Organisation, trigger: str | None,
-                       errors: Errors) -> Organisation | None:
+                       errors: Errors, firms: dict[str, Organisation | None]) -> Organisation | None:
     given = raw.get("destinationList")
     if trigger != "transfer":
         if given:
@@ -212,8 +227,11 @@ def _check_destination(i: int, raw: dict, firm: Organisation, trigger: str | Non
     if not ok:
         errors.add(i, "destinationList", M_DESTINATION)
         return None
-    org = db.session.execute(db.select(Organisation).filter_by(
-        credit_code=credit_code.strip().upper(), kind=OrgKind.FIRM.value)).scalar()
+    key = credit_code.strip().upper()
+    if key not in firms:
+        firms[key] = db.session.execute(db.select(Organisation).filter_by(
+            credit_code=key, kind=OrgKind.FIRM.value)).scalar()
+    org = firms[key]
     if org is None:
         errors.add(i, "destinationList[0].destination", M_UNKNOWN_FIRM)
     elif org.id == firm.id:
@@ -255,12 +273,14 @@ def _is_uuid_urn(text: str) -> bool:
         return False
 
 
-def check_event_ids(checked: list[Checked], errors: Errors) -> None:
+def check_event_ids(checked: list[Checked], errors: Errors, seen: set[str] | None = None) -> None:
+    """Given event identifiers must be new: not recorded, not given twice (``seen``: those the
+    submission's earlier chunks gave)."""
     given = [c for c in checked if "eventID" in c.raw]
-    taken = set()
+    taken: set[str] = set()
     for part in chunks([c.raw["eventID"] for c in given]):
         taken |= set(db.session.execute(db.select(UnitEvent.event_id).where(UnitEvent.event_id.in_(part))).scalars())
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     for c in given:
         if c.raw["eventID"] in taken or c.raw["eventID"] in seen:
             errors.add(c.index, "eventID", M_EVENT_ID_TAKEN)
@@ -293,17 +313,39 @@ def canonical(value: Any) -> str:
     return rfc8785.dumps(value).decode("utf-8")
 
 
+def canonical_strings(value: Any) -> str:
+    """``canonical`` of a value made only of text, None, lists and objects with ASCII keys (an
+    event's document once its free details are known to be ``plain``), without walking it first:
+    the C encoder's text is the standard's, and a lone surrogate still goes to ``rfc8785``."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return rfc8785.dumps(value).decode("utf-8")
+
+
+def plain(value: Any) -> bool:
+    """Whether ``canonical`` may write ``value`` with the C encoder."""
+    return _plain(value)
+
+
 _SAFE_INT = 2 ** 53 - 1
 
 
 def _plain(value: Any) -> bool:
-    if value is None or isinstance(value, (str, bool)):
+    """Whether ``value`` holds only what the C encoder writes as RFC 8785 does (exact types: a
+    subclass goes to ``rfc8785``)."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
         return True
-    if isinstance(value, int):
+    if kind is int:
         return -_SAFE_INT <= value <= _SAFE_INT
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and (k.isascii() or max(k) < "\U00010000") and _plain(v)
-                   for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return all(_plain(v) for v in value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not (key.isascii() or max(key) < "\U00010000") or not _plain(item):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        return all(map(_plain, value))
     return False

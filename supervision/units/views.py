@@ -196,23 +196,25 @@ def new_event():
 def upload():
     firm = _firm()
     form = UploadForm()
-    errors, problem, status = [], None, 200
+    errors, problem, status, unlisted = [], None, 200, 0
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
             try:
-                rows = csv_upload.read(form.file.data.read())
-                ids = events.record(firm=firm, actor=current_user, events=rows, channel="csv",
-                                    limit=csv_upload.MAX_ROWS)
+                done = events.record_stream(firm=firm, actor=current_user, channel="csv",
+                                            events=csv_upload.rows(form.file.data.stream),
+                                            limit=csv_upload.MAX_ROWS, keep_ids=False,
+                                            report_limit=csv_upload.REPORT_LIMIT)
             except csv_upload.BadFile as err:
                 problem = err.message
             except events.EventsRejected as err:
                 errors = [{**e, "row": csv_upload.row_of(e["index"]) if e["index"] is not None else None}
                           for e in err.errors]
+                unlisted = err.errors.total - len(err.errors)
             else:
-                flash(_("%(n)s events were recorded.", n=f"{len(ids):,}"), "success")
+                flash(_("%(n)s events were recorded.", n=f"{done.count:,}"), "success")
                 return redirect(url_for("units.mine")), 303
-    return render_template("units/upload.html", form=form, errors=errors, problem=problem,
+    return render_template("units/upload.html", form=form, errors=errors, problem=problem, unlisted=unlisted,
                            columns=csv_upload.COLUMNS), status
 
 
