@@ -59,11 +59,7 @@ def _body(filters, tabs: tuple[str, ...], after: str | None, **context) -> str:
     total, counts = query.counts(tabs)
     regulator = bool(tabs) and current_user.is_regulator
     installed = types.installed().values()
-    states: dict[str, str] = {}
-    for ct in installed:
-        if query.filters.case_type in (None, ct.name):
-            for st in ct.workflow.states.values():
-                states.setdefault(st.name, label(st.label))
+    type_choices, state_choices = _choices(str(get_locale()), query.filters.case_type, tuple(types.installed()))
     department = current_user.organisation_id
     officers = fragments.cached_value("workload", (department,), lambda: services.officers_with_load(department)) \
         if regulator else []
@@ -72,12 +68,25 @@ def _body(filters, tabs: tuple[str, ...], after: str | None, **context) -> str:
         tabs=tabs, counts=counts, total=total, next_after=next_after, after=after,
         shown=presenters.Shown(), bounded=presenters.bounded, scope_labels=presenters.SCOPE_LABELS,
         sort_labels=presenters.SORT_LABELS, sorts=SORTS, tiers=TIERS, due_choices=DUE_CHOICES,
-        type_choices=[(ct.name, label(ct.label)) for ct in installed], state_choices=list(states.items()),
+        type_choices=type_choices, state_choices=state_choices,
         queue_columns=[(ct.name, col) for ct in installed for col in ct.queue_columns],
         may_claim=lambda row: cases.may_claim(current_user, row),
         show_url=url_parts("cases.show"), claim_url=url_parts("cases.claim"),
         officers=officers, saved=services.views_of(current_user) if tabs else [], today=local_today(),
         regulator=regulator, reader=bool(tabs), **context)
+
+
+@functools.lru_cache(maxsize=64)
+def _choices(locale: str, case_type: str | None, _installed: tuple[str, ...]) -> tuple[tuple, tuple]:
+    """The type and state menus' (value, label) pairs, translated once per language, type asked
+    for and set of installed types in a worker's life, not on every page: about a hundred labels."""
+    installed = types.installed().values()
+    states: dict[str, str] = {}
+    for ct in installed:
+        if case_type in (None, ct.name):
+            for st in ct.workflow.states.values():
+                states.setdefault(st.name, label(st.label))
+    return tuple((ct.name, label(ct.label)) for ct in installed), tuple(states.items())
 
 
 def url_parts(endpoint: str) -> tuple[str, str]:
