@@ -3,11 +3,13 @@ statement, so a rendered page can be cached under it and is never served after a
 
 How it moves.  A session listener bumps the one row of ``data_versions`` in the transaction
 that made the change, just before it commits (``before_commit``), whenever the session flushed
-or executed an ORM ``INSERT``/``UPDATE``/``DELETE`` in that transaction (``uow`` notes it) or
-holds unflushed changes.  Whatever writes through the session moves it: the services, the
-test factories, a job, a CLI command; there is no list of writers to keep in step.  Statements
-sent on a raw connection (``engine.begin()``, the bench's loader) bypass it; after such a load
-restart the workers or bump by hand (``bump()``).
+or executed an ORM ``INSERT``/``UPDATE``/``DELETE`` in that transaction, or holds unflushed
+changes, of any table but the bookkeeping ones (``BOOKKEEPING``: audit events, sent forms and
+throttle counters, which readings and refusals write too, so a GET leaves the version alone).
+Whatever writes through the session moves it: the services, the test factories, a job, a CLI
+command; there is no list of writers to keep in step.  Statements sent on a raw connection
+(``engine.begin()``, the bench's loader) bypass it; after such a load restart the workers or
+bump by hand (``bump()``).
 
 Why this and not the newest audit event.  Every business change writes an audit event, but
 factories and direct fixes in tests do not, so a cache keyed on the audit log went stale inside
@@ -36,7 +38,6 @@ import secrets
 from flask import g, has_request_context
 from sqlalchemy import event, text
 
-from supervision.core import uow
 from supervision.extensions import db
 
 
@@ -61,18 +62,59 @@ def bump(session=None) -> None:
     session.connection().execute(_BUMP, {"epoch": secrets.token_hex(8)})
 
 
+# Rows that record a reading, a refusal, a sent form or a throttle counter, not data a page shows:
+# a transaction that wrote only these (a download's audit event, a denied access, a probing
+# miss) leaves the version alone.
+BOOKKEEPING = frozenset({"audit_events", "form_submissions", "login_throttle"})
+_CHANGED = "supervision.data_changed"  # set by a flush or DML outside BOOKKEEPING; cleared at the end
+
+
+def _shows(obj) -> bool:
+    table = getattr(type(obj), "__table__", None)
+    return getattr(table, "name", None) not in BOOKKEEPING
+
+
+def _unflushed(session) -> bool:
+    changed = [o for o in session.dirty if session.is_modified(o)]
+    return any(_shows(o) for o in (*session.new, *changed, *session.deleted))
+
+
+@event.listens_for(db.session, "after_flush")
+def _flushed(session, _flush_context) -> None:
+    if _unflushed(session):  # still the flush's objects here
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _executed(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) not in BOOKKEEPING:
+            state.session.info[_CHANGED] = True
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _ended(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CHANGED, None)
+
+
 @event.listens_for(db.session, "before_commit")
 def _before_commit(session) -> None:
-    if session.info.get(uow.WROTE) or session.new or session.deleted or any(
-            session.is_modified(o) for o in session.dirty):
+    if session.info.get(_CHANGED) or _unflushed(session):
         bump(session)
+
+
+def _pending() -> bool:
+    session = db.session()
+    return bool(session.info.get(_CHANGED)) or _unflushed(session)
 
 
 def current() -> str | None:
     """The committed data version, or ``None`` when this session has uncommitted writes.  Read
     once a request: a version read before a concurrent commit only keys what is read after it
     under the older number, which no later request asks for."""
-    if uow.pending_changes():
+    if _pending():
         return None
     if has_request_context() and "data_version" in g:
         return g.data_version

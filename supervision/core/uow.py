@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 _AFTER_COMMIT = "supervision.after_commit"
 _AFTER_ROLLBACK = "supervision.after_rollback"
 _WROTE = "supervision.wrote"  # set by a flush or a DML statement, cleared when the transaction ends
-WROTE = _WROTE  # read by ``dataversion`` (the data version moves with a transaction that wrote)
 
 
 @event.listens_for(db.session, "after_flush")
