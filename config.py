@@ -132,6 +132,11 @@ class Config:
     # worker's memory; "RedisCache": REDIS_URL; "NullCache": off) and how long a page is kept.
     PUBLIC_PAGE_CACHE = os.environ.get("PUBLIC_PAGE_CACHE", "SimpleCache")
     PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "300"))
+    # Rendered parts of signed-in pages (the queue's tabs and rows) kept under the data version
+    # (supervision/core/fragments.py): the same kinds of backend; tests keep it on, so every
+    # queue test also proves a change shows on the next request.
+    FRAGMENT_CACHE = os.environ.get("FRAGMENT_CACHE", "SimpleCache")
+    FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "300"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # The newest published checkpoint, remembered outside the database (restores behind it are
     # detected); empty: off.

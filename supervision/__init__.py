@@ -109,7 +109,7 @@ def install_unit_of_work(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from supervision import policies
     from supervision.accounts import kept, loader
-    from supervision.core import logs, once, probing, requestctx
+    from supervision.core import fragments, logs, once, probing, requestctx
     from supervision.public import caching
 
     logs.install(app)  # JSON lines, one access line per request
@@ -119,6 +119,7 @@ def register_request_hooks(app: Flask) -> None:
     app.before_request(policies.enforce_route_policy)
     app.before_request(probing.refuse_while_probing)
     caching.install(app)  # public pages: no cookie, ETag, 304
+    fragments.install(app)  # signed-in pages' rendered parts, kept under the data version
     kept.install(app)  # a form refused for an ended session is put back after signing in
     once.install(app)  # one-time form tokens (last: only a request about to run uses its token)
     app.after_request(probing.count_misses)

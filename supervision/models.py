@@ -1,5 +1,6 @@
 """Imports every model module so metadata (and Alembic autogenerate) sees all tables."""
 from supervision.core.once import FormSubmission  # noqa: F401
+from supervision.core.dataversion import DataVersion  # noqa: F401
 from supervision.accounts.models import (LoginThrottle, Organisation, PasswordReset,  # noqa: F401
                                          RecoveryCode, User, UserRole)
 from supervision.audit.models import AuditEvent  # noqa: F401

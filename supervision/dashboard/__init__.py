@@ -12,5 +12,5 @@ def init_app(app: Flask) -> None:
     from workflows.base import N_
 
     app.register_blueprint(bp)
-    add_nav(app, NavItem("dashboard.index", N_("Dashboard"), frozenset({"officer", "approver", "auditor"})))
-    add_nav(app, NavItem("dashboard.statistics", N_("Statistics"), frozenset({"officer", "approver", "auditor"})))
+    add_nav(app, NavItem("dashboard.index", N_("Dashboard"), frozenset({"officer", "approver", "auditor", "admin"})))
+    add_nav(app, NavItem("dashboard.statistics", N_("Statistics"), frozenset({"officer", "approver", "auditor", "admin"})))

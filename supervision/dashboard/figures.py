@@ -60,7 +60,7 @@ def _open_condition():
 def by_type_and_state(user) -> list[tuple[str, str, int]]:
     """(case type, state, n) of the open cases the user may see, in the tables' order."""
     counts = {(t, s): n for t, s, n in db.session.execute(
-        db.select(Case.case_type, Case.state, func.count()).where(policies.visible_condition(user), _open_condition())
+        db.select(Case.case_type, Case.state, func.count()).where(counted(user), _open_condition())
         .group_by(Case.case_type, Case.state)).all()}
     out = []
     for ct in types.installed().values():
@@ -86,7 +86,7 @@ def clocks(user, today: dt.date | None = None) -> Clocks:
         db.select(Case.case_type,
                   func.count().filter(Case.due_date < today, running),
                   func.count().filter(Case.due_date >= today, Case.due_date <= week))
-        .where(policies.visible_condition(user), Case.due_date.is_not(None), _open_condition())
+        .where(counted(user), Case.due_date.is_not(None), _open_condition())
         .group_by(Case.case_type)).all()
     return Clocks({t: o for t, o, _w in rows if o}, {t: w for t, _o, w in rows if w})
 
@@ -101,7 +101,7 @@ def decisions_this_month(user, today: dt.date | None = None) -> int:
     today = today or local_today()
     return db.session.execute(
         db.select(func.count(Decision.id)).join(Case, Case.id == Decision.case_id)
-        .where(policies.visible_condition(user), Decision.issued_at >= _utc_start(month_start(today)))
+        .where(counted(user), Decision.issued_at >= _utc_start(month_start(today)))
     ).scalar_one()
 
 
@@ -147,7 +147,7 @@ def time_to_decision(user, today: dt.date | None = None) -> list[Timing]:
                         (func.row_number().over(partition_by=Case.case_type, order_by=span) - 1).label("rank"),
                         func.count().over(partition_by=Case.case_type).label("n"))
               .join(first, first.c.case_id == Case.id)
-              .where(policies.visible_condition(user), first.c.at >= since).subquery())
+              .where(counted(user), first.c.at >= since).subquery())
     rows = {case_type: (n, median, p90) for case_type, n, median, p90 in db.session.execute(
         db.select(ranked.c.case_type, func.max(ranked.c.n),
                   _percentile(50, ranked.c.rank, ranked.c.n, ranked.c.days),
@@ -181,7 +181,7 @@ def trends(user, today: dt.date | None = None, months: int = TREND_MONTHS) -> Tr
     month = _month_index(Case.created_at, starts)
     for case_type, i, n in db.session.execute(
             db.select(Case.case_type, month, func.count())
-            .where(policies.visible_condition(user), Case.created_at >= since)
+            .where(counted(user), Case.created_at >= since)
             .group_by(Case.case_type, month)).all():
         if i is not None and case_type in opened:
             opened[case_type][i] += n
@@ -189,7 +189,7 @@ def trends(user, today: dt.date | None = None, months: int = TREND_MONTHS) -> Tr
     month = _month_index(Decision.issued_at, starts)
     for i, n in db.session.execute(
             db.select(month, func.count()).join(Case, Case.id == Decision.case_id)
-            .where(policies.visible_condition(user), Decision.issued_at >= since).group_by(month)).all():
+            .where(counted(user), Decision.issued_at >= since).group_by(month)).all():
         if i is not None:
             decisions[i] += n
     return Trend([f"{d:%Y-%m}" for d in starts], {k: v for k, v in opened.items() if any(v)}, decisions)
@@ -197,6 +197,19 @@ def trends(user, today: dt.date | None = None, months: int = TREND_MONTHS) -> Tr
 
 def computed(stats: list[Statistic], period: Period) -> list[tuple[Statistic, list[tuple[str, int]]]]:
     return [(s, list(s.compute(period))) for s in stats]
+
+
+def lists_cases(user) -> bool:
+    """Whether the dashboard may list cases to ``user`` (its panels name cases): those who
+    may open cases (regulators, auditors), not an administrator."""
+    return bool(user.roles & {"officer", "approver", "auditor"})
+
+
+def counted(user):
+    """The cases the figures count for ``user``, as SQL on ``Case``: the cases they may see
+    (``policies.visible_condition``); for an administrator, who opens no case, their
+    department's (``policies.department_condition``: aggregate figures only)."""
+    return policies.visible_condition(user) if lists_cases(user) else policies.department_condition(user)
 
 
 def sees_every_department(user) -> bool:
@@ -210,5 +223,5 @@ def summary(user) -> dict[str, Any]:
     return {"by_state": by_type_and_state(user), "clocks": clocks(user, today),
             "decisions_this_month": decisions_this_month(user, today),
             "timing": time_to_decision(user, today), "trend": trends(user, today),
-            "figures": computed(statistics("dashboard"), Period(cases=policies.visible_condition(user))),
+            "figures": computed(statistics("dashboard"), Period(cases=counted(user))),
             "every_department": sees_every_department(user), "today": today}

@@ -1,5 +1,7 @@
 """The dashboard and the statistics pages, and the statistics' exports.  Read-only: GET only,
-for regulators and auditors (``DASHBOARD_READERS``); a firm's user is refused (403)."""
+for regulators, auditors and administrators (``DASHBOARD_READERS``); a firm's user is refused
+(403).  An administrator decides nothing and opens no case: they read their department's figures
+(``figures.counted``) without the panels that list cases."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +17,9 @@ from supervision.core.timeutil import local_today
 from supervision.dashboard import charts, exports, figures
 
 bp = Blueprint("dashboard", __name__)
-# Regulators and auditors (there is no separate statistics role: DOMAIN §2 lists none).
-DASHBOARD_READERS = policies.RoutePolicy("dashboard_readers", frozenset({"officer", "approver", "auditor"}))
+# Regulators, auditors and administrators (there is no separate statistics role: DOMAIN §2 lists
+# none); every page here is a GET that changes nothing.
+DASHBOARD_READERS = policies.RoutePolicy("dashboard_readers", frozenset({"officer", "approver", "auditor", "admin"}))
 
 
 @bp.route("/dashboard")
@@ -26,7 +29,8 @@ def index():
     trend = data["trend"]
     return render_template(
         "dashboard/index.html", **data,
-        panels=current_app.extensions.get("dashboard_panels", []),
+        panels=current_app.extensions.get("dashboard_panels", []) if figures.lists_cases(current_user) else [],
+        lists_cases=figures.lists_cases(current_user),
         figure_charts=[(s, lines, charts.bars([(label(t), n) for t, n in lines], label(s.label)))
                        for s, lines in data["figures"]],
         opened_chart=charts.columns(trend.months, [sum(v) for v in zip(*trend.opened.values(), strict=True)]

@@ -5,16 +5,18 @@
 views: their own cases, never a regulator's queue."""
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from supervision import policies
 from supervision.accounts.models import User
 from supervision.cases import services as cases
 from supervision.cases import types
+from supervision.core import fragments
 from supervision.core.i18n import label
 from supervision.core.timeutil import local_today
 from supervision.extensions import db
@@ -26,37 +28,76 @@ bp = Blueprint("workbench", __name__)
 DUE_CHOICES = ("overdue", "3", "7", "14", "30")
 
 
-def _query() -> tuple[Query, tuple[str, ...]]:
+def _filters():
+    """The URL's filters (a flash for those that could not be read) and the user's tabs."""
     tabs = tabs_for(current_user)
     filters, bad = parse(request.args, scopes=tabs or ("all",))
     if bad:
         flash(_("Some filters could not be read and were left out."), "error")
+    return filters, tabs
+
+
+def _query() -> tuple[Query, tuple[str, ...]]:
+    filters, tabs = _filters()
     return Query.of(current_user, filters), tabs
 
 
 def queue():
-    """``GET /cases``: the tabs, the filters and one page of the queue."""
-    query, tabs = _query()
-    rows, next_after = query.page(request.args.get("after"))
+    """``GET /cases``: the tabs, the filters and one page of the queue.  The body is rendered
+    from the database once per user, query, language, day and data version, and kept
+    (``core.fragments``): the next request after any change renders it anew."""
+    filters, tabs = _filters()
+    after = request.args.get("after")
+    parts = (current_user.id, str(get_locale()), sorted(filters.args().items()), after, local_today())
+    body = fragments.render("queue", parts, functools.partial(_body, filters, tabs, after))
+    return render_template("workbench/queue.html", body=body)
+
+
+def _body(filters, tabs: tuple[str, ...], after: str | None, **context) -> str:
+    query = Query.of(current_user, filters)
+    rows, next_after = query.page(after)
     total, counts = query.counts(tabs)
     regulator = bool(tabs) and current_user.is_regulator
     installed = types.installed().values()
-    states: dict[str, str] = {}
-    for ct in installed:
-        if query.filters.case_type in (None, ct.name):
-            for st in ct.workflow.states.values():
-                states.setdefault(st.name, label(st.label))
+    type_choices, state_choices = _choices(str(get_locale()), query.filters.case_type, tuple(types.installed()))
+    department = current_user.organisation_id
+    officers = fragments.cached_value("workload", (department,), lambda: services.officers_with_load(department)) \
+        if regulator else []
     return render_template(
-        "workbench/queue.html", rows=rows, query=query, f=query.filters, args=query.filters.args(),
-        tabs=tabs, counts=counts, total=total, next_after=next_after, after=request.args.get("after"),
+        "workbench/_queue_body.html", rows=rows, query=query, f=query.filters, args=query.filters.args(),
+        tabs=tabs, counts=counts, total=total, next_after=next_after, after=after,
         shown=presenters.Shown(), bounded=presenters.bounded, scope_labels=presenters.SCOPE_LABELS,
         sort_labels=presenters.SORT_LABELS, sorts=SORTS, tiers=TIERS, due_choices=DUE_CHOICES,
-        type_choices=[(ct.name, label(ct.label)) for ct in installed], state_choices=list(states.items()),
+        type_choices=type_choices, state_choices=state_choices,
         queue_columns=[(ct.name, col) for ct in installed for col in ct.queue_columns],
         may_claim=lambda row: cases.may_claim(current_user, row),
-        officers=services.officers_with_load(current_user.organisation_id) if regulator else [],
-        saved=services.views_of(current_user) if tabs else [], today=local_today(),
-        regulator=regulator, reader=bool(tabs))
+        show_url=url_parts("cases.show"), claim_url=url_parts("cases.claim"),
+        officers=officers, saved=services.views_of(current_user) if tabs else [], today=local_today(),
+        regulator=regulator, reader=bool(tabs), **context)
+
+
+@functools.lru_cache(maxsize=64)
+def _choices(locale: str, case_type: str | None, _installed: tuple[str, ...]) -> tuple[tuple, tuple]:
+    """The type and state menus' (value, label) pairs, translated once per language, type asked
+    for and set of installed types in a worker's life, not on every page: about a hundred labels."""
+    installed = types.installed().values()
+    states: dict[str, str] = {}
+    for ct in installed:
+        if case_type in (None, ct.name):
+            for st in ct.workflow.states.values():
+                states.setdefault(st.name, label(st.label))
+    return tuple((ct.name, label(ct.label)) for ct in installed), tuple(states.items())
+
+
+def url_parts(endpoint: str) -> tuple[str, str]:
+    """A case's URL of ``endpoint`` as the text before and after its id: built once a page,
+    joined around each row's id (not one ``url_for`` a row)."""
+    sample = url_for(endpoint, case_id=_SAMPLE_ID)
+    before, _sep, rest = sample.partition(str(_SAMPLE_ID))
+    return before, rest
+
+
+_SAMPLE_ID = 918273645
 
 
 def _back(query_string: str = "") -> str:

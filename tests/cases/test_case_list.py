@@ -11,6 +11,7 @@ from sqlalchemy import event
 from supervision.audit.models import AuditEvent
 from supervision.cases.models import Case
 from supervision.core.timeutil import local_today
+from supervision.core.fragments import fragment_cache
 from supervision.extensions import db
 from tests.cases.conftest import put_in_state, sign_in, then
 
@@ -190,6 +191,7 @@ def _statements_for(web, path: str) -> int:
         statements.append(statement)
 
     db.session.commit()  # the test's own pending set-up is not the page's cost
+    fragment_cache.clear()  # the page as rendered from the database, not as kept (core/fragments.py)
     event.listen(db.engine, "before_cursor_execute", count)
     try:
         assert web.get(path).status_code == 200

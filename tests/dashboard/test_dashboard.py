@@ -196,3 +196,35 @@ def test_the_case_types_figures_count_the_readers_department_and_the_heading_say
     assert seen == {"officer@t.test": (2, world.department.name_en),
                     "other@t.test": (1, world.other_department.name_en),
                     "auditor@t.test": (3, "All departments")}
+
+
+def test_an_administrator_reads_their_departments_figures_without_case_lists(world, web, running):
+    """Administrators decide nothing and open no case: they read the dashboard and the
+    statistics (GET only) with their department's counts, no link into the queue and no panel
+    that lists cases."""
+    late = world.case(title="Late one")
+    put_in_state(late, "submitted")
+    late.due_date = local_today() - dt.timedelta(days=3)
+    db.session.commit()
+    sign_in(web, "admin@t.test")
+    page = web.get("/dashboard").get_data(as_text=True)
+    assert 'href="/dashboard"' in page                     # the menu offers it
+    assert cell(page, "clocks", 'data-type="registration"', "overdue-n") == "1"
+    assert re.search(r'data-type="sandbox" data-state="testing">.*?<td>(\d+)</td></tr>', page, re.S).group(1) == "1"
+    assert "/cases?" not in page and 'id="sandbox-in-progress"' not in page
+    assert web.get("/statistics").status_code == 200
+    assert web.post("/dashboard", {}, token_from="/dashboard").status_code in (403, 405)
+
+
+def test_the_trend_table_is_laid_out_as_cards_on_a_phone(world, web, running):
+    """At 390 px every line of the trend table is a card with each month named over its count
+    (portal.css), instead of thirteen columns scrolling inside the box."""
+    sign_in(web, "officer@t.test")
+    page = web.get("/dashboard").get_data(as_text=True)
+    table = page[page.index('<table id="trend"'):]
+    table = table[:table.index("</table>")]
+    assert 'class="stack trend"' in table
+    months = re.findall(r"<th>(\d{4}-\d{2})</th>", table)
+    assert len(months) == 12
+    decisions = re.search(r'<tr class="decisions">(.*?)</tr>', table, re.S).group(1)
+    assert re.findall(r'data-label="([^"]+)"', decisions) == months

@@ -1,0 +1,74 @@
+"""Rendered parts of signed-in pages, cached under what they show and the data version.
+
+A fragment is the HTML a view renders from the database (the queue's tabs, counts and rows).
+It is stored (Flask-Caching: ``FRAGMENT_CACHE``, a worker's memory by default, Redis in
+production) under a key made of the caller's parts (who is asking, the query, the language,
+the day), the data version (``core.dataversion``: moves with every commit that changed rows)
+and the release (templates and translations), so a change is never served from the cache: the
+next request after it reads a new version and renders anew.
+
+What belongs to the request and not to the data stays out of the stored HTML: the forms'
+CSRF and one-time tokens are rendered as a mark and replaced by fresh tokens on every use;
+the page around the fragment (the user's name, the flashed messages) is rendered each time.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Callable
+
+from flask import Flask, current_app
+from flask_caching import Cache
+from markupsafe import Markup
+
+from supervision.core import dataversion
+from supervision.core.once import form_tokens
+
+fragment_cache = Cache()
+# Escaped text can never produce this (``<`` is escaped), so only the template's own mark matches.
+TOKENS_MARK = "<!--form-tokens-->"
+
+
+def _mark() -> Markup:
+    return Markup("<!--form-tokens-->")
+
+
+def _key(name: str, parts: tuple, version: str) -> str:
+    from supervision.public.caching import release
+
+    text = "\x1f".join((name, version, release(str(Path(current_app.root_path).parent)), *map(str, parts)))
+    return f"fragment:{name}:" + hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def cached_value(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``'s value (plain data) kept under ``parts`` and the data version."""
+    version = dataversion.current()
+    if version is None:
+        return compute()
+    key = _key(name, parts, version)
+    value = fragment_cache.get(key)
+    if value is None:
+        value = compute()
+        fragment_cache.set(key, value)
+    return value
+
+
+def render(name: str, parts: tuple, template: Callable[..., str]) -> Markup:
+    """The fragment ``template(form_tokens=…)`` renders, from the cache when it holds it for
+    these parts and the current data version, with fresh form tokens in place of the marks."""
+    html = cached_value(name, parts, lambda: template(form_tokens=_mark))
+    pieces = html.split(TOKENS_MARK)
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        out += [str(form_tokens()), piece]
+    # Every piece is HTML the template rendered (its values escaped by Jinja), as the page
+    # would have included it uncached.
+    return Markup("".join(out))  # noqa: S704  # nosec B704
+
+
+def install(app: Flask) -> None:
+    fragment_cache.init_app(app, config={"CACHE_TYPE": app.config["FRAGMENT_CACHE"],
+                                         "CACHE_DEFAULT_TIMEOUT": app.config["FRAGMENT_CACHE_SECONDS"],
+                                         "CACHE_REDIS_URL": app.config["REDIS_URL"],
+                                         "CACHE_KEY_PREFIX": "supervision:", "CACHE_THRESHOLD": 300,
+                                         "CACHE_NO_NULL_WARNING": True})
