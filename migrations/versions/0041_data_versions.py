@@ -2,13 +2,13 @@
 rendered queue page is cached under it (``supervision.core.dataversion``).
 
 Revision ID: 0041
-Revises: 0038
+Revises: 0040
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0041"
-down_revision = "0038"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 

@@ -5,13 +5,13 @@ period running), so it is accepted; it keeps its deadlines.  No table changes.
 Downgrade: the table before had no acceptance step; an application accepted or waiting for a
 supplement is back under review (``submitted``), one refused acceptance or lapsed is withdrawn.
 
-Revision ID: 0042_change_acceptance
-Revises: 0038
+Revision ID: 0042
+Revises: 0041
 """
 from alembic import op
 
-revision = "0042_change_acceptance"
-down_revision = "0038"
+revision = "0042"
+down_revision = "0041"
 branch_labels = None
 depends_on = None
 

@@ -2,13 +2,13 @@
 ``compensation_claims`` table beside each claim's case.
 
 Revision ID: 0043
-Revises: 0038
+Revises: 0042
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0043"
-down_revision = "0038"
+down_revision = "0042"
 branch_labels = None
 depends_on = None
 
