@@ -17,9 +17,9 @@ export FLASK_APP := wsgi
 run: setup db demo keys api-token serve
 
 # The suite runs in one pytest-xdist worker per core; `make test PYTEST_XDIST=` runs it in one process.
-# Each test file goes to one worker (its module fixtures are built once), in collection order:
+# The slowest 40 tests are listed at the end (where CI time goes). Each test file goes to one worker (its module fixtures are built once), in collection order:
 # the browser stories must stay last in every worker (tests/browser/conftest.py).
-PYTEST_XDIST ?= -n auto --dist loadfile --no-loadscope-reorder
+PYTEST_XDIST ?= -n auto --dist loadfile --no-loadscope-reorder --durations=40
 
 test: test-setup lint
 	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
