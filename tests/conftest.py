@@ -170,6 +170,23 @@ def _clean_database(request, app):
         empty_tables()
 
 
+# The demo data's rows, loaded once per test process (``flask demo load`` takes about a minute).
+_DEMO: dict[str, dict] = {}
+
+
+@pytest.fixture
+def demo_data(app):
+    """The demo data (``flask demo load``) in the tables: loaded through the command the first
+    time in this process, put back from a copy of its rows afterwards (its documents stay in the
+    process's store).  Tests that change the data get the same starting point each time."""
+    if "rows" not in _DEMO:
+        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        assert result.exit_code == 0, result.output
+        _DEMO["rows"] = copy_rows()
+    else:
+        restore_rows(_DEMO["rows"])
+
+
 class IsolatedClient(FlaskClient):
     """Each request runs in its own context, like a real server: no ``g``, session or cached
     user leaks in from the test's app context.  Afterwards the test's session sees the result."""

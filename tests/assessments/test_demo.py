@@ -6,9 +6,7 @@ from supervision.decisions.models import Decision
 from supervision.extensions import db
 
 
-def test_the_demo_has_a_consultation_and_a_passed_measure(app, runner, web):
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
+def test_the_demo_has_a_consultation_and_a_passed_measure(demo_data, web):
     rows = db.session.execute(db.select(Case).filter_by(case_type="assessment").order_by(Case.id)).scalars().all()
     assert [c.state for c in rows] == ["recommendation_issued", "public_consultation"]
     kinds = set(db.session.execute(db.select(Decision.kind).where(Decision.case_id == rows[0].id)).scalars())

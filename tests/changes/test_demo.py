@@ -7,9 +7,7 @@ from supervision.decisions.models import Decision
 from supervision.extensions import db
 
 
-def test_the_demo_change_application_is_accepted(app, runner):
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
+def test_the_demo_change_application_is_accepted(demo_data):
     change = db.session.execute(db.select(ChangeApplication)).scalar_one()
     assert change.case.state == "accepted"
     kinds = db.session.execute(db.select(Decision.kind).filter_by(case_id=change.case_id)).scalars().all()

@@ -121,9 +121,7 @@ def test_another_firm_cannot_open_the_claim_form(world, web):
     assert web.get(f"/compensation/registrations/{reg.case_id}/claim").status_code in (403, 404)
 
 
-def test_the_demo_holds_a_claim_on_the_registration_rescinded_for_the_bureaus_error(app, runner):
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
+def test_the_demo_holds_a_claim_on_the_registration_rescinded_for_the_bureaus_error(demo_data):
     claim = db.session.execute(db.select(CompensationClaim)).scalar_one()
     assert claim.case.state == "submitted" and claim.registration_case.title == "ZX-Arm A12"
     assert claim.amount_claimed == 186000

@@ -6,9 +6,7 @@ from supervision.decisions.models import Decision
 from supervision.extensions import db
 
 
-def test_the_demo_has_a_request_for_information_and_a_remediation_order(app, runner):
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
+def test_the_demo_has_a_request_for_information_and_a_remediation_order(demo_data):
     rows = db.session.execute(db.select(Case).filter_by(case_type="conduct").order_by(Case.id)).scalars().all()
     assert [c.state for c in rows] == ["info_requested", "remediation_required"]
     assert rows[1].due_date is not None  # the remediation deadline runs

@@ -7,9 +7,7 @@ from supervision.extensions import db
 from tests.conftest import Browser
 
 
-def test_demo_pool_draws_and_the_expert_login(app, runner):
-    out = runner.invoke(args=["demo", "load"])
-    assert out.exit_code == 0, out.output
+def test_demo_pool_draws_and_the_expert_login(app, demo_data, runner):
     experts = db.session.execute(db.select(Expert)).scalars().unique().all()
     assert len(experts) >= 8 and len({f for e in experts for f in e.fields}) >= 4
     assert len({c.expert_id for c in db.session.execute(db.select(ExpertConflict)).scalars()}) == 2

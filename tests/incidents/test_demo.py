@@ -7,9 +7,7 @@ from supervision.extensions import db
 from supervision.incidents.models import Incident
 
 
-def test_the_demo_has_incidents_in_several_states_one_opened_by_the_breach(app, runner, web):
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
+def test_the_demo_has_incidents_in_several_states_one_opened_by_the_breach(demo_data, web):
     rows = db.session.execute(db.select(Incident.source, Case.state).join(Case, Case.id == Incident.case_id)
                               .order_by(Incident.id)).all()
     assert ("breach", "reported") in rows

@@ -31,11 +31,9 @@ def test_demo_texts_are_each_in_one_language():
             assert not (CJK.search(text) and LATIN_WORDS.search(text)), text
 
 
-def test_loaded_demo_model_names_carry_no_state(app, runner):
+def test_loaded_demo_model_names_carry_no_state(demo_data):
     from supervision.core.i18n import label  # noqa: F401  (labels are msgids here)
 
-    result = runner.invoke(args=["demo", "load"])
-    assert result.exit_code == 0, result.output
     names = db.session.execute(db.select(RobotModel.name)).scalars().all()
     assert "ZX-Arm A8" in names
     labels = {s.label for s in REGISTRATION.states.values()}
