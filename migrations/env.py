@@ -94,7 +94,7 @@ def run_migrations_online():
     with connectable.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            _sqlite_foreign_keys(connection, on=False)
+            _sqlite_foreign_keys_off(connection)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -108,19 +108,31 @@ def run_migrations_online():
                     _sqlite_check_references(connection)
         finally:
             if sqlite:
-                _sqlite_foreign_keys(connection, on=True)
+                _sqlite_release(connection)
 
 
-def _sqlite_foreign_keys(connection, *, on):
+def _sqlite_foreign_keys_off(connection):
     """SQLite changes a table (a CHECK, a column type) by copying it and dropping the old copy;
     with foreign keys enforced, the drop counts every row that refers to the old copy as broken
     (or, deferred, fails the commit) although the new copy holds the same rows.  SQLite's own
     procedure for such changes (sqlite.org/lang_altertable.html, "other kinds of table schema
     changes") turns enforcement off outside the transaction and checks the references before
-    committing: ``_sqlite_check_references``."""
+    committing: ``_sqlite_check_references``.  The connection is not used again afterwards."""
     connection.commit()   # PRAGMA foreign_keys is ignored inside a transaction
-    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     connection.commit()
+
+
+def _sqlite_release(connection):
+    """Never hand the pool a connection whose enforcement a migration switched off: a file's
+    connection is closed (the next one opens with the app's pragmas, ``core.database``: foreign
+    keys on); an in-memory database lives only in its connection, so enforcement is switched back."""
+    if connection.engine.url.database in (None, "", ":memory:"):
+        connection.rollback()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+    else:
+        connection.invalidate()
 
 
 def _sqlite_check_references(connection):
