@@ -2,9 +2,11 @@
 the real services, and a tiny PDF for evidence uploads."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from supervision.cases import services as cases
 from supervision.cases.models import Case
@@ -97,3 +99,23 @@ def revoke(world, reg, *, facts: str = "隐瞒事故。", evidence: str = "监�
     fire(reg, "propose_revocation", world.officer, reason=proposal or facts, defence_reply=reply)
     review_and_discuss(world, reg)
     fire(reg, "approve_revocation", world.approver)
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(y: int, m: int, d: int):
+    """Travel to 10:00 Beijing time on that day (the penalty procedure's dates)."""
+    return time_machine.travel(dt.datetime(y, m, d, 10, tzinfo=SHANGHAI), tick=False)
+
+
+def bare(user) -> str:
+    """A name as ``pdftotext`` gives it (no spaces between the glyphs)."""
+    return user.name.replace(" ", "")
+
+
+def refused(reg, trigger, actor, **inputs) -> list[str]:
+    """The reasons a firing is refused, with their parameters filled in."""
+    with pytest.raises(cases.TransitionRefused) as err:
+        fire(reg, trigger, actor, **inputs)
+    return [r % err.value.params if "%(" in r else r for r in err.value.reasons]

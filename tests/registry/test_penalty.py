@@ -20,25 +20,8 @@ from supervision.documents.services import add_document
 from supervision.extensions import db
 from tests.factories import UserFactory
 from tests.legal.conftest import nature, pdf_text  # noqa: F401  (fixture)
-from tests.registry.conftest import (PDF, fire, make_registration, open_penalty_case, review_and_discuss, state,
-                                     to_registered)
-
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-
-
-def at(y: int, m: int, d: int):
-    return time_machine.travel(dt.datetime(y, m, d, 10, tzinfo=SHANGHAI), tick=False)
-
-
-def bare(user) -> str:
-    """A name as ``pdftotext`` gives it (no spaces between the glyphs)."""
-    return user.name.replace(" ", "")
-
-
-def refused(reg, trigger, actor, **inputs) -> list[str]:
-    with pytest.raises(cases.TransitionRefused) as err:
-        fire(reg, trigger, actor, **inputs)
-    return [r % err.value.params if "%(" in r else r for r in err.value.reasons]
+from tests.registry.conftest import (PDF, at, bare, fire, make_registration, open_penalty_case, refused,
+                                     review_and_discuss, state, to_registered)
 
 
 @pytest.fixture

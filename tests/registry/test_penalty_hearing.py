@@ -19,24 +19,8 @@ from supervision.documents import storage
 from supervision.documents.services import add_document
 from supervision.extensions import db
 from tests.legal.conftest import pdf_text
-from tests.registry.conftest import PDF, fire, make_registration, review_and_discuss, state, to_registered, \
-    open_penalty_case
-
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-
-
-def at(y: int, m: int, d: int):
-    return time_machine.travel(dt.datetime(y, m, d, 10, tzinfo=SHANGHAI), tick=False)
-
-
-def bare(user) -> str:
-    return user.name.replace(" ", "")
-
-
-def refused(reg, trigger, actor, **inputs) -> list[str]:
-    with pytest.raises(cases.TransitionRefused) as err:
-        fire(reg, trigger, actor, **inputs)
-    return [r % err.value.params if "%(" in r else r for r in err.value.reasons]
+from tests.registry.conftest import (PDF, at, bare, fire, make_registration, open_penalty_case, refused,
+                                     review_and_discuss, state, to_registered)
 
 
 def _scheduled(world):
