@@ -102,8 +102,11 @@ def format_ts(ts: dt.datetime | None) -> str:
 
 
 def format_date(d: dt.date | None) -> str:
+    """A day in the reader's language; a stored UTC timestamp gives its day in Asia/Shanghai."""
     if d is None:
         return ""
+    if isinstance(d, dt.datetime):
+        d = to_local(d).date()
     if lang() == "zh":
         return f"{d.year}年{d.month}月{d.day}日"
     return d.isoformat()

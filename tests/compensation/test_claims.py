@@ -125,3 +125,14 @@ def test_the_demo_holds_a_claim_on_the_registration_rescinded_for_the_bureaus_er
     claim = db.session.execute(db.select(CompensationClaim)).scalar_one()
     assert claim.case.state == "submitted" and claim.registration_case.title == "ZX-Arm A12"
     assert claim.amount_claimed == 186000
+
+
+def test_the_day_a_claim_was_received_is_beijing_s(app):
+    """The received date on the claim's page: 20:00 UTC on 7 December is 8 December in Hangzhou."""
+    import datetime as dt
+
+    from supervision.core.i18n import format_date
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert format_date(dt.datetime(2026, 12, 7, 20, 0)) == "2026-12-08"
+        assert format_date(dt.date(2026, 12, 7)) == "2026-12-07"
