@@ -70,7 +70,7 @@ def may_claim(reg_case: Case) -> tuple[Decision | None, str | None]:
                         "compensation path.")
     if local_today() > limitation_ends(rescission):
         return None, N_("The two years to claim compensation after the rescission have passed.")
-    if claims_on(reg_case) and any(c.case.state != "withdrawn" for c in claims_on(reg_case)):
+    if any(c.case.state != "withdrawn" for c in claims_on(reg_case)):
         return None, N_("A compensation claim on this rescission has already been filed.")
     return rescission, None
 
