@@ -81,5 +81,5 @@ def test_sqlite_decisions_keep_their_references_through_set_aside_and_back(tmp_p
 
 @pytest.mark.postgres
 def test_postgres_decisions_keep_their_references_through_set_aside_and_back(app, tmp_path):
-    with temporary_postgres_database("outcomes") as url:
+    with temporary_postgres_database() as url:
         _check(url, tmp_path)
