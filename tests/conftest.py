@@ -187,6 +187,18 @@ def demo_data(app):
         restore_rows(_DEMO["rows"])
 
 
+@pytest.fixture
+def page_cache(app):
+    """The public pages' cache switched on (an in-process cache, emptied) for one test."""
+    from supervision.public import caching
+
+    caching.page_cache.init_app(app, config={"CACHE_TYPE": "SimpleCache"})
+    caching.page_cache.clear()
+    yield caching.page_cache
+    caching.page_cache.init_app(app, config={"CACHE_TYPE": app.config["PUBLIC_PAGE_CACHE"],
+                                             "CACHE_NO_NULL_WARNING": True})
+
+
 class IsolatedClient(FlaskClient):
     """Each request runs in its own context, like a real server: no ``g``, session or cached
     user leaks in from the test's app context.  Afterwards the test's session sees the result."""

@@ -92,17 +92,6 @@ def test_a_search_from_a_page_in_the_chosen_language_stays_in_it(client, world):
     assert html_lang(client.get("/register?q=robot&lang=en", headers={"Accept-Language": "zh-CN"})) == "en"
 
 
-@pytest.fixture
-def page_cache(app):
-    from supervision.public import caching
-
-    caching.page_cache.init_app(app, config={"CACHE_TYPE": "SimpleCache"})
-    caching.page_cache.clear()
-    yield caching.page_cache
-    caching.page_cache.init_app(app, config={"CACHE_TYPE": app.config["PUBLIC_PAGE_CACHE"],
-                                             "CACHE_NO_NULL_WARNING": True})
-
-
 def test_a_page_rendered_once_is_served_to_the_next_visitor_until_data_changes(app, client, world, page_cache,
                                                                                  monkeypatch):
     from supervision.registry import public_views

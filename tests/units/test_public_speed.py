@@ -42,15 +42,6 @@ def counted(monkeypatch):
         monkeypatch.undo()
 
 
-@pytest.fixture
-def page_cache(app):
-    caching.page_cache.init_app(app, config={"CACHE_TYPE": "SimpleCache"})
-    caching.page_cache.clear()
-    yield caching.page_cache
-    caching.page_cache.init_app(app, config={"CACHE_TYPE": app.config["PUBLIC_PAGE_CACHE"],
-                                             "CACHE_NO_NULL_WARNING": True})
-
-
 @pytest.mark.parametrize("prefix", ["/units/", "/api/v1/units/"])
 def test_the_public_record_takes_a_fixed_number_of_statements_whatever_its_history(coded, client, monkeypatch,
                                                                                    prefix):
