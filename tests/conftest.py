@@ -7,6 +7,7 @@ folders: SQLite in the worker's temporary folder; on PostgreSQL the database ``<
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import re
@@ -197,6 +198,25 @@ def page_cache(app):
     yield caching.page_cache
     caching.page_cache.init_app(app, config={"CACHE_TYPE": app.config["PUBLIC_PAGE_CACHE"],
                                              "CACHE_NO_NULL_WARNING": True})
+
+
+@contextlib.contextmanager
+def recorded_statements():
+    """The SQL statements the database runs inside the block, in order (the test's own pending
+    set-up is committed first: it is not what the block costs)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    db.session.commit()
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 class IsolatedClient(FlaskClient):

@@ -14,6 +14,7 @@ from supervision.core.timeutil import local_today
 from supervision.core.fragments import fragment_cache
 from supervision.extensions import db
 from tests.cases.conftest import put_in_state, sign_in, then
+from tests.conftest import recorded_statements
 
 
 def listed(html: str) -> list[int]:
@@ -185,18 +186,9 @@ def test_firms_and_auditors_cannot_claim_or_assign(world, web, cases):
 
 
 def _statements_for(web, path: str) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    db.session.commit()  # the test's own pending set-up is not the page's cost
     fragment_cache.clear()  # the page as rendered from the database, not as kept (core/fragments.py)
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as statements:
         assert web.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
 
 

@@ -11,6 +11,7 @@ from supervision.conduct.models import ConductCase
 from supervision.extensions import db
 from supervision.registry.models import RobotModel
 from tests.conduct.conftest import open_case
+from tests.conftest import recorded_statements
 from tests.incidents.conftest import report
 from tests.sandbox.conftest import codes  # noqa: F401  (fixture)
 from tests.workbench.conftest import ids, sign_in
@@ -58,17 +59,8 @@ def test_the_queue_finds_a_conduct_case_by_the_model_its_recall_order_is_about(w
 
 
 def _statements(web, path: str) -> tuple[int, str]:
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    db.session.commit()
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as seen:
         resp = web.get(path)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert resp.status_code == 200
     return len(seen), resp.get_data(as_text=True)
 

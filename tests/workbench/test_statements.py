@@ -7,25 +7,17 @@ from sqlalchemy import event
 
 from supervision.core.fragments import fragment_cache
 from supervision.extensions import db
+from tests.conftest import recorded_statements
 from tests.workbench.conftest import ids, modelled, sign_in
 
 
 def statements(web, path: str, *, cached: bool = False) -> list[str]:
     """The statements of one request for ``path``: rendered from the database (the page's
     rendered body dropped from the cache first) or, with ``cached``, served from the cache."""
-    seen: list[str] = []
     if not cached:
         fragment_cache.clear()
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    db.session.commit()
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as seen:
         assert web.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return seen
 
 
