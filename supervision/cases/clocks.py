@@ -157,6 +157,23 @@ def expired(case: Case, name: str, *, now: dt.datetime | None = None) -> bool:
     return d is not None and d.status == RUNNING and d.due_at <= _utc(now)
 
 
+def hour_marks(case: Case, now: dt.datetime | None = None) -> tuple[tuple[str, int, bool], ...]:
+    """What the hour clocks running on the case show at ``now`` (name, hours left, overdue): the
+    only part of its deadlines that moves within a day (a day's due time is the end of that
+    day), read as plain rows (a key for a page kept for the day)."""
+    now = _utc(now)
+    rows = db.session.execute(
+        db.select(Deadline.name, Deadline.due_at).where(
+            Deadline.case_id == case.id, Deadline.status == RUNNING, Deadline.unit == periods.HOURS)
+        .order_by(Deadline.id)).all()
+    return tuple((name, _hours_left(due_at, now), now >= due_at) for name, due_at in rows)
+
+
+def _hours_left(due_at: dt.datetime, ref: dt.datetime) -> int:
+    seconds = (due_at - ref).total_seconds()
+    return math.ceil(seconds / 3600) if seconds > 0 else -math.ceil(-seconds / 3600)
+
+
 @dataclass(frozen=True)
 class DeadlineView:
     """An open deadline as a page shows it; times in Asia/Shanghai."""
@@ -186,8 +203,7 @@ def view(d: Deadline, cal: WorkCalendar, now: dt.datetime) -> DeadlineView:
     if d.unit == periods.HOURS:
         due: dt.date | dt.datetime = to_local(d.due_at)
         text = f"{due:%Y-%m-%d %H:%M}"
-        seconds = (d.due_at - ref).total_seconds()
-        left = math.ceil(seconds / 3600) if seconds > 0 else -math.ceil(-seconds / 3600)
+        left = _hours_left(d.due_at, ref)
     else:
         due, text = d.due_date, d.due_date.isoformat()
         left = (cal.working_days_between(local_date(ref), d.due_date)

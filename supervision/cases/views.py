@@ -1,21 +1,28 @@
 """Case list, case page, actions, claim and assign (thin: load, authorise, one service call)."""
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from supervision import policies
 from supervision.accounts.models import User
 from supervision.cases import clocks, presenters, services, types
 from supervision.cases.loaders import load_case
 from supervision.cases.forms import DOCUMENT_CLASSIFICATIONS, ActionForm, AssignForm, VersionForm
+from supervision.audit.models import AuditEvent
 from supervision.cases.models import Case
+from supervision.core import fragments
 from supervision.core.errors import Conflict, render_error
 from supervision.core import security_log
 from supervision.core.forms import opts
 from supervision.core.i18n import label
 from supervision.core import uow
+from supervision.core.once import FIELD
+from supervision.core.timeutil import local_today
 from supervision.core.navigation import case_tabs
 from supervision.decisions import drafts as decision_drafts
 from supervision.documents.services import UploadRejected
@@ -76,7 +83,50 @@ def show(case_id: int):
 
 def _case_page(case: Case, *, status: int = 200, typed=None, trigger: str | None = None):
     """The case page; after a refusal or a stale form (``status`` 409) it shows the case as it
-    is now with what the user typed for ``trigger`` put back in its form (``typed``)."""
+    is now with what the user typed for ``trigger`` put back in its form (``typed``).
+
+    The body is rendered from the database once per user, case, language, day, timeline page
+    and data version, and kept (``core.fragments``): the next request after any change renders
+    it anew.  A 409 page (what the user typed) is never kept."""
+    before = _timeline_before()
+    render_body = functools.partial(_body, case, before=before, typed=typed, trigger=trigger,
+                                    conflict=status == 409)
+    if typed is None and status == 200:
+        body = fragments.render("case", _shown_by(case, before), functools.partial(_kept, render_body))
+    else:
+        body = Markup(render_body())  # noqa: S704  # nosec B704  (the template escaped its values)
+    return render_template("cases/show.html", case=case, body=body), status
+
+
+def _shown_by(case: Case, before: int | None) -> tuple:
+    """Everything the body shows besides the rows behind the data version: who asks (their
+    roles on the case decide the actions and the panels), the case, the language, the day
+    ("N days left"), the timeline page, what its hour clocks show now, and for those who see
+    readings in the timeline the case's newest event (a download writes only an audit event,
+    which leaves the data version alone)."""
+    reads = _latest_event(case) if _sees_reads() else None
+    return (current_user.id, case.id, str(get_locale()), local_today(), before, clocks.hour_marks(case), reads)
+
+
+def _sees_reads() -> bool:
+    return current_user.is_regulator or current_user.has_role("auditor")
+
+
+def _latest_event(case: Case) -> int | None:
+    return db.session.execute(db.select(db.func.max(AuditEvent.seq)).where(AuditEvent.case_id == case.id)).scalar()
+
+
+def _kept(render_body, **context) -> str:
+    """The body as it is kept for the next requests: a form token rendered into it (a panel
+    calling ``once_token()`` or a form's ``hidden_tag()`` instead of ``form_tokens()``) would
+    be served to every later request, so it is refused here, where any test of the page sees it."""
+    html = render_body(**context)
+    if f'name="{FIELD}"' in html or 'name="csrf_token"' in html:
+        raise RuntimeError("a case-page panel rendered a form token: use form_tokens()")
+    return html
+
+
+def _body(case: Case, *, before: int | None, typed, trigger: str | None, conflict: bool, **context) -> str:
     wf = services.workflow_of(case)
     cal = current_calendar()
     officers = _officers_of(case) if services.may_assign(current_user, case) else []
@@ -87,17 +137,19 @@ def _case_page(case: Case, *, status: int = 200, typed=None, trigger: str | None
         if policies.can_preview_draft(current_user, case) else {}
     ct = services.case_type_of(case)
     return render_template(
-        "cases/show.html", case=case, wf=wf, state=wf.states[case.state], actions=actions,
-        timeline=presenters.timeline(case, include_reads=current_user.is_regulator or current_user.has_role("auditor"),
-                                     before=_timeline_before(), hide_experts=_hides_experts(case)),
+        "cases/_show_body.html", case=case, wf=wf, state=wf.states[case.state], actions=actions,
+        timeline=presenters.timeline(case, include_reads=_sees_reads(), before=before,
+                                     hide_experts=_hides_experts(case)),
+        timeline_before=before,
         days_left=presenters.days_left_text(case, cal), action_form=ActionForm(),
         version_form=VersionForm(), assign_form=assign_form,
         can_claim=services.may_claim(current_user, case),
         can_assign=bool(officers), panels=case_tabs(ct), drafts=drafts,
         proposal=decision_drafts.proposal_of(case) if drafts else None,
         todo=presenters.firm_todo(case, actions) if policies.is_firm_user(current_user) else None,
-        typed=typed, typed_trigger=trigger, conflict=status == 409,
-        links=services.links_of(case), people=_people_shown(case), deadlines=clocks.describe(case, cal)), status
+        typed=typed, typed_trigger=trigger, conflict=conflict,
+        links=services.links_of(case), people=_people_shown(case), deadlines=clocks.describe(case, cal),
+        **context)
 
 
 def _timeline_before() -> int | None:
