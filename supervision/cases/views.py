@@ -95,7 +95,7 @@ def _case_page(case: Case, *, status: int = 200, typed=None, trigger: str | None
         body = fragments.render("case", _shown_by(case, before), functools.partial(_kept, render_body))
     else:
         # HTML the template rendered (its values escaped by Jinja), as the kept body is.
-        body = Markup(render_body())  # noqa: S704  # nosec B704
+        body = Markup(render_body())  # noqa: S704
     return render_template("cases/show.html", case=case, body=body), status
 
 
