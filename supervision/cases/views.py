@@ -6,7 +6,6 @@ import functools
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from supervision import policies
 from supervision.accounts.models import User
@@ -89,13 +88,11 @@ def _case_page(case: Case, *, status: int = 200, typed=None, trigger: str | None
     and data version, and kept (``core.fragments``): the next request after any change renders
     it anew.  A 409 page (what the user typed) is never kept."""
     before = _timeline_before()
-    render_body = functools.partial(_body, case, before=before, typed=typed, trigger=trigger,
-                                    conflict=status == 409)
-    if typed is None and status == 200:
-        body = fragments.render("case", _shown_by(case, before), functools.partial(_kept, render_body))
-    else:
-        # HTML the template rendered (its values escaped by Jinja), as the kept body is.
-        body = Markup(render_body())  # noqa: S704
+    if typed is not None or status != 200:
+        context = _context(case, before=before, typed=typed, trigger=trigger, conflict=status == 409)
+        return render_template("cases/show.html", body=None, **context), status
+    render_body = functools.partial(_body, case, before=before)
+    body = fragments.render("case", _shown_by(case, before), functools.partial(_kept, render_body))
     return render_template("cases/show.html", case=case, body=body), status
 
 
@@ -127,7 +124,13 @@ def _kept(render_body, **context) -> str:
     return html
 
 
-def _body(case: Case, *, before: int | None, typed, trigger: str | None, conflict: bool, **context) -> str:
+def _body(case: Case, *, before: int | None, **context) -> str:
+    return render_template("cases/_show_body.html", **_context(case, before=before, typed=None, trigger=None,
+                                                                conflict=False), **context)
+
+
+def _context(case: Case, *, before: int | None, typed, trigger: str | None, conflict: bool) -> dict:
+    """What the body shows, read from the database for this user."""
     wf = services.workflow_of(case)
     cal = current_calendar()
     officers = _officers_of(case) if services.may_assign(current_user, case) else []
@@ -137,8 +140,8 @@ def _body(case: Case, *, before: int | None, typed, trigger: str | None, conflic
     drafts = decision_drafts.drafts(case, current_user, actions) \
         if policies.can_preview_draft(current_user, case) else {}
     ct = services.case_type_of(case)
-    return render_template(
-        "cases/_show_body.html", case=case, wf=wf, state=wf.states[case.state], actions=actions,
+    return dict(
+        case=case, wf=wf, state=wf.states[case.state], actions=actions,
         timeline=presenters.timeline(case, include_reads=_sees_reads(), before=before,
                                      hide_experts=_hides_experts(case)),
         timeline_before=before,
@@ -149,8 +152,7 @@ def _body(case: Case, *, before: int | None, typed, trigger: str | None, conflic
         proposal=decision_drafts.proposal_of(case) if drafts else None,
         todo=presenters.firm_todo(case, actions) if policies.is_firm_user(current_user) else None,
         typed=typed, typed_trigger=trigger, conflict=conflict,
-        links=services.links_of(case), people=_people_shown(case), deadlines=clocks.describe(case, cal),
-        **context)
+        links=services.links_of(case), people=_people_shown(case), deadlines=clocks.describe(case, cal))
 
 
 def _timeline_before() -> int | None:
