@@ -57,15 +57,17 @@ def may_assign(actor, case: Case) -> bool:
     return policies.can_assign_case(actor, case) and not is_closed(case)
 
 
-def triggers_since(case: Case, since: tuple[str, ...] = ()) -> list[str]:
-    """Triggers fired on the case, oldest first, after the latest of ``since`` (if any)."""
+def triggers_since(case: Case, since: tuple[str, ...] = (), *, fired: list[str] | None = None) -> list[str]:
+    """Triggers fired on the case, oldest first, after the latest of ``since`` (if any);
+    ``fired``: every trigger fired on the case, when the caller has read them already."""
     from supervision.audit.models import AuditEvent
 
-    fired = list(db.session.execute(
-        db.select(AuditEvent.trigger)
-        .where(AuditEvent.case_id == case.id, AuditEvent.trigger.is_not(None))
-        .order_by(AuditEvent.seq)
-    ).scalars())
+    if fired is None:
+        fired = list(db.session.execute(
+            db.select(AuditEvent.trigger)
+            .where(AuditEvent.case_id == case.id, AuditEvent.trigger.is_not(None))
+            .order_by(AuditEvent.seq)
+        ).scalars())
     if since:
         cut = max((i for i, trig in enumerate(fired) if trig in since), default=-1)
         fired = fired[cut + 1:]

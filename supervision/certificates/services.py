@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from sqlalchemy import func
 
 from supervision.audit.services import record
+from supervision.cases import reads
 from supervision.certificates.access import body_roles
 from supervision.certificates.models import Certificate, CertificateChange, CertificateReliance
 from supervision.core.actors import SYSTEM
@@ -73,7 +74,7 @@ class ModelStatus:
 
 def status_of_model(model_id: int, day: dt.date | None = None) -> ModelStatus:
     day = day or local_today()
-    certs = of_model(model_id)
+    certs = reads.once("certificates_of_model", model_id, lambda: of_model(model_id))
     valid = [c for c in certs if is_valid(c, day)]
     if valid:
         return ModelStatus("valid", valid[0])

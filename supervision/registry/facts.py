@@ -21,7 +21,8 @@ from workflows import registration
 def registration_facts(case: Case, actor: Any) -> dict[str, Any]:
     reg = services.registration_of(case)
     fired = triggers_since(case)
-    since_notice = triggers_since(case, since=("notice_suspension", "notice_revocation", "notice_rescission"))
+    since_notice = triggers_since(case, since=("notice_suspension", "notice_revocation", "notice_rescission"),
+                                  fired=fired)
     held = bool({"confirm_hearing_record", "note_refusal_to_sign"} & set(since_notice))
     facts = {
         "supplement_count": fired.count("request_supplement"),

@@ -16,6 +16,7 @@ from sqlalchemy import func
 
 from supervision.accounts.models import Organisation, User
 from supervision.audit.services import record
+from supervision.cases import reads
 from supervision.cases import services as cases
 from supervision.cases.models import Case
 from supervision.core.database import lock_for_writing
@@ -184,7 +185,9 @@ def save_model(model: RobotModel | None, *, firm: Organisation, actor: User, nam
 
 
 def registration_of(case: Case) -> Registration | None:
-    return db.session.execute(db.select(Registration).filter_by(case_id=case.id)).scalar()
+    """The case's registration (read once per page: its panels and guards all ask)."""
+    return reads.once("registration_of", case.id, lambda: db.session.execute(
+        db.select(Registration).filter_by(case_id=case.id)).scalar())
 
 
 # -- rulesets and classification ------------------------------------------------------------
@@ -305,8 +308,8 @@ def refer_to_sandbox(reg: Registration, *, actor: User, note: str) -> SandboxRef
 
 
 def referral_of(reg: Registration) -> SandboxReferral | None:
-    return db.session.execute(db.select(SandboxReferral).filter_by(case_id=reg.case_id)
-                              .order_by(SandboxReferral.id.desc()).limit(1)).scalar()
+    return reads.once("referral_of", reg.case_id, lambda: db.session.execute(
+        db.select(SandboxReferral).filter_by(case_id=reg.case_id).order_by(SandboxReferral.id.desc()).limit(1)).scalar())
 
 
 # -- objections ----------------------------------------------------------------
