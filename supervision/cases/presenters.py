@@ -71,13 +71,14 @@ def timeline(case: Case, *, include_reads: bool, before: int | None = None,
     more = len(rows) > limit
     rows = rows[:limit][::-1]
     names = _names({ev.actor_id for ev in rows if ev.actor_id is not None})
+    said = _Said()
     out = []
     for ev in rows:
         if ev.action == "case.transition":
             found = wf.rows(ev.from_state or "", ev.trigger) if ev.trigger else []
-            what = label(found[0].label) if found else ev.trigger or ""
+            what = said(label, found[0].label) if found else ev.trigger or ""
         else:
-            what = action_label(ev.action)
+            what = said(action_label, ev.action)
         comment = None
         details = json.loads(ev.details) if ev.details else {}
         if hide_experts and ev.action.startswith("case.role_") and details.get("role") == "expert":
@@ -86,10 +87,20 @@ def timeline(case: Case, *, include_reads: bool, before: int | None = None,
         out.append(TimelineEntry(
             ev.seq, ev.created_at, (_("System") if ev.actor_email == "system"
                                     else names.get(ev.actor_id) or ev.actor_email or _("Public")), what,
-            label(wf.state_label(ev.from_state)) if ev.from_state else None,
-            label(wf.state_label(ev.to_state)) if ev.to_state else None,
+            said(label, wf.state_label(ev.from_state)) if ev.from_state else None,
+            said(label, wf.state_label(ev.to_state)) if ev.to_state else None,
             ev.reason or comment))
     return Timeline(out, out[0].seq if more and out else None, total)
+
+
+class _Said(dict):
+    """The labels of one page of the timeline, each translated once however many events show it."""
+
+    def __call__(self, translate, msgid: str) -> str:
+        key = (translate, msgid)
+        if key not in self:
+            self[key] = translate(msgid)
+        return self[key]
 
 
 def _closing(details: dict, at: dt.datetime) -> str:
