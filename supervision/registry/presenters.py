@@ -113,6 +113,7 @@ def panel(case: Case, user: Any) -> dict[str, Any]:
         return {"reg": None}
     roles = policies.case_roles(user, case)
     c = reg.classification
+    officer, review_open, in_notice = "officer" in roles, case.state in services.REVIEW_STATES, case.state == "public_notice"
     return {
         "reg": reg, "version": reg.version, "classification": c, "roles": roles,
         "tier_label": label(TIER_LABELS[c.tier]) if c else None,
@@ -125,15 +126,23 @@ def panel(case: Case, user: Any) -> dict[str, Any]:
         "form_factor": label(FORM_FACTORS.get(reg.version.form_factor or "", "")),
         "editable": case.state in services.EDITABLE_STATES,
         "certificate_open": case.state in services.CERTIFICATE_STATES,
-        "review_open": case.state in services.REVIEW_STATES,
+        "review_open": review_open,
         "certificate": certificates.status_of_model(reg.model_id),
-        "override_form": OverrideForm(formdata=None), "referral_form": ReferralForm(formdata=None),
-        "reclassify_form": ReclassifyForm(formdata=None),
-        "in_notice": case.state == "public_notice",
+        "in_notice": in_notice,
         "penalty": penalty.summary(case),
-        "service": _service_rows(case), "postal_form": PostalServiceForm(formdata=None),
-        "objection_form": ObjectionForm(formdata=None), "answer_form": ObjectionAnswerForm(formdata=None),
+        "service": _service_rows(case),
+        # The officer's forms, built only where the panel shows them (a form costs as much as a query).
+        **(_officer_forms(review_open=review_open, in_notice=in_notice) if officer else {}),
     }
+
+
+def _officer_forms(*, review_open: bool, in_notice: bool) -> dict[str, Any]:
+    forms: dict[str, Any] = {"referral_form": ReferralForm(formdata=None), "postal_form": PostalServiceForm(formdata=None)}
+    if review_open:
+        forms.update(override_form=OverrideForm(formdata=None), reclassify_form=ReclassifyForm(formdata=None))
+    if in_notice:
+        forms.update(objection_form=ObjectionForm(formdata=None), answer_form=ObjectionAnswerForm(formdata=None))
+    return forms
 
 
 def _service_rows(case: Case) -> list[dict[str, Any]]:
