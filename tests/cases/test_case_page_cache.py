@@ -188,3 +188,17 @@ def test_an_hour_clock_moves_the_key_as_its_hours_run_out(world, submitted):
     assert clocks.hour_marks(submitted, now=start) == (("report", 5, False),)
     assert clocks.hour_marks(submitted, now=start + dt.timedelta(hours=2)) == (("report", 3, False),)
     assert clocks.hour_marks(submitted, now=start + dt.timedelta(hours=5)) == (("report", -1, True),)
+
+
+def test_a_panel_rendering_its_own_token_is_refused_rather_than_kept(app, world, web, submitted, monkeypatch):
+    """A token rendered into the kept body would be served to the next user and the next
+    request; such a panel fails the page instead (and every test that shows it)."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    panel = "tests/_own_token_panel.html"
+    monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader(
+        [DictLoader({panel: '<form method="post">{{ once_token() }}</form>'}), app.jinja_env.loader]))
+    monkeypatch.setitem(app.extensions, "case_panels", [*app.extensions.get("case_panels", []), ("summary", panel)])
+    sign_in(web, "officer@t.test")
+    resp = web.get(f"/cases/{submitted.id}")
+    assert resp.status_code == 500 and b"form_once" not in resp.data
