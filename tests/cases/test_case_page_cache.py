@@ -197,8 +197,8 @@ def test_a_panel_rendering_its_own_token_is_refused_rather_than_kept(app, world,
 
     panel = "tests/_own_token_panel.html"
     monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader(
-        [DictLoader({panel: '<form method="post">{{ once_token() }}</form>'}), app.jinja_env.loader]))
+        [DictLoader({panel: '<form method="post" id="own-token">{{ once_token() }}</form>'}), app.jinja_env.loader]))
     monkeypatch.setitem(app.extensions, "case_panels", [*app.extensions.get("case_panels", []), ("summary", panel)])
     sign_in(web, "officer@t.test")
     resp = web.get(f"/cases/{submitted.id}")
-    assert resp.status_code == 500 and b"form_once" not in resp.data
+    assert resp.status_code == 500 and b'id="own-token"' not in resp.data
