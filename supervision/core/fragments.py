@@ -53,17 +53,35 @@ def cached_value(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def render(name: str, parts: tuple, template: Callable[..., str]) -> Markup:
-    """The fragment ``template(form_tokens=…)`` renders, from the cache when it holds it for
-    these parts and the current data version, with fresh form tokens in place of the marks."""
-    html = cached_value(name, parts, lambda: template(form_tokens=_mark))
+def render(name: str, parts: tuple, template: Callable[..., str],
+           fills: dict[str, Callable[[], str]] | None = None) -> Markup:
+    """The fragment ``template(form_tokens=…, **marks)`` renders, from the cache when it holds it
+    for these parts and the current data version, with fresh form tokens in place of the marks.
+
+    ``fills`` names further per-request values: ``{name: value()}`` is passed to the template as
+    ``name`` (a function the template calls where the value goes, as ``{{ name() }}``), rendered
+    as a mark and replaced by ``value()`` (HTML, already escaped) on every use."""
+    fills = fills or {}
+    marks = {key: _named_mark(key) for key in fills}
+    html = cached_value(name, parts, lambda: template(form_tokens=_mark, **marks))
+    for key, value in fills.items():
+        if _mark_text(key) in html:
+            html = html.replace(_mark_text(key), str(value()))
     pieces = html.split(TOKENS_MARK)
     out = [pieces[0]]
     for piece in pieces[1:]:
         out += [str(form_tokens()), piece]
     # Every piece is HTML the template rendered (its values escaped by Jinja), as the page
-    # would have included it uncached.
+    # would have included it uncached, and the fills' values are escaped HTML too.
     return Markup("".join(out))  # noqa: S704  # nosec B704
+
+
+def _mark_text(key: str) -> str:
+    return f"<!--fill:{key}-->"
+
+
+def _named_mark(key: str) -> Callable[[], Markup]:
+    return lambda: Markup(_mark_text(key))  # noqa: S704  # nosec B704  (a constant comment)
 
 
 def install(app: Flask) -> None:
