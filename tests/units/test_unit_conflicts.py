@@ -1,0 +1,57 @@
+"""Two people report an event on the same unit at once: the one whose units changed between
+reading and writing them records nothing and is told so on the form, with what they typed kept
+and the units' states as they are now."""
+from __future__ import annotations
+
+import pytest
+
+from supervision.extensions import db
+from supervision.units import events
+from supervision.units.models import UnitEvent, UnitSubmission
+from tests.units.conftest import MANUFACTURE, state_of, step
+
+CHANGED = "This unit was changed by someone else meanwhile"
+
+
+@pytest.fixture(autouse=True)
+def english_pages(client):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+def _nothing_recorded() -> bool:
+    return all(db.session.execute(db.select(db.func.count()).select_from(t)).scalar() == 0
+               for t in (UnitEvent, UnitSubmission))
+
+
+def test_the_service_refuses_a_submission_whose_units_moved_and_writes_nothing(coded, units_change_meanwhile):
+    with pytest.raises(events.UnitsChanged):
+        events.record(firm=coded.world.firm_a, actor=coded.world.applicant_a,
+                      events=[step(MANUFACTURE, *coded.codes[:2])], channel="form")
+    db.session.commit()
+    assert _nothing_recorded() and state_of(coded.codes[0]) == "code_assigned"
+
+
+def test_the_event_form_says_the_unit_changed_and_keeps_what_was_typed(coded, web, units_change_meanwhile):
+    web.login("a@firm-a.test")
+    typed = {"codes": "\n".join(coded.codes[:2]), "step": "commissioning/active", "event_time": "2026-12-01T09:30",
+             "offset": "+08:00", "address": "Plant 7, Binjiang", "note": "line 3 test bench"}
+    r = web.post("/units/events/new", typed, token_from="/units/events/new")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409
+    assert CHANGED in html and "Check its state below and send again" in html
+    assert "case was changed" not in html
+    # the form as it was typed, and the units' states now, each linking to the unit
+    assert "Plant 7, Binjiang" in html and "line 3 test bench" in html and "2026-12-01T09:30" in html
+    assert f"{coded.codes[0]}\n{coded.codes[1]}" in html.replace("\r\n", "\n")
+    assert html.count(f"/units/u/{coded.codes[0]}") == 1 and "Code assigned" in html
+    assert _nothing_recorded()
+
+
+def test_sending_the_kept_form_again_records_the_event(coded, web, units_change_meanwhile, monkeypatch):
+    web.login("a@firm-a.test")
+    typed = {"codes": coded.codes[0], "step": "commissioning/active", "event_time": "2026-12-01T09:30",
+             "offset": "+08:00"}
+    assert web.post("/units/events/new", typed, token_from="/units/events/new").status_code == 409
+    monkeypatch.undo()  # nobody else is changing the unit now
+    r = web.post("/units/events/new", typed, token_from="/units/events/new")
+    assert r.status_code == 303 and state_of(coded.codes[0]) == "manufactured"
