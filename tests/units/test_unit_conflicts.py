@@ -55,3 +55,47 @@ def test_sending_the_kept_form_again_records_the_event(coded, web, units_change_
     monkeypatch.undo()  # nobody else is changing the unit now
     r = web.post("/units/events/new", typed, token_from="/units/events/new")
     assert r.status_code == 303 and state_of(coded.codes[0]) == "manufactured"
+
+
+def test_two_people_reporting_on_one_unit_at_once_record_it_once(app, coded, monkeypatch):
+    """Two sessions read the unit before either writes: one records, the other is told."""
+    import threading
+
+    from supervision.accounts.models import User
+    from supervision.core import uow
+
+    code, user_id = coded.codes[0], coded.world.applicant_a.id
+    both_read = threading.Barrier(2, timeout=30)
+    read = events._Run._load
+
+    def load(self, unit_codes, ids=()):
+        found = read(self, unit_codes, ids)
+        both_read.wait()
+        return found
+
+    monkeypatch.setattr(events._Run, "_load", load)
+    outcomes: list[str] = []
+
+    def report() -> None:
+        with app.app_context():
+            actor = db.session.get(User, user_id)
+            try:
+                with uow.unit_of_work():
+                    events.record(firm=actor.organisation, actor=actor, events=[step(MANUFACTURE, code)],
+                                  channel="form")
+                outcomes.append("recorded")
+            except events.UnitsChanged:
+                outcomes.append("changed")
+            except Exception as err:  # pragma: no cover - reported by the assertion below
+                outcomes.append(repr(err))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=report) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert sorted(outcomes) == ["changed", "recorded"]
+    assert state_of(code) == "manufactured"
+    assert db.session.execute(db.select(db.func.count()).select_from(UnitSubmission)).scalar() == 1
