@@ -174,6 +174,8 @@ def _form_event(form: EventForm) -> dict:
 
 M_UNITS_CHANGED = N_("This unit was changed by someone else meanwhile: nothing was recorded. "
                       "Check its state below and send again.")
+M_RECALL_CHANGED = N_("Units of this model were changed by someone else meanwhile: nothing was recorded. "
+                       "Send the recall again.")
 CHANGED_SHOWN = 50  # units listed on the form after a concurrent change
 
 
@@ -358,6 +360,9 @@ def new_recall():
                                                measures=form.measures.data, batch=batch)
             except services.CodingRefused as err:
                 flash(err.message, "error")
+            except events.UnitsChanged:  # nothing was recorded; the form is shown again as typed
+                flash(_(M_RECALL_CHANGED), "error")
+                status = 409
             else:
                 flash(_("The recall was recorded: %(n)s units are recalled and their holders told.",
                         n=recall.units_recalled), "success")

@@ -99,3 +99,19 @@ def test_two_people_reporting_on_one_unit_at_once_record_it_once(app, coded, mon
     assert sorted(outcomes) == ["changed", "recorded"]
     assert state_of(code) == "manufactured"
     assert db.session.execute(db.select(db.func.count()).select_from(UnitSubmission)).scalar() == 1
+
+
+def test_a_recall_whose_units_moved_is_shown_again_with_its_text(coded, web, request):
+    from supervision.units.models import UnitRecall
+    from tests.units.conftest import record
+
+    record(coded.world, [step(MANUFACTURE, *coded.codes)])
+    request.getfixturevalue("units_change_meanwhile")
+    web.login("a@firm-a.test")
+    r = web.post("/units/recalls/new", {"model_id": coded.model.id, "batch_id": 0, "reason": "Brake sensor drift",
+                                        "measures": "Replace the sensor"}, token_from="/units/recalls/new")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409 and "Units of this model were changed by someone else meanwhile" in html
+    assert "Brake sensor drift" in html and "Replace the sensor" in html
+    assert db.session.execute(db.select(db.func.count()).select_from(UnitRecall)).scalar() == 0
+    assert state_of(coded.codes[0]) == "manufactured"
