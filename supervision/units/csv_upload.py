@@ -6,6 +6,7 @@ are required): ``code``, ``eventTime`` (with its offset), ``bizStep``, ``disposi
 units separated by spaces or ``;``.  Row numbers in the report count the header as row 1."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from typing import IO, Iterator
@@ -78,8 +79,9 @@ def _events(reader: csv.DictReader, text: io.TextIOWrapper) -> Iterator[dict]:
             yield _event(row)
     except UnicodeDecodeError as err:
         raise BadFile(gettext(M_ENCODING)) from err
-    finally:  # whoever opened the stream closes it
-        text.detach()
+    finally:  # whoever opened the stream closes it (if they already have, there is nothing to do)
+        with contextlib.suppress(ValueError):
+            text.detach()
     if not n:
         raise BadFile(gettext(M_EMPTY))
 
