@@ -54,6 +54,11 @@ class UnitsChanged(Conflict):
     """Another submission changed one of the units between this one reading and writing them
     (their version moved): nothing was recorded, and sending again reads the units afresh."""
 
+    @property
+    def user_message(self) -> str:
+        return gettext("A unit was changed by someone else meanwhile: nothing was recorded. "
+                       "Check its state and send again.")
+
 
 class EventsRejected(Exception):
     """Nothing was recorded; ``errors`` says what to fix, event by event."""
