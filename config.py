@@ -240,6 +240,8 @@ class Config:
     # -- units --
     # Label sheets of batches above this size are drawn by a background job.
     LABEL_SHEET_INLINE_MAX = int(os.environ.get("LABEL_SHEET_INLINE_MAX", "240"))
+    # CSV files of events with more rows than this are recorded by a background job.
+    UNIT_CSV_INLINE_ROWS = int(os.environ.get("UNIT_CSV_INLINE_ROWS", "5000"))
     # Where units' events happened is kept this long (personal tracking information).
     UNIT_LOCATION_RETENTION_DAYS = int(os.environ.get("UNIT_LOCATION_RETENTION_DAYS", "365"))
     # -- api --

@@ -47,7 +47,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    babel.init_app(app, locale_selector=i18n.request_locale, timezone_selector=i18n.request_timezone)
     login_manager.init_app(app)
     i18n.install_template_helpers(app)
     navigation.install(app)

@@ -92,7 +92,7 @@ def enforce_route_policy():
         deny(None, status=404 if _names_a_concealed_case() else 403)
     # An auditor reads; the only things they send are listed by ``auditor_may_post`` (public
     # routes included: an auditor signed in does not post objections or reports either).
-    if (current_user.is_authenticated and request.method not in ("GET", "HEAD", "OPTIONS")
+    if (request.method not in ("GET", "HEAD", "OPTIONS") and current_user.is_authenticated
             and Role.AUDITOR.value in current_user.roles and not p.auditor_may_post):
         deny(None, status=403)
     return None

@@ -13,6 +13,7 @@ in again.  Nothing is written to the database per request.
 """
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import time
@@ -21,6 +22,8 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import logout_user, user_logged_in
+from sqlalchemy import bindparam
+from sqlalchemy.orm import joinedload
 
 from supervision.accounts import kept
 from supervision.accounts.models import User
@@ -29,6 +32,15 @@ from supervision.extensions import db, login_manager
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
+
+
+
+@functools.cache
+def _user_with_roles():
+    """Every request reads its user: the row, the organisation and the roles in one statement
+    (the roles' default ``selectin`` load would be a second statement, and cost more than the
+    first).  Built on first use, once every model is mapped."""
+    return db.select(User).options(joinedload(User.role_rows)).where(User.id == bindparam("id"))
 
 SIGNED_IN_AT, SEEN_AT, SESSION_ID = "signed_in_at", "seen_at", "sid"
 # The "last seen" time is rewritten at most this often (seconds): not every response resets the cookie.
@@ -44,7 +56,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _sep, token = (session_id or "").partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.execute(_user_with_roles(), {"id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or not user.active or user.session_token != token:
         return None
     if session.get(SESSION_ID) in ended_sessions(user):

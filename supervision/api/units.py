@@ -54,6 +54,8 @@ def _rejected(errors: list[dict]) -> ApiError:
                       "its event's index and field).",
           body=SUBMISSION_SCHEMA,
           responses={201: (N_("Every event was recorded."), _RECORDED),
+                     409: (N_("Nothing was recorded: a unit was changed by another request meanwhile. "
+                              "Read the units again and send the events again."), None),
                      422: (N_("Nothing was recorded; each problem names the event and the field."), _REJECTED)})
 def post_events(payload):
     if not isinstance(payload, dict):
@@ -68,6 +70,9 @@ def post_events(payload):
     except events.EventsRejected as err:  # a problem with a whole event names the event itself
         raise _rejected([{**e, "field": e["field"] or (f"events[{e['index']}]" if e["index"] is not None else "events")}
                          for e in err.errors]) from None
+    except events.UnitsChanged:  # lost a race with another submission for the same units
+        raise ApiError(409, _("A unit was changed by someone else meanwhile: nothing was recorded. "
+                              "Read its state again and send the events again.")) from None
     return {"recorded": len(ids), "ids": ids}, 201
 
 

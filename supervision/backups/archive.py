@@ -131,6 +131,22 @@ def _restore_database(kind: str, dump: Path, url: str, force: bool) -> None:
                    check=True, capture_output=True)
 
 
+def _renew_data_version(url: str) -> None:
+    """The restored database's data version gets a new epoch, so no cache serves a page kept
+    under the same number by the history that followed the backup."""
+    from sqlalchemy import create_engine, inspect
+
+    from supervision.core import dataversion
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            if inspect(connection).has_table("data_versions"):  # a backup from before migration 0041
+                dataversion.renew(connection)
+    finally:
+        engine.dispose()
+
+
 def restore(path: str | Path, passphrase: str, *, database_url: str, document_store: str | Path,
             key_dir: str | Path, force: bool = False) -> dict:
     """Restore a backup into ``database_url``, ``document_store`` and ``key_dir``; every file is
@@ -152,6 +168,7 @@ def restore(path: str | Path, passphrase: str, *, database_url: str, document_st
         if keys.exists() and any(keys.iterdir()) and not force:
             raise RestoreRefused(f"{keys} holds keys; restore into an empty folder or use --force")
         _restore_database(manifest["database"], unpacked / manifest["database_file"], database_url, force)
+        _renew_data_version(database_url)
         for relative in manifest["files"].values():
             target = store / relative
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -26,10 +26,14 @@ no new waiting worth measuring; on SQLite the writer already holds the database'
 A sequence (``nextval``) would not block at all but is not transactional: a reader could see
 the new number before the change and cache the old page under it.
 
-What the version is.  ``<epoch>.<n>``: ``epoch`` is drawn when the row is first written, so a
-database emptied or rebuilt (tests, a restored copy) never reuses an earlier run's numbers.
-``current()`` is ``None`` while this session holds uncommitted writes of its own: such a
-request must read what it wrote, not a page cached before.
+What the version is.  ``<epoch>.<n>``: ``epoch`` is drawn when the row is first written, and
+again when a backup is restored (``renew``), so a database emptied, rebuilt or restored never
+reuses numbers an earlier history had cached pages under.  ``current()`` is ``None`` while this
+session holds uncommitted writes of its own: such a request must read what it wrote, not a page
+cached before.
+
+Who reads it.  The signed-in pages' kept fragments (``core.fragments``) and the public pages'
+ETags and cache (``public.caching``): one version for both.
 """
 from __future__ import annotations
 
@@ -53,7 +57,8 @@ class DataVersion(db.Model):
 
 _BUMP = text("INSERT INTO data_versions (id, n, epoch) VALUES (1, 1, :epoch) "
              "ON CONFLICT (id) DO UPDATE SET n = data_versions.n + 1")
-_READ = text("SELECT epoch, n FROM data_versions WHERE id = 1")
+_READ_SQL = "SELECT epoch, n FROM data_versions WHERE id = 1"
+_READ = text(_READ_SQL)
 
 
 def bump(session=None) -> None:
@@ -118,8 +123,32 @@ def current() -> str | None:
         return None
     if has_request_context() and "data_version" in g:
         return g.data_version
-    row = db.session.execute(_READ).first()
-    version = f"{row.epoch}.{row.n}" if row else "0"
+    row = db.session.execute(_READ).first() if db.session().in_transaction() else _read_on_driver()
+    version = f"{row[0]}.{row[1]}" if row else "0"
     if has_request_context():
         g.data_version = version
     return version
+
+
+def _read_on_driver():
+    """The row, read on a pooled connection of its own without the ORM session (a public page
+    served from the cache runs nothing else: 0.07 ms instead of 0.9 ms through the session).
+    Only before the session's transaction has begun: whatever the request reads after it then
+    sees this version or a newer one, never older data under this number."""
+    conn = db.engine.raw_connection()
+    try:
+        cursor = conn.cursor()
+        cursor.execute(_READ_SQL)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        conn.close()
+    return row
+
+
+def renew(connection) -> None:
+    """Draw a new epoch (a restored backup): pages cached under the restored numbers by the
+    history that went on after the backup are never served again."""
+    connection.execute(text("DELETE FROM data_versions"))
+    connection.execute(text("INSERT INTO data_versions (id, n, epoch) VALUES (1, 1, :epoch)"),
+                       {"epoch": secrets.token_hex(8)})

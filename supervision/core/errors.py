@@ -13,7 +13,10 @@ log = logging.getLogger(__name__)
 
 
 class Conflict(Exception):
-    """The object changed since the form was rendered (optimistic locking)."""
+    """The object changed since the form was rendered (optimistic locking).  A subclass about
+    another kind of object says so in ``user_message`` (the default speaks of a case)."""
+
+    user_message: str | None = None
 
 
 def _messages() -> dict[int, str]:
@@ -62,7 +65,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Conflict)
     def _conflict(err):
-        return render_error(409)
+        return render_error(409, err.user_message)
 
     @app.errorhandler(Exception)
     def _unexpected(err):

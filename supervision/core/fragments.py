@@ -8,8 +8,15 @@ and the release (templates and translations), so a change is never served from t
 next request after it reads a new version and renders anew.
 
 What belongs to the request and not to the data stays out of the stored HTML: the forms'
-CSRF and one-time tokens are rendered as a mark and replaced by fresh tokens on every use;
-the page around the fragment (the user's name, the flashed messages) is rendered each time.
+CSRF and one-time tokens are rendered as a mark and replaced by fresh tokens on every use, and
+so are the other per-request values a fragment names (``fills``, e.g. the address the language
+form returns to); flashed messages are never kept.
+
+A whole signed-in page may be kept the same way (``page``): the view's page, header included,
+under the user, the address and the language, when the request carries nothing of its own to
+show (no flashed message, no form waiting to be put back); its fragments then leave their marks
+in place for the page to fill.  Whatever a page shows that is not data (the user's name and
+roles are rows too) is part of the key, so one user's page is never served to another.
 """
 from __future__ import annotations
 
@@ -17,7 +24,8 @@ import hashlib
 from pathlib import Path
 from typing import Any, Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, request, session
+from flask.globals import request_ctx
 from flask_caching import Cache
 from markupsafe import Markup
 
@@ -53,17 +61,82 @@ def cached_value(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def render(name: str, parts: tuple, template: Callable[..., str]) -> Markup:
-    """The fragment ``template(form_tokens=…)`` renders, from the cache when it holds it for
-    these parts and the current data version, with fresh form tokens in place of the marks."""
-    html = cached_value(name, parts, lambda: template(form_tokens=_mark))
+# Per-request values a fragment leaves as a mark, by name: filled on every use.
+_FILLS: dict[str, Callable[[], str]] = {}
+_MARKS_ONLY = "fragments_marks_only"  # in g while a kept page renders: fragments keep their marks
+
+
+def render(name: str, parts: tuple, template: Callable[..., str],
+           fills: dict[str, Callable[[], str]] | None = None) -> Markup:
+    """The fragment ``template(form_tokens=…, **marks)`` renders, from the cache when it holds it
+    for these parts and the current data version, with fresh form tokens in place of the marks.
+
+    ``fills`` names further per-request values: ``{name: value()}`` is passed to the template as
+    ``name`` (a function the template calls where the value goes, as ``{{ name() }}``), rendered
+    as a mark and replaced by ``value()`` (HTML, already escaped) on every use."""
+    fills = fills or {}
+    _FILLS.update(fills)
+    marks = {key: _named_mark(key) for key in fills}
+    html = cached_value(name, parts, lambda: template(form_tokens=_mark, **marks))
+    if g.get(_MARKS_ONLY):
+        return Markup(html)  # noqa: S704  # nosec B704  (the page around it fills the marks)
+    return _filled(html)
+
+
+def _filled(html: str) -> Markup:
+    """``html`` with fresh form tokens and the named fills in place of their marks."""
+    for key, value in _FILLS.items():
+        if _mark_text(key) in html:
+            html = html.replace(_mark_text(key), str(value()))
     pieces = html.split(TOKENS_MARK)
     out = [pieces[0]]
     for piece in pieces[1:]:
         out += [str(form_tokens()), piece]
     # Every piece is HTML the template rendered (its values escaped by Jinja), as the page
-    # would have included it uncached.
+    # would have included it uncached, and the fills' values are escaped HTML too.
     return Markup("".join(out))  # noqa: S704  # nosec B704
+
+
+def page(name: str, parts: tuple, template: Callable[..., str]) -> str:
+    """The whole page ``template(form_tokens=…)`` renders for the signed-in user, kept under
+    ``parts``, the user, the address (path and query), the language, the data version and the
+    release; rendered as usual when this request has something of its own to show (a flashed
+    message, a form to put back after signing in again) or is not a GET."""
+    from flask_babel import get_locale
+    from flask_login import current_user
+
+    from supervision.accounts.kept import HELD
+
+    if request.method != "GET" or session.get("_flashes") or session.get(HELD):
+        return template()
+    key_parts = (current_user.id, request.full_path, str(get_locale()), *parts)
+    version = dataversion.current()
+    if version is None:
+        return template()
+    key = _key(name, key_parts, version)
+    html = fragment_cache.get(key)
+    if html is None:
+        g.setdefault(_MARKS_ONLY, True)
+        try:
+            html = str(template(form_tokens=_mark))
+        finally:
+            g.pop(_MARKS_ONLY, None)
+        if not any(token in html for token in _UNMARKED_TOKENS) and not request_ctx.flashes:
+            fragment_cache.set(key, html)
+    return _filled(html)
+
+
+# A token rendered in full (not as a mark) in a page about to be kept: such a page is not kept,
+# since its tokens belong to this request (and session) only.
+_UNMARKED_TOKENS = ('name="form_once"', 'name="csrf_token"')
+
+
+def _mark_text(key: str) -> str:
+    return f"<!--fill:{key}-->"
+
+
+def _named_mark(key: str) -> Callable[[], Markup]:
+    return lambda: Markup(_mark_text(key))  # noqa: S704  # nosec B704  (a constant comment)
 
 
 def install(app: Flask) -> None:

@@ -12,6 +12,7 @@ import functools
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, has_request_context, request, session
+from babel import Locale
 from flask_babel import get_locale, gettext
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
@@ -28,7 +29,7 @@ def select_locale() -> str:
     asked = asked_language()
     if asked:
         return asked
-    user = current_user if current_user and current_user.is_authenticated else None
+    user = current_user if signed_in() else None
     if user is not None and getattr(user, "locale", None) in langs:
         return user.locale
     chosen = session.get("lang")
@@ -36,6 +37,31 @@ def select_locale() -> str:
         return chosen
     best = _accepted(langs) if request else None
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@functools.cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def request_locale() -> Locale:
+    """Flask-Babel's locale selector: ``select_locale()``'s choice as a parsed ``Locale``, parsed
+    once per language in a worker's life (Flask-Babel would parse the code on every request)."""
+    return _locale(select_locale())
+
+
+@functools.cache
+def request_timezone():
+    """Flask-Babel's time-zone selector: Asia/Shanghai, resolved once."""
+    from flask_babel import timezone
+
+    return timezone("Asia/Shanghai")
+
+
+def signed_in() -> bool:
+    """Whether a user is signed in, asking Flask-Login only when the session names one (a
+    visitor's request then never runs the user loader and its session checks)."""
+    return "_user_id" in session and current_user.is_authenticated
 
 
 def _accepted(langs) -> str | None:

@@ -13,6 +13,7 @@ import logging
 import time
 
 from flask import Flask, Response, g, has_request_context, request
+from sqlalchemy import inspect as sa_inspect
 
 ACCESS = logging.getLogger("supervision.access")
 
@@ -26,15 +27,10 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         if has_request_context():
-            from flask_login import current_user
-
             entry["request_id"] = getattr(g, "request_id", None)
             entry["route"] = request.endpoint
             entry["client_address"] = request.remote_addr
-            try:
-                entry["user_id"] = current_user.id if current_user.is_authenticated else None
-            except Exception:  # the user could not be loaded (e.g. the database is down)
-                entry["user_id"] = None
+            entry["user_id"] = _signed_in_user_id()
         for key in ("status", "duration_ms", "method", "path"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
@@ -44,6 +40,17 @@ class JsonFormatter(logging.Formatter):
 
 
 JsonFormatter.converter = time.gmtime
+
+
+def _signed_in_user_id() -> int | None:
+    """The id of the user this request was served to, as Flask-Login loaded them (``None`` for a
+    visitor, or when no part of the request asked who is signed in).  Read from the loaded row's
+    identity, never from its attributes: the access line is written after the unit of work
+    committed, when reading an attribute would load the whole row again."""
+    user = g.get("_login_user")
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    identity = state.identity if state is not None else None
+    return identity[0] if identity else None
 
 
 def _started() -> None:

@@ -4,9 +4,11 @@ domains (decisions, dossiers, accounts …) add theirs here when the factory wir
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 from typing import Any, Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template, request
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,30 @@ class NavItem:
 
     def visible(self, user) -> bool:
         return not self.roles or bool(user.roles & self.roles)
+
+
+def signed_in_nav() -> Markup:
+    """The header's links and forms for the signed-in user (``templates/_nav.html``): rendered
+    once per user, language and data version and kept (``core.fragments``), since every page of
+    every signed-in user shows it.  Only the forms' tokens and the address the language form
+    returns to are filled in per request."""
+    from flask_login import current_user
+
+    from supervision.core import fragments, i18n
+
+    parts = (current_user.id, i18n.lang(), i18n.asked_language())
+    return fragments.render("nav", parts, lambda **marks: render_template("_nav.html", **marks),
+                            fills={"next_field": _next_field})
+
+
+def _next_field() -> Markup:
+    """The language form's return address: this page (a GET; a form's result page has none),
+    without its ``?lang=``, which would win over the language just chosen."""
+    if request.method != "GET":
+        return Markup("")
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    here = f"{request.path}?{urlencode(args)}" if args else request.path
+    return Markup('<input type="hidden" name="next" value="{}">').format(here)
 
 
 def add_nav(app: Flask, item: NavItem) -> None:
@@ -102,4 +128,5 @@ def install(app: Flask) -> None:
         nav_items=lambda: current_app.extensions.get("nav_items", []),
         public_links=lambda: current_app.extensions.get("public_links", []),
         case_flags=case_flags,
+        signed_in_nav=signed_in_nav,
     )

@@ -58,14 +58,25 @@ def security_headers(response: Response) -> Response:
     same-origin referrer, no powerful features; HSTS where the site is served over HTTPS
     (``HSTS_SECONDS``, production).  A view may set a stricter CSP of its own (uploads add
     ``sandbox``)."""
-    response.headers.setdefault("Content-Security-Policy", content_security_policy())
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-    hsts = current_app.config.get("HSTS_SECONDS")
-    if hsts:
-        response.headers.setdefault("Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")
+    have = {key.lower() for key in response.headers.keys()}
+    for name, value in _fixed_headers(current_app):
+        if name.lower() not in have:
+            response.headers.add(name, value)
     if has_request_context() and getattr(g, "request_id", None):
         response.headers["X-Request-Id"] = g.request_id
     return response
+
+
+def _fixed_headers(app) -> tuple[tuple[str, str], ...]:
+    """The headers ``security_headers`` adds, built once per value of the settings they read."""
+    hsts = app.config.get("HSTS_SECONDS")
+    key = (hsts, tuple(app.config.get("CSP_IMG_SOURCES", ())))
+    built = app.extensions.setdefault("security_headers", {})
+    fixed = built.get(key)
+    if fixed is None:
+        fixed = (("Content-Security-Policy", content_security_policy()),
+                 ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+                 ("Referrer-Policy", "same-origin"), ("Permissions-Policy", PERMISSIONS_POLICY),
+                 *((("Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains"),) if hsts else ()))
+        built[key] = fixed
+    return fixed

@@ -4,7 +4,8 @@ verification page.  ``init_app`` adds the pages, navigation, the label-sheet job
 check of ``flask audit verify`` and ``flask units``.
 
 Module roles: ``codes`` (the coding rules), ``schema`` (the event shape), ``validation`` and
-``events`` (the one service that records events), ``services`` (prefixes, model codes,
+``events`` (the one service that records events; ``csvjobs`` records a long CSV file in a
+background job), ``services`` (prefixes, model codes,
 batches), ``recalls``, ``labels`` / ``labeljobs`` (the label sheet), ``public`` (what anyone may
 learn from a code), ``ledger`` (its verification), ``retention`` (purging old locations).
 """
@@ -18,9 +19,10 @@ def init_app(app: Flask) -> None:
     from supervision.public.feed import add_announcements
     from supervision.public.register import add_register_section
     from supervision.units import ledger, register
-    # Imported for what importing does: the label job's kind is registered, the regulators'
-    # routes join the blueprint.
+    # Imported for what importing does: the label and CSV jobs' kinds are registered, the
+    # regulators' routes join the blueprint.
     __import__("supervision.units.labeljobs")
+    __import__("supervision.units.csvjobs")
     __import__("supervision.units.regulator_views")
     from supervision.units.retention import units_cli
     from supervision.units.views import bp
@@ -28,6 +30,7 @@ def init_app(app: Flask) -> None:
     from workflows.unit_lifecycle import UNIT_LIFECYCLE
 
     app.config.setdefault("LABEL_SHEET_INLINE_MAX", 240)
+    app.config.setdefault("UNIT_CSV_INLINE_ROWS", 5_000)
     app.config.setdefault("UNIT_LOCATION_RETENTION_DAYS", 365)
     app.register_blueprint(bp)
     add_register_section(app, register.SECTION)

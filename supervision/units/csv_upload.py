@@ -6,6 +6,7 @@ are required): ``code``, ``eventTime`` (with its offset), ``bizStep``, ``disposi
 units separated by spaces or ``;``.  Row numbers in the report count the header as row 1."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from typing import IO, Iterator
@@ -41,19 +42,34 @@ def rows(stream: IO[bytes]) -> Iterator[dict]:
     whole in memory); ``BadFile`` when the header is unusable at once, or when a later part of
     the file turns out not to be UTF-8, has more than ``MAX_ROWS`` rows or no row at all."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = csv.DictReader(text)
+    reader.fieldnames = _header(reader)
+    return _events(reader, text)
+
+
+def check_header(stream: IO[bytes]) -> None:
+    """``BadFile`` unless the file's first row names the required columns; the stream is left
+    open at its start (for a file that is stored and read later)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        reader = csv.DictReader(text)
+        _header(csv.DictReader(text))
+    finally:
+        text.detach()
+        stream.seek(0)
+
+
+def _header(reader: csv.DictReader) -> list[str]:
+    try:
         header = [h.strip() for h in (reader.fieldnames or [])]
     except UnicodeDecodeError as err:
         raise BadFile(gettext(M_ENCODING)) from err
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise BadFile(gettext(M_HEADER, columns=", ".join(missing)))
-    reader.fieldnames = header
-    return _events(reader)
+    return header
 
 
-def _events(reader: csv.DictReader) -> Iterator[dict]:
+def _events(reader: csv.DictReader, text: io.TextIOWrapper) -> Iterator[dict]:
     n = 0
     try:
         for row in reader:
@@ -63,6 +79,9 @@ def _events(reader: csv.DictReader) -> Iterator[dict]:
             yield _event(row)
     except UnicodeDecodeError as err:
         raise BadFile(gettext(M_ENCODING)) from err
+    finally:  # whoever opened the stream closes it (if they already have, there is nothing to do)
+        with contextlib.suppress(ValueError):
+            text.detach()
     if not n:
         raise BadFile(gettext(M_EMPTY))
 

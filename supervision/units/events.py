@@ -13,6 +13,10 @@ it.
 in chunks of ``CHUNK``, with memory that does not grow with the file: units are read as plain
 rows, each chunk is written once it and all before it are found right, the hash runs over the
 events as they are written, and any problem rolls back every chunk written.
+
+A unit that another submission changed between this one reading and writing it (its version
+moved) stops the submission with ``UnitsChanged`` (a ``core.errors.Conflict``), nothing written:
+the form, the upload and the API answer it with a message and the units read afresh.
 """
 from __future__ import annotations
 
@@ -23,16 +27,16 @@ import uuid
 from dataclasses import dataclass
 from itertools import islice
 from types import SimpleNamespace
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from flask_babel import gettext
 from sqlalchemy import bindparam, insert, text, update
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
 from supervision.accounts.models import Organisation
 from supervision.audit.services import record as audit
 from supervision.core.database import is_postgres, lock_for_writing
+from supervision.core.errors import Conflict
 from supervision.core.timeutil import utcnow
 from supervision.extensions import db
 from supervision.units import schema
@@ -44,6 +48,16 @@ from workflows.base import Context, InvalidTrigger, TransitionRefused
 from workflows.unit_lifecycle import CBV, HOLDER, MANUFACTURER, RECEIVER, TRANSFER_TRIGGERS, UNIT_LIFECYCLE
 
 AUDIT_ACTION = "units.events_recorded"
+
+
+class UnitsChanged(Conflict):
+    """Another submission changed one of the units between this one reading and writing them
+    (their version moved): nothing was recorded, and sending again reads the units afresh."""
+
+    @property
+    def user_message(self) -> str:
+        return gettext("A unit was changed by someone else meanwhile: nothing was recorded. "
+                       "Check its state and send again.")
 
 
 class EventsRejected(Exception):
@@ -99,7 +113,8 @@ def record(*, firm: Organisation, actor, events: list[dict], channel: str,
 
 def record_stream(*, firm: Organisation, actor, events: Iterable[dict], channel: str,
                   recall_id: int | None = None, limit: int = schema.MAX_EVENTS, keep_ids: bool = True,
-                  report_limit: int | None = None) -> Recorded:
+                  report_limit: int | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> Recorded:
     """Record the events an iterable yields (a CSV file read row by row), all or none, in chunks
     of ``CHUNK`` events: each chunk is checked against the units' states as the earlier chunks
     left them, and written (multi-row INSERTs, one UPDATE per changed unit) while no problem has
@@ -107,7 +122,9 @@ def record_stream(*, firm: Organisation, actor, events: Iterable[dict], channel:
     against the states in memory, and what earlier chunks wrote is rolled back with the session's
     transaction before ``EventsRejected`` is raised.  A submission of one chunk (every form,
     recall and API request) is checked whole before anything is written.  ``report_limit``: keep
-    at most this many problems (``EventsRejected.errors``; ``Errors.total`` counts them all)."""
+    at most this many problems (``EventsRejected.errors``; ``Errors.total`` counts them all).
+    ``progress(checked, written)`` is called after each chunk with the events checked and
+    written so far (written: not yet committed).  ``UnitsChanged``: a unit changed underneath."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     run = _Run(firm, actor, channel, recall_id, keep_ids, report_limit)
@@ -119,6 +136,8 @@ def record_stream(*, firm: Organisation, actor, events: Iterable[dict], channel:
                 break
             run.chunk([(count + k, raw) for k, raw in enumerate(part)], last=last)
             count += len(part)
+            if progress is not None:
+                progress(count, run.count)
             if run.stopped:
                 break
     except BaseException:  # e.g. the file turned out unreadable halfway: nothing stays written
@@ -459,7 +478,7 @@ def _update_units(run: _Run) -> None:
                                                 for c in changes],
                                  execution_options={"synchronize_session": False}).rowcount
     if updated != len(changes):
-        raise StaleDataError("units changed while the events were being recorded")
+        raise UnitsChanged("units changed while the events were being recorded")
     for change in changes:  # a Unit this session holds is read again when next used
         unit = db.session.identity_map.get(identity_key(Unit, change[0]))
         if unit is not None:

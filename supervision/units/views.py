@@ -8,6 +8,7 @@ import datetime as dt
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from supervision import policies
 from supervision.public.caching import cacheable
@@ -15,10 +16,13 @@ from supervision.core.forms import opts
 from supervision.core.i18n import label, pick
 from supervision.core.timeutil import SHANGHAI
 from supervision.extensions import db
+from supervision.jobs import services as jobs
+from supervision.jobs.models import STATUS_LABELS, Job
 from supervision.registry.models import RobotModel
-from supervision.units import csv_upload, events, labeljobs, public, recalls, services
+from supervision.units import csv_upload, csvjobs, events, labeljobs, public, recalls, services
 from supervision.units.forms import BatchForm, DeclareForm, EventForm, RecallForm, UploadForm
 from supervision.units.models import Unit, UnitBatch
+from workflows.base import N_
 from workflows.unit_lifecycle import CBV, UNIT_LIFECYCLE
 
 bp = Blueprint("units", __name__, template_folder=None)
@@ -168,6 +172,26 @@ def _form_event(form: EventForm) -> dict:
     return event
 
 
+M_UNITS_CHANGED = N_("This unit was changed by someone else meanwhile: nothing was recorded. "
+                      "Check its state below and send again.")
+M_RECALL_CHANGED = N_("Units of this model were changed by someone else meanwhile: nothing was recorded. "
+                       "Send the recall again.")
+CHANGED_SHOWN = 50  # units listed on the form after a concurrent change
+
+
+def _units_now(typed: list[str], firm) -> list[Unit]:
+    """The typed units this firm may see, read again (after a concurrent change)."""
+    found: dict[int, Unit] = {}
+    for text in typed[:CHANGED_SHOWN]:
+        try:
+            unit = public.find(text)
+        except public.codes.CodeError:
+            continue
+        if firm.id in (unit.holder_id, unit.manufacturer_id, unit.transfer_to_id):
+            found[unit.id] = unit
+    return list(found.values())
+
+
 @bp.route("/units/events/new", methods=["GET", "POST"])
 @policies.policy(policies.APPLICANTS)
 def new_event():
@@ -177,18 +201,22 @@ def new_event():
     if request.method == "GET":
         form.codes.data = "\n".join(request.args.getlist("code"))
         form.event_time.data = dt.datetime.now(SHANGHAI).replace(second=0, microsecond=0, tzinfo=None)
-    errors, status = [], 200
+    errors, status, changed = [], 200, None
     if request.method == "POST":
+        status = 422
         if form.validate_on_submit():
+            event = _form_event(form)
             try:
-                ids = events.record(firm=firm, actor=current_user, events=[_form_event(form)], channel="form")
+                ids = events.record(firm=firm, actor=current_user, events=[event], channel="form")
             except events.EventsRejected as err:
                 errors = err.errors
+            except events.UnitsChanged:  # nothing was written; the form is shown again as typed
+                changed, status = _units_now(event["epcList"], firm), 409
             else:
                 flash(_("The event was recorded."), "success")
                 return redirect(url_for("units.mine", recorded=ids[0])), 303
-        status = 422
-    return render_template("units/event_form.html", form=form, errors=errors), status
+    return render_template("units/event_form.html", form=form, errors=errors, changed=changed,
+                           changed_message=_(M_UNITS_CHANGED)), status
 
 
 @bp.route("/units/events/upload", methods=["GET", "POST"])
@@ -200,13 +228,19 @@ def upload():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
+            stream = form.file.data.stream
             try:
+                if csvjobs.large(stream):
+                    job = csvjobs.start(stream, firm=firm, actor=current_user, filename=form.file.data.filename)
+                    return redirect(url_for("units.upload_job", job_id=job.id)), 303
                 done = events.record_stream(firm=firm, actor=current_user, channel="csv",
-                                            events=csv_upload.rows(form.file.data.stream),
+                                            events=csv_upload.rows(stream),
                                             limit=csv_upload.MAX_ROWS, keep_ids=False,
                                             report_limit=csv_upload.REPORT_LIMIT)
             except csv_upload.BadFile as err:
                 problem = err.message
+            except events.UnitsChanged:
+                problem, status = _(csvjobs.M_CHANGED), 409
             except events.EventsRejected as err:
                 errors = [{**e, "row": csv_upload.row_of(e["index"]) if e["index"] is not None else None}
                           for e in err.errors]
@@ -215,7 +249,45 @@ def upload():
                 flash(_("%(n)s events were recorded.", n=f"{done.count:,}"), "success")
                 return redirect(url_for("units.mine")), 303
     return render_template("units/upload.html", form=form, errors=errors, problem=problem, unlisted=unlisted,
-                           columns=csv_upload.COLUMNS), status
+                           columns=csv_upload.COLUMNS, jobs=csvjobs.recent(firm), status_labels=STATUS_LABELS,
+                           inline_rows=csvjobs.inline_rows()), status
+
+
+def _own_upload(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind != csvjobs.KIND:
+        abort(404)
+    policies.authorize(csvjobs.firm_id(job) == current_user.organisation_id, job)
+    return job
+
+
+@bp.route("/units/events/upload/<sealed(kind='unit_upload'):job_id>")
+@policies.policy(policies.APPLICANTS)
+def upload_job(job_id: int):
+    """A long file's job: its progress, then what it recorded or the same report as inline."""
+    job = _own_upload(job_id)
+    found = csvjobs.outcome(job) or {}
+    return render_template("units/upload_job.html", job=job, status_label=_(STATUS_LABELS[job.status]),
+                           message=_(job.message) if job.message else None, counts=csvjobs.progress(job),
+                           outcome=found, errors=found.get("errors", []), unlisted=found.get("unlisted", 0),
+                           problem=found.get("problem"), retryable=job.status == "failed" or jobs.stalled(job),
+                           retry_form=FlaskForm())
+
+
+@bp.route("/units/events/upload/<sealed(kind='unit_upload'):job_id>/retry", methods=["POST"])
+@policies.policy(policies.APPLICANTS)
+def retry_upload(job_id: int):
+    """Check and record a file again whose job failed (its file was kept)."""
+    job = _own_upload(job_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        jobs.retry(job, actor=current_user)
+    except jobs.JobFailed as err:
+        flash(_(str(err)), "error")
+    else:
+        flash(_("The file is being checked again."), "success")
+    return redirect(url_for("units.upload_job", job_id=job.id)), 303
 
 
 @bp.route("/units/u/<code>/declare", methods=["POST"])
@@ -233,6 +305,8 @@ def declare(code: str):
     except events.EventsRejected as err:
         for e in err.errors:
             flash(e["message"], "error")
+    except events.UnitsChanged:
+        flash(_(M_UNITS_CHANGED), "error")
     else:
         flash(_("The event was declared erroneous; the unit is back where it was before it."), "success")
     return redirect(url_for("units.firm_unit", code=code)), 303
@@ -286,6 +360,9 @@ def new_recall():
                                                measures=form.measures.data, batch=batch)
             except services.CodingRefused as err:
                 flash(err.message, "error")
+            except events.UnitsChanged:  # nothing was recorded; the form is shown again as typed
+                flash(_(M_RECALL_CHANGED), "error")
+                status = 409
             else:
                 flash(_("The recall was recorded: %(n)s units are recalled and their holders told.",
                         n=recall.units_recalled), "success")

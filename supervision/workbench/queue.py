@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, fields
 from typing import Any, Iterator, Mapping
@@ -79,10 +80,16 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+@functools.lru_cache(maxsize=8)
+def _states(_installed: tuple[str, ...]) -> frozenset[str]:
+    """Every state of the installed case types' workflows, collected once per set of types."""
+    return frozenset(s for ct in types.installed().values() for s in ct.workflow.states)
+
+
 def parse(args: Mapping[str, str], *, scopes: tuple[str, ...] = SCOPES) -> tuple[Filters, list[str]]:
     """The filters in ``args`` and the names of those that could not be read (left out)."""
     installed = types.installed()
-    states = {s for ct in installed.values() for s in ct.workflow.states}
+    states = _states(tuple(installed))
     checks: dict[str, Any] = {
         "scope": lambda v: v if v in scopes else None,
         "case_type": lambda v: v if v in installed else None,

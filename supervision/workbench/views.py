@@ -45,12 +45,17 @@ def _query() -> tuple[Query, tuple[str, ...]]:
 def queue():
     """``GET /cases``: the tabs, the filters and one page of the queue.  The body is rendered
     from the database once per user, query, language, day and data version, and kept
-    (``core.fragments``): the next request after any change renders it anew."""
+    (``core.fragments``), and so is the page around it: the next request after any change
+    renders it anew."""
     filters, tabs = _filters()
     after = request.args.get("after")
     parts = (current_user.id, str(get_locale()), sorted(filters.args().items()), after, local_today())
-    body = fragments.render("queue", parts, functools.partial(_body, filters, tabs, after))
-    return render_template("workbench/queue.html", body=body)
+
+    def whole(**marks) -> str:
+        body = fragments.render("queue", parts, functools.partial(_body, filters, tabs, after))
+        return render_template("workbench/queue.html", body=body, **marks)
+
+    return fragments.page("queue-page", (local_today(),), whole)
 
 
 def _body(filters, tabs: tuple[str, ...], after: str | None, **context) -> str:

@@ -9,7 +9,8 @@ from supervision.units.models import UnitEvent
 from tests.api.conftest import bearer
 from tests.cases.conftest import use_catalog
 from tests.registry.conftest import fire, make_registration
-from tests.units.conftest import MANUFACTURE, SELL, SHIP, coded, english_request, state_of, step  # noqa: F401
+from tests.units.conftest import (MANUFACTURE, SELL, SHIP, coded, english_request, state_of, step,  # noqa: F401
+                                 units_change_meanwhile)
 
 EN = {"Accept-Language": "en"}
 
@@ -159,3 +160,20 @@ def test_unit_answers_in_chinese_and_english(client, coded, monkeypatch):
     assert client.get(f"/api/v1/units/{wrong}", headers={"Accept-Language": "zh-CN"}).json["error"] == \
         "编码有误：校验字符不符，请核对标签。"
     assert client.get(f"/api/v1/units/{wrong}", headers={"Accept-Language": "en"}).json["error"] == mistyped
+
+
+def test_a_unit_changed_meanwhile_answers_409_in_the_callers_language(client, coded, api_tokens, monkeypatch,
+                                                                      units_change_meanwhile):
+    message = ("A unit was changed by someone else meanwhile: nothing was recorded. "
+               "Read its state again and send the events again.")
+    use_catalog(monkeypatch, {message: "单元已被他人同时更改，未记录任何事件。请重新读取其状态后再次发送。"})
+    body = {"events": [step(MANUFACTURE, coded.codes[0])]}
+    r = _events(client, api_tokens.a, body, **{"Idempotency-Key": "race-1"})
+    assert r.status_code == 409 and r.json == {"error": message, "status": 409, "request_id": r.json["request_id"]}
+    zh = client.post("/api/v1/events", json=body, headers=bearer(api_tokens.a, **{"Accept-Language": "zh-CN"}))
+    assert zh.status_code == 409 and zh.json["error"] == "单元已被他人同时更改，未记录任何事件。请重新读取其状态后再次发送。"
+    assert _recorded() == 0 and state_of(coded.codes[0]) == "code_assigned"
+    # the refusal is not kept for the key: the retry, once nobody else is changing the unit, records
+    monkeypatch.undo()
+    again = _events(client, api_tokens.a, body, **{"Idempotency-Key": "race-1"})
+    assert again.status_code == 201 and _recorded() == 1

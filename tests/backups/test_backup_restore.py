@@ -18,7 +18,7 @@ from supervision import create_app
 from supervision.audit.services import record
 from supervision.audit.verify import verify_database
 from supervision.backups import archive, crypto, witness
-from supervision.core import uow
+from supervision.core import dataversion, uow
 from supervision.documents.models import Document
 from supervision.documents.services import add_document
 from supervision.extensions import db
@@ -79,6 +79,7 @@ def test_a_backup_taken_while_writing_restores_whole(app, world, tmp_path):
         writer.join()
     assert manifest["audit_events"] >= 3 and len(written) >= 3
     assert b"%PDF" not in (tmp_path / "b.supbak").read_bytes()  # encrypted
+    before = dataversion.current()
     url = new_target_url(tmp_path)
     archive.restore(tmp_path / "b.supbak", PASSPHRASE, database_url=url,
                     document_store=tmp_path / "restored-documents", key_dir=tmp_path / "restored-keys")
@@ -86,6 +87,9 @@ def test_a_backup_taken_while_writing_restores_whole(app, world, tmp_path):
     with other.app_context():
         result = verify_database()
         assert result.ok and result.verified >= manifest["audit_events"]
+        # A new epoch: no page kept under the backed-up history's numbers is served again.
+        restored = dataversion.current()
+        assert restored != before and restored.split(".")[0] != before.split(".")[0]
         docs = db.session.execute(db.select(Document)).scalars().all()
         assert len(docs) >= 6
         for doc in docs:

@@ -73,3 +73,20 @@ def english_request(app):
     """Services translate their messages: run them as in an English request."""
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         yield
+
+
+@pytest.fixture
+def units_change_meanwhile(monkeypatch):
+    """Another submission changes the units a submission names between its reading and its
+    writing them: their version moves on in between."""
+    from supervision.units.models import Unit
+
+    read = events._Run._load
+
+    def load(self, unit_codes, ids=()):
+        found = read(self, unit_codes, ids)
+        db.session.execute(db.update(Unit).where(Unit.id.in_([u.id for u in found.values()]))
+                           .values(version=Unit.version + 1).execution_options(synchronize_session=False))
+        return found
+
+    monkeypatch.setattr(events._Run, "_load", load)
