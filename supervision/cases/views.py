@@ -91,9 +91,16 @@ def _case_page(case: Case, *, status: int = 200, typed=None, trigger: str | None
     if typed is not None or status != 200:
         context = _context(case, before=before, typed=typed, trigger=trigger, conflict=status == 409)
         return render_template("cases/show.html", body=None, **context), status
-    render_body = functools.partial(_body, case, before=before)
-    body = fragments.render("case", _shown_by(case, before), functools.partial(_kept, render_body))
-    return render_template("cases/show.html", case=case, body=body), status
+    shown_by = _shown_by(case, before)
+    render_body = functools.partial(_kept, functools.partial(_body, case, before=before))
+
+    def whole(**marks) -> str:
+        body = fragments.render("case", shown_by, render_body)
+        return render_template("cases/show.html", case=case, body=body, **marks)
+
+    # The page around the body (header, title) is kept too, when the request has nothing of
+    # its own to show (a flashed message): core.fragments.page.
+    return fragments.page("case-page", shown_by, whole), status
 
 
 def _shown_by(case: Case, before: int | None) -> tuple:
