@@ -252,9 +252,9 @@ def test_a_nul_character_in_a_model_name_is_refused(firm_a):
 
 
 def test_firm_page_pages_its_models_with_what_it_owes_first(world, firm_a, monkeypatch):
-    from supervision.registry import presenters
+    from supervision.registry import firm_models
 
-    monkeypatch.setattr(presenters, "FIRM_PAGE_SIZE", 3)
+    monkeypatch.setattr(firm_models, "PAGE_SIZE", 3)
     regs = [make_registration(world, TIER2, name=f"Robot {i}") for i in range(5)]
     for reg in regs[:4]:
         fire(reg, "submit", world.applicant_a)  # the regulator's turn: nothing owed
