@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask import current_app
+
 from supervision.cases import clocks, types
 from supervision.cases.models import OPEN_STATUSES, Case, Deadline, DeadlineKind
 from supervision.core.timeutil import utcnow
@@ -38,8 +40,19 @@ class OwedItem:
         return self.deadline.overdue
 
 
-def answer_clocks() -> set[tuple[str, str, str]]:
-    """(case type, state, clock name) where the firm owes an answer before the clock runs out."""
+def answer_clocks() -> frozenset[tuple[str, str, str]]:
+    """(case type, state, clock name) where the firm owes an answer before the clock runs out:
+    read from the installed workflow tables once per application, not on every page."""
+    found = current_app.extensions.get(_ANSWER_CLOCKS)
+    if found is None:
+        found = current_app.extensions[_ANSWER_CLOCKS] = frozenset(_answer_clocks())
+    return found
+
+
+_ANSWER_CLOCKS = "portal.answer_clocks"
+
+
+def _answer_clocks() -> set[tuple[str, str, str]]:
     out = set()
     for ct in types.installed().values():
         wf = ct.workflow
@@ -52,7 +65,7 @@ def answer_clocks() -> set[tuple[str, str, str]]:
     return out
 
 
-def is_owed_by_firm(case: Case, d: Deadline, answers: set[tuple[str, str, str]]) -> bool:
+def is_owed_by_firm(case: Case, d: Deadline, answers: frozenset[tuple[str, str, str]]) -> bool:
     return d.kind in FIRM_KINDS or (case.case_type, case.state, d.name) in answers
 
 
