@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
+from flask import url_for
 from flask_babel import get_locale
 from sqlalchemy import and_, case as sql_case, func, or_
 
@@ -123,16 +124,33 @@ def _rows(firm_id: int, day: dt.date, *, limit: int, offset: int) -> list[FirmRo
 
 class Texts:
     """The list's state labels and "what you owe" texts in the current language, translated
-    once per language in a worker's life."""
+    once per language in a worker's life; its links built once a page and joined around each
+    row's id (not one ``url_for`` a link)."""
 
     def __init__(self) -> None:
         self._texts = _texts(str(get_locale()))
+        self._model = _url_parts("registry.show_model", "model_id")
+        self._case = _url_parts("cases.show", "case_id")
+
+    def model_url(self, model_id: int) -> str:
+        return f"{self._model[0]}{model_id}{self._model[1]}"
+
+    def case_url(self, case_id: int) -> str:
+        return f"{self._case[0]}{case_id}{self._case[1]}"
 
     def state(self, state: str) -> str:
         return self._texts.get(("state", state), state)
 
     def owes(self, msgid: str | None) -> str:
         return self._texts.get(("owes", msgid), "") if msgid else ""
+
+
+_SAMPLE_ID = 918273645
+
+
+def _url_parts(endpoint: str, key: str) -> tuple[str, str]:
+    before, _sep, after = url_for(endpoint, **{key: _SAMPLE_ID}).partition(str(_SAMPLE_ID))
+    return before, after
 
 
 @functools.lru_cache(maxsize=8)
