@@ -79,6 +79,10 @@ def pages(meta: dict) -> list[Page]:
         Page("public register JSON", "/register.json", signed_in=False, expect='"registration_number"'),
         Page(f"firm's applications ({firm['models']} models)", "/registry/models",
              expect='id="firm-applications"', login=firm["login"]),
+        Page("firm's home page (what it owes)", "/firm", expect='id="owed"', login=firm["login"]),
+        Page("firm's home page, models tab", "/firm?tab=models", expect='id="portal-models"', login=firm["login"]),
+        Page("firm's home page, codes tab", "/firm?tab=codes", expect='id="portal-codes"', login=firm["login"]),
+        Page("officer dashboard", "/dashboard", expect='id="by-state"'),
     ]
 
 

@@ -175,15 +175,23 @@ def _clean_database(request, app):
 _DEMO: dict[str, dict] = {}
 
 
+def load_demo(app):
+    """``flask demo load`` through the command; when it succeeds, a copy of its rows is kept for
+    ``demo_data`` (the next test of this process that needs the demo does not load it again)."""
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    if result.exit_code == 0:
+        _DEMO["rows"] = copy_rows()
+    return result
+
+
 @pytest.fixture
 def demo_data(app):
     """The demo data (``flask demo load``) in the tables: loaded through the command the first
     time in this process, put back from a copy of its rows afterwards (its documents stay in the
     process's store).  Tests that change the data get the same starting point each time."""
     if "rows" not in _DEMO:
-        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        result = load_demo(app)
         assert result.exit_code == 0, result.output
-        _DEMO["rows"] = copy_rows()
     else:
         restore_rows(_DEMO["rows"])
 

@@ -18,7 +18,7 @@ from supervision.core import fragments
 from supervision.core.errors import Conflict, render_error
 from supervision.core import security_log
 from supervision.core.forms import opts
-from supervision.core.i18n import label
+from supervision.core.i18n import asked_language, label
 from supervision.core import uow
 from supervision.core.once import FIELD
 from supervision.core.timeutil import local_today
@@ -105,12 +105,14 @@ def _case_page(case: Case, *, status: int = 200, typed=None, trigger: str | None
 
 def _shown_by(case: Case, before: int | None) -> tuple:
     """Everything the body shows besides the rows behind the data version: who asks (their
-    roles on the case decide the actions and the panels), the case, the language, the day
+    roles on the case decide the actions and the panels), the case, the language (and the
+    ``?lang=`` its links carry), the day
     ("N days left"), the timeline page, what its hour clocks show now, and for those who see
     readings in the timeline the case's newest event (a download writes only an audit event,
     which leaves the data version alone)."""
     reads = _latest_event(case) if _sees_reads() else None
-    return (current_user.id, case.id, str(get_locale()), local_today(), before, clocks.hour_marks(case), reads)
+    return (current_user.id, case.id, str(get_locale()), asked_language(), local_today(), before,
+            clocks.hour_marks(case), reads)
 
 
 def _sees_reads() -> bool:

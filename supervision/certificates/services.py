@@ -52,6 +52,10 @@ def of_model(model_id: int) -> list[Certificate]:
         .order_by(Certificate.valid_until.desc(), Certificate.id.desc())).scalars())
 
 
+def _valid_on(day: dt.date):
+    return (Certificate.state.in_(IN_FORCE_STATES), Certificate.valid_from <= day, Certificate.valid_until >= day)
+
+
 def valid_models(model_ids: Iterable[int], day: dt.date | None = None) -> set[int]:
     """Of ``model_ids``, those with a valid certificate (one query)."""
     day = day or local_today()
@@ -59,8 +63,13 @@ def valid_models(model_ids: Iterable[int], day: dt.date | None = None) -> set[in
     if not ids:
         return set()
     return set(db.session.execute(db.select(Certificate.model_id).where(
-        Certificate.model_id.in_(ids), Certificate.state.in_(IN_FORCE_STATES),
-        Certificate.valid_from <= day, Certificate.valid_until >= day)).scalars())
+        Certificate.model_id.in_(ids), *_valid_on(day))).scalars())
+
+
+def valid_condition(model_id, day: dt.date):
+    """SQL: the model whose id is the column ``model_id`` holds a valid certificate on ``day``."""
+    return (db.select(Certificate.id).where(Certificate.model_id == model_id, *_valid_on(day))
+            .correlate_except(Certificate).exists())
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Response, current_app, flash, render_template, request
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from supervision import policies
 from supervision.cases.types import Period
-from supervision.core.i18n import label
+from supervision.core import fragments
+from supervision.core.i18n import asked_language, label
 from supervision.core.timeutil import local_today
 from supervision.dashboard import charts, exports, figures
 
@@ -25,10 +26,18 @@ DASHBOARD_READERS = policies.RoutePolicy("dashboard_readers", frozenset({"office
 @bp.route("/dashboard")
 @policies.policy(DASHBOARD_READERS)
 def index():
+    """The reader's figures.  Each is a grouped query over the cases the reader may see; the
+    body is rendered once per reader, language, day and data version, and kept
+    (``core.fragments``): the next request after any change reads the figures anew."""
+    parts = (current_user.id, str(get_locale()), asked_language(), local_today())
+    return render_template("dashboard/index.html", body=fragments.render("dashboard", parts, _body))
+
+
+def _body(**context) -> str:
     data = figures.summary(current_user)
     trend = data["trend"]
     return render_template(
-        "dashboard/index.html", **data,
+        "dashboard/_body.html", **data, **context,
         panels=current_app.extensions.get("dashboard_panels", []) if figures.lists_cases(current_user) else [],
         lists_cases=figures.lists_cases(current_user),
         figure_charts=[(s, lines, charts.bars([(label(t), n) for t, n in lines], label(s.label)))

@@ -11,11 +11,11 @@ from sqlalchemy import func
 
 from supervision.cases.models import Case
 from supervision.cases.types import Period, Statistic
-from supervision.certificates import services as certificates
 from supervision.core.navigation import PortalTab
 from supervision.extensions import db
 from supervision.registry.models import FORM_FACTORS, SCENARIO_CLASSES, SCENARIOS, TIER_LABELS, ModelVersion, Registration
-from supervision.registry.presenters import PUBLIC_REGISTERED, firm_rows
+from supervision.registry import firm_models
+from supervision.registry.presenters import PUBLIC_REGISTERED
 from workflows.base import N_, UNSUBMITTED
 from workflows.registration import REGISTRATION as WORKFLOW
 
@@ -23,8 +23,8 @@ UNKNOWN = N_("Not stated")
 
 
 def portal_rows(firm_id: int) -> dict[str, Any]:
-    rows = firm_rows(firm_id)
-    return {"models": rows, "certified": certificates.valid_models(r.model.id for r in rows)}
+    """The first page of the firm's models (those it owes something on first): two statements."""
+    return {"listing": firm_models.firm_page(firm_id, 1), "texts": firm_models.Texts()}
 
 
 PORTAL_TAB = PortalTab("models", N_("Models and registrations"), "registry/_portal_models.html", portal_rows, order=10)

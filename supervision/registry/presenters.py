@@ -1,4 +1,4 @@
-"""What the registry's pages show: the firm's applications with what it owes, the case panel,
+"""What the registry's pages show: what the firm owes on an application, the case panel,
 and the public register (read-only queries in a fixed number of statements).
 
 The register is searched and paged in the database: one statement counts the matching entries
@@ -11,9 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, case as sql_case, func, or_
-from sqlalchemy.orm import selectinload
 
 from supervision import policies
 from supervision.accounts.models import Organisation
@@ -23,6 +21,7 @@ from supervision.certificates import services as certificates
 from supervision.core.i18n import label
 from supervision.extensions import db
 from supervision.registry import penalty, services
+from supervision.registry.firm_models import OWED_IN_STATE, owed_msgid
 from supervision.registry.forms import (ObjectionAnswerForm, ObjectionForm, OverrideForm,
                                         PostalServiceForm, ReclassifyForm, ReferralForm)
 from workflows.registration import ENDED, ON_REGISTER, REGISTRATION
@@ -40,71 +39,11 @@ REGISTER_PAGE_SIZE = 50
 def owed(case: Case, reg: Registration, certified: bool | None = None) -> str | None:
     """What the firm has to do now on this application (None: nothing).  ``certified``: whether
     the model has a valid certificate (looked up when not given)."""
-    state = case.state
-    if state == "draft":
-        return _("Complete the application and submit it.")
-    if state == "supplement_requested":
-        return _("Supplement everything listed in the notice (edit the model if needed), then submit the supplement.")
-    if state == "clarification_requested":
-        return _("Answer the clarification request.")
-    if state in services.CERTIFICATE_STATES and (reg.tier or 0) >= 2 and not (
-            certified if certified is not None else certificates.status_of_model(reg.model_id).status == "valid"):
-        return _("Tier 2 and above need a valid certificate: your certification body records it for this model on the platform.")
-    if state == "suspension_noticed":
-        return _("You may state your defence against the intended suspension.")
-    if state == "revocation_noticed":
-        return _("You may state your defence against the intended revocation or request a hearing.")
-    if state == "hearing_recorded":
-        return _("Read the hearing record and confirm it or state your objections.")
-    return None
-
-
-@dataclass
-class FirmRow:
-    model: RobotModel
-    version: ModelVersion
-    reg: Registration | None
-    case: Case | None
-    owes: str | None
-
-
-def firm_rows(firm_id: int) -> list[FirmRow]:
-    """Every model of the firm with its latest application, in a fixed number of statements."""
-    models = db.session.execute(db.select(RobotModel).where(RobotModel.firm_id == firm_id)
-                                .options(selectinload(RobotModel.versions))
-                                .order_by(RobotModel.id)).scalars().all()
-    regs = db.session.execute(
-        db.select(Registration, Case).join(Case, Case.id == Registration.case_id)
-        .where(Case.firm_id == firm_id).order_by(Registration.id)).all()
-    latest: dict[int, tuple[Registration, Case]] = {}
-    for reg, case in regs:
-        latest[reg.model_id] = (reg, case)
-    certified = certificates.valid_models([m.id for m in models])
-    out = []
-    for m in models:
-        reg, case = latest.get(m.id, (None, None))
-        out.append(FirmRow(m, m.current, reg, case, owed(case, reg, m.id in certified) if reg else None))
-    return out
-
-
-FIRM_PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class FirmPage:
-    rows: list[FirmRow]
-    page: int
-    pages: int
-    total: int
-
-
-def firm_page(firm_id: int, page: int | None) -> FirmPage:
-    """One page of the firm's models, those on which it owes something first; ``page`` is
-    clamped to the pages there are."""
-    rows = sorted(firm_rows(firm_id), key=lambda r: r.owes is None)
-    page, pages = page_bounds(len(rows), page or 1, FIRM_PAGE_SIZE)
-    start = (page - 1) * FIRM_PAGE_SIZE
-    return FirmPage(rows[start:start + FIRM_PAGE_SIZE], page, pages, len(rows))
+    if certified is None and case.state not in OWED_IN_STATE and case.state in services.CERTIFICATE_STATES \
+            and (reg.tier or 0) >= 2:
+        certified = certificates.status_of_model(reg.model_id).status == "valid"
+    msgid = owed_msgid(case.state, reg.tier, bool(certified))
+    return label(msgid) if msgid else None
 
 
 def panel(case: Case, user: Any) -> dict[str, Any]:

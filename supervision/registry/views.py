@@ -2,24 +2,26 @@
 rulesets for admins.  Thin: load (404) → authorise → validate → one service call → redirect."""
 from __future__ import annotations
 
+import functools
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from supervision import policies
 from supervision.cases.loaders import load_case
 from supervision.cases.models import Case
+from supervision.core import fragments
 from supervision.core.forms import opts
-from supervision.core.i18n import label, pick
+from supervision.core.i18n import asked_language, label, pick
+from supervision.core.timeutil import local_today
 from supervision.documents.services import UploadRejected, upload_limit
 from supervision.extensions import db
-from supervision.registry import services, tiering
+from supervision.registry import firm_models, services, tiering
 from supervision.registry.forms import (ApplyForm, ModelForm, ObjectionAnswerForm, ObjectionForm,
                                         OverrideForm, PostalServiceForm, ReclassifyForm, ReferralForm, RulesetForm)
 from supervision.registry.models import INTELLIGENCE_LEVELS, Objection, Registration, RobotModel, Ruleset
-from supervision.registry.presenters import firm_page
 from workflows.base import N_
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
@@ -52,9 +54,17 @@ def _refused(err: services.RegistryError) -> None:
 @bp.route("/models")
 @policies.policy(policies.APPLICANTS)
 def models():
-    listing = firm_page(current_user.organisation_id, request.args.get("page", 1, type=int))
-    return render_template("registry/models.html", rows=listing.rows, page=listing.page,
-                           pages=listing.pages, total=listing.total)
+    """The firm's models, a page at a time.  The list is rendered from the database once per
+    firm, page, language, day and data version, and kept (``core.fragments``)."""
+    firm_id, page = current_user.organisation_id, request.args.get("page", 1, type=int)
+    parts = (firm_id, page, str(get_locale()), asked_language(), local_today())
+    body = fragments.render("firm-models", parts, functools.partial(_models_body, firm_id, page))
+    return render_template("registry/models.html", body=body)
+
+
+def _models_body(firm_id: int, page: int, **context) -> str:
+    listing = firm_models.firm_page(firm_id, page)
+    return render_template("registry/_models_body.html", listing=listing, texts=firm_models.Texts(), **context)
 
 
 @bp.route("/models/new", methods=["GET", "POST"])

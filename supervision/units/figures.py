@@ -16,19 +16,18 @@ from workflows.unit_lifecycle import UNIT_LIFECYCLE
 
 
 def portal_rows(firm_id: int) -> dict[str, Any]:
-    """The firm's model codes (issued or not) with their units by state, and its batches."""
+    """The firm's models with their code (issued or not) and their units by state, as plain
+    rows: two statements whatever the number of models or units."""
     codes = db.session.execute(
-        db.select(RobotModel, ModelCode).outerjoin(ModelCode, ModelCode.model_id == RobotModel.id)
+        db.select(RobotModel.id, RobotModel.name, ModelCode.code, ModelCode.last_serial, ModelCode.unit_limit)
+        .outerjoin(ModelCode, ModelCode.model_id == RobotModel.id)
         .where(RobotModel.firm_id == firm_id).order_by(RobotModel.id)).all()
     states: dict[int, dict[str, int]] = {}
     for model_id, state, n in db.session.execute(
             db.select(Unit.model_id, Unit.state, func.count()).where(Unit.manufacturer_id == firm_id)
             .group_by(Unit.model_id, Unit.state)):
         states.setdefault(model_id, {})[state] = n
-    batches = db.session.execute(db.select(UnitBatch).where(UnitBatch.firm_id == firm_id)
-                                 .order_by(UnitBatch.id.desc()).limit(20)).scalars().all()
-    return {"codes": codes, "states": states, "batches": batches,
-            "state_names": list(UNIT_LIFECYCLE.states)}
+    return {"codes": codes, "states": states, "state_names": list(UNIT_LIFECYCLE.states)}
 
 
 PORTAL_TAB = PortalTab("codes", N_("Codes issued"), "units/_portal_codes.html", portal_rows, order=20)

@@ -17,7 +17,7 @@ from supervision.accounts.models import User
 from supervision.cases import services as cases
 from supervision.cases import types
 from supervision.core import fragments
-from supervision.core.i18n import label
+from supervision.core.i18n import asked_language, label
 from supervision.core.timeutil import local_today
 from supervision.extensions import db
 from supervision.workbench import export, presenters, services
@@ -49,7 +49,8 @@ def queue():
     renders it anew."""
     filters, tabs = _filters()
     after = request.args.get("after")
-    parts = (current_user.id, str(get_locale()), sorted(filters.args().items()), after, local_today())
+    parts = (current_user.id, str(get_locale()), asked_language(), sorted(filters.args().items()), after,
+             local_today())
 
     def whole(**marks) -> str:
         body = fragments.render("queue", parts, functools.partial(_body, filters, tabs, after))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from supervision.accounts.models import Organisation, User
 from supervision.audit.models import AuditEvent
 from supervision.extensions import db
-from tests.conftest import Browser
+from tests.conftest import Browser, load_demo
 from tests.core.dbstate import snapshot
 
 
@@ -77,7 +77,7 @@ def test_migrations_alone_create_no_accounts(tmp_path):
 
 
 def test_demo_load_twice_changes_nothing_the_second_time(app, runner, client):
-    first = runner.invoke(args=["demo", "load"])
+    first = load_demo(app)  # through the command, as `runner` would
     assert first.exit_code == 0, first.output
     assert "Demo data loaded." in first.output
     assert "admin@example.com" in first.output and "demo-password-2026" in first.output
@@ -99,8 +99,7 @@ def test_demo_load_twice_changes_nothing_the_second_time(app, runner, client):
     assert count(AuditEvent) == events
 
 
-def test_demo_logins_work_after_loading(app, runner, client):
-    runner.invoke(args=["demo", "load"])
+def test_demo_logins_work_after_loading(app, client, demo_data):
     for email in ("admin@example.com", "officer@example.com", "approver@example.com", "auditor@example.com",
                   "expert@example.com", "applicant@example.com", "applicant-b@example.com"):
         web = Browser(app.test_client())

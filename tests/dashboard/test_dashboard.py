@@ -139,8 +139,12 @@ def test_the_dashboard_reads_in_a_fixed_number_of_statements(world, web, running
     assert _statements_for(web, "/dashboard") == few
 
 
-def test_the_firm_page_reads_in_a_fixed_number_of_statements(world, web, running):
+def test_the_firm_page_reads_in_a_fixed_number_of_statements(world, web, running, monkeypatch):
+    """Each tab of the firm's home page costs the same statements with more cases and more
+    models stored and shown than before."""
+    from supervision.registry import firm_models
     from tests.cases.test_case_list import _statements_for
+    from tests.registry.conftest import make_registration
 
     sign_in(web, "a@firm-a.test")
     web.get("/firm")
@@ -148,7 +152,10 @@ def test_the_firm_page_reads_in_a_fixed_number_of_statements(world, web, running
     few = [_statements_for(web, p) for p in pages]
     for i in range(20):
         world.case(title=f"Model {i}")
+    for i in range(12):  # more models than the models tab shows (its first page)
+        make_registration(world, name=f"Robot {i}")
     db.session.commit()
+    monkeypatch.setattr(firm_models, "PAGE_SIZE", 5)
     assert [_statements_for(web, p) for p in pages] == few
 
 
@@ -228,3 +235,18 @@ def test_the_trend_table_is_laid_out_as_cards_on_a_phone(world, web, running):
     assert len(months) == 12
     decisions = re.search(r'<tr class="decisions">(.*?)</tr>', table, re.S).group(1)
     assert re.findall(r'data-label="([^"]+)"', decisions) == months
+
+
+def test_the_dashboard_counts_a_new_case_on_the_next_request(world, web):
+    """The dashboard is kept under the data version: a case opened since is counted at once."""
+
+    def submitted(page: str) -> int:
+        found = re.search(r'<tr data-type="registration" data-state="submitted">.*?<a [^>]*>(\d+)</a>', page, re.S)
+        return int(found.group(1)) if found else 0
+
+    sign_in(web, "officer@t.test")
+    before = submitted(web.get("/dashboard").get_data(as_text=True))
+    assert submitted(web.get("/dashboard").get_data(as_text=True)) == before
+    put_in_state(world.case(title="Model new"), "submitted")
+    db.session.commit()
+    assert submitted(web.get("/dashboard").get_data(as_text=True)) == before + 1

@@ -8,6 +8,7 @@ import re
 from supervision.cases import clocks, timers
 from supervision.core.timeutil import local_today
 from supervision.extensions import db
+from supervision.registry.models import RobotModel
 from supervision.sandbox import services
 from tests.dashboard.conftest import sign_in
 
@@ -67,3 +68,37 @@ def test_the_tabs_show_models_codes_and_sandbox_tests(world, web, running, codes
     sandbox = web.get("/firm?tab=sandbox").get_data(as_text=True)
     assert running.case.number in sandbox and "Testing" in sandbox
     assert web.get("/firm?tab=nonsense").status_code == 404
+
+
+def test_the_models_tab_shows_a_new_model_on_the_next_request_and_only_to_its_firm(world, web, app, running):
+    """The tab is kept under the data version: a model saved since shows at once, and the tab
+    kept for firm A is never what firm B gets (both signed in first: a sign-in writes)."""
+    from tests.conftest import Browser
+    from tests.registry.conftest import make_registration
+
+    other = Browser(app.test_client())
+    sign_in(web, "a@firm-a.test")
+    sign_in(other, "b@firm-b.test")
+    before = web.get("/firm?tab=models").get_data(as_text=True)
+    assert "Patrol A" in before and "Robot New" not in before
+    assert "Patrol A" not in other.get("/firm?tab=models").get_data(as_text=True)
+    make_registration(world, name="Robot New")
+    db.session.commit()
+    assert "Robot New" in web.get("/firm?tab=models").get_data(as_text=True)
+    assert "Robot New" not in other.get("/firm?tab=models").get_data(as_text=True)
+
+
+def test_the_models_tab_shows_one_page_and_says_how_many_there_are(world, web, running, monkeypatch):
+    from supervision.registry import firm_models
+    from tests.registry.conftest import make_registration
+
+    monkeypatch.setattr(firm_models, "PAGE_SIZE", 3)
+    for i in range(4):
+        make_registration(world, name=f"Robot {i}")
+    db.session.commit()
+    sign_in(web, "a@firm-a.test")
+    page = web.get("/firm?tab=models&lang=en").get_data(as_text=True)
+    total = db.session.execute(db.select(db.func.count(RobotModel.id)).where(
+        RobotModel.firm_id == world.firm_a.id)).scalar()
+    assert len(re.findall(r'<tr data-model-id="\d+"', page)) == 3
+    assert f"3 of {total} models shown, those you owe something on first." in page

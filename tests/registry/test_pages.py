@@ -216,17 +216,80 @@ def test_rulesets_admin_creates_a_new_version_only(world, web):
     assert re.search(r'data-version="2"', html) and re.search(r'data-version="1"', html)
 
 
-def test_firm_page_costs_the_same_statements_however_many_models(world, firm_a):
+def _firm_rows(web, query: str = "") -> list[tuple[int, str]]:
+    """The firm's list as shown in English: (model id, what it owes) per row, in order."""
+    html = web.get(f"/registry/models{query}{'&' if query else '?'}lang=en").get_data(as_text=True)
+    return [(int(i), owes) for i, owes in re.findall(
+        r'data-model-id="(\d+)">(?:(?!</tr>).)*?data-label="What you owe">([^<]*)</td>', html, re.S)]
+
+
+def test_firm_page_costs_the_same_statements_however_many_models(world, firm_a, monkeypatch):
+    """The statements of the firm's list do not grow with the models stored nor with those
+    shown: a page of two and a full page of four out of fourteen cost the same."""
+    from supervision.registry import firm_models
     from tests.cases.test_case_list import _statements_for
 
+    monkeypatch.setattr(firm_models, "PAGE_SIZE", 4)
     for i in range(2):
         to_review(world, make_registration(world, TIER2, name=f"Robot {i}"))
     few = _statements_for(firm_a, "/registry/models")
-    for i in range(2, 12):
-        to_review(world, make_registration(world, TIER2, name=f"Robot {i}"))
+    for i in range(2, 14):
+        reg = make_registration(world, TIER2, name=f"Robot {i}")
+        if i % 3:
+            to_review(world, reg)
+        if i % 4 == 0:
+            declare_certificate(world, reg)
     assert _statements_for(firm_a, "/registry/models") == few
-    html = firm_a.get("/registry/models").get_data(as_text=True)
-    assert all(f"Robot {i}<" in html for i in range(12))
+    assert _statements_for(firm_a, "/registry/models?page=3") == few
+    shown = [i for page in range(1, 5) for i, _owes in _firm_rows(firm_a, f"?page={page}")]
+    assert len(shown) == len(set(shown)) == 14
+
+
+def test_firm_page_lists_first_the_models_the_firm_owes_something_on(world, firm_a):
+    """A tier-2 model in review without a valid certificate is owed (listed first, with what to
+    do); once its certificate is recorded, the next request shows it owing nothing."""
+    in_review = make_registration(world, TIER2, name="Robot R")
+    to_review(world, in_review)
+    certified = make_registration(world, TIER2, name="Robot C")
+    to_review(world, certified)
+    declare_certificate(world, certified)
+    draft = make_registration(world, TIER2, name="Robot D")
+    db.session.commit()
+    rows = _firm_rows(firm_a)
+    owes_certificate = "Tier 2 and above need a valid certificate: your certification body records it for this model on the platform."
+    assert rows == [(in_review.model_id, owes_certificate),
+                    (draft.model_id, "Complete the application and submit it."),
+                    (certified.model_id, "—")]
+    declare_certificate(world, in_review)
+    db.session.commit()
+    assert _firm_rows(firm_a) == [(draft.model_id, "Complete the application and submit it."),
+                                  (in_review.model_id, "—"), (certified.model_id, "—")]
+
+
+def test_firm_page_kept_for_one_firm_is_never_shown_to_another(world, web, app):
+    """Both firms signed in first (a sign-in writes), then each reads its list under the same
+    data version: the list kept for firm A is not what firm B gets."""
+    from tests.conftest import Browser
+
+    ours = make_registration(world, TIER2, name="Robot Ours")
+    theirs = make_registration(world, TIER2, name="Robot Theirs", firm=world.firm_b, actor=world.applicant_b)
+    db.session.commit()
+    other = Browser(app.test_client())
+    web.login("a@firm-a.test")
+    other.login("b@firm-b.test")
+    assert [i for i, _owes in _firm_rows(web)] == [ours.model_id]
+    assert [i for i, _owes in _firm_rows(other)] == [theirs.model_id]
+    assert [i for i, _owes in _firm_rows(web)] == [ours.model_id]
+
+
+def test_firm_page_in_english_and_chinese_from_one_firm(world, firm_a):
+    make_registration(world, TIER2, name="Robot L")
+    db.session.commit()
+    english = firm_a.get("/registry/models?lang=en").get_data(as_text=True)
+    chinese = firm_a.get("/registry/models?lang=zh").get_data(as_text=True)
+    assert "Complete the application and submit it." in english and ">Draft<" in english
+    assert "Complete the application and submit it." not in chinese and "Robot L" in chinese
+    assert "lang=en" in english.split('id="firm-applications"')[1] and "lang=en" not in chinese
 
 
 @pytest.mark.parametrize("field", ["text", "objector", "contact"])
@@ -252,9 +315,9 @@ def test_a_nul_character_in_a_model_name_is_refused(firm_a):
 
 
 def test_firm_page_pages_its_models_with_what_it_owes_first(world, firm_a, monkeypatch):
-    from supervision.registry import presenters
+    from supervision.registry import firm_models
 
-    monkeypatch.setattr(presenters, "FIRM_PAGE_SIZE", 3)
+    monkeypatch.setattr(firm_models, "PAGE_SIZE", 3)
     regs = [make_registration(world, TIER2, name=f"Robot {i}") for i in range(5)]
     for reg in regs[:4]:
         fire(reg, "submit", world.applicant_a)  # the regulator's turn: nothing owed

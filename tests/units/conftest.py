@@ -5,9 +5,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import inspect as sa_inspect
 
 from supervision.extensions import db
 from supervision.units import events, services
+from tests.conftest import REFERENCE_TABLES, copy_rows, empty_tables, restore_rows
 from tests.registry.conftest import make_registration, to_registered
 
 NOW = "2026-12-01T09:30:00+08:00"
@@ -41,14 +43,49 @@ ACCEPT = ("accepting", "sellable_accessible")
 VOID = ("void_shipping", "inactive")
 
 
-@pytest.fixture
-def coded(world):
-    """Firm A with prefix A1B2C3, firm B with B0B0B0, a registered model of firm A and a batch of 5."""
-    services.assign_prefix(world.firm_a, actor=world.admin, prefix="a1b2c3")
-    services.assign_prefix(world.firm_b, actor=world.admin, prefix="B0B0B0")
-    model = registered_model(world)
-    batch = services.request_batch(model, firm=world.firm_a, actor=world.applicant_a, size=5)
+# The rows ``coded`` made the first time in this process, and what it was made on (the tables of
+# the ``world``, see ``_tables_now``).  Its registration goes through the whole procedure with a
+# signed decision (seconds); later tests on a bare world get the same rows put back instead.
+_CODED: dict = {}
+
+
+def _tables_now() -> tuple:
+    """The rows of every business table, counted, with the users' e-mails and the organisations'
+    names: what tells a bare ``world`` from one that other fixtures added to."""
+    from supervision.accounts.models import Organisation, User
+
     db.session.commit()
+    counts = {t.name: db.session.execute(db.select(db.func.count()).select_from(t)).scalar()
+              for t in db.metadata.sorted_tables if t.name not in REFERENCE_TABLES}
+    return (counts, sorted(db.session.execute(db.select(User.email)).scalars()),
+            sorted(db.session.execute(db.select(Organisation.name_zh)).scalars()))
+
+
+@pytest.fixture
+def coded(app, world):
+    """Firm A with prefix A1B2C3, firm B with B0B0B0, a registered model of firm A and a batch of 5."""
+    from supervision.jobs import runners
+
+    bare = _tables_now()
+    if _CODED and bare == _CODED["bare"]:  # nothing but the world yet: the copy stands in for it
+        empty_tables()
+        restore_rows(_CODED["rows"])
+        for name, (model_class, identity) in _CODED["world"].items():
+            setattr(world, name, db.session.get(model_class, identity))
+        model = db.session.get(_CODED["model"][0], _CODED["model"][1])
+        batch = db.session.get(_CODED["batch"][0], _CODED["batch"][1])
+    else:
+        services.assign_prefix(world.firm_a, actor=world.admin, prefix="a1b2c3")
+        services.assign_prefix(world.firm_b, actor=world.admin, prefix="B0B0B0")
+        model = registered_model(world)
+        batch = services.request_batch(model, firm=world.firm_a, actor=world.applicant_a, size=5)
+        db.session.commit()
+        if not _CODED:
+            runners.drain(app)  # the registration's e-mails are sent before the copy is taken
+            _CODED.update(bare=bare, rows=copy_rows(), model=(type(model), model.id),
+                          batch=(type(batch), batch.id),
+                          world={name: (type(value), sa_inspect(value).identity)
+                                 for name, value in vars(world).items() if isinstance(value, db.Model)})
     units = services.batch_units(batch)
     return SimpleNamespace(world=world, model=model, batch=batch, units=units,
                            codes=[u.code for u in units])
