@@ -68,6 +68,9 @@ def coded(app, world):
 
     bare = _tables_now()
     if _CODED and bare == _CODED["bare"]:  # nothing but the world yet: the copy stands in for it
+        # The session's read transaction ends first: on PostgreSQL its locks would hold the
+        # TRUNCATE of another connection back for good.
+        db.session.remove()
         empty_tables()
         restore_rows(_CODED["rows"])
         for name, (model_class, identity) in _CODED["world"].items():
