@@ -48,8 +48,10 @@ def _key(name: str, parts: tuple, version: str) -> str:
     return f"fragment:{name}:" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def cached_value(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
-    """``compute()``'s value (plain data) kept under ``parts`` and the data version."""
+def cached_value(name: str, parts: tuple, compute: Callable[[], Any],
+                 keep: Callable[[Any], bool] | None = None) -> Any:
+    """``compute()``'s value (plain data) kept under ``parts`` and the data version (a value
+    ``keep`` refuses is returned but not kept)."""
     version = dataversion.current()
     if version is None:
         return compute()
@@ -57,7 +59,8 @@ def cached_value(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
     value = fragment_cache.get(key)
     if value is None:
         value = compute()
-        fragment_cache.set(key, value)
+        if keep is None or keep(value):
+            fragment_cache.set(key, value)
     return value
 
 
@@ -109,21 +112,20 @@ def page(name: str, parts: tuple, template: Callable[..., str]) -> str:
 
     if request.method != "GET" or session.get("_flashes") or session.get(HELD):
         return template()
-    key_parts = (current_user.id, request.full_path, str(get_locale()), *parts)
-    version = dataversion.current()
-    if version is None:
-        return template()
-    key = _key(name, key_parts, version)
-    html = fragment_cache.get(key)
-    if html is None:
+    def marked() -> str:
         g.setdefault(_MARKS_ONLY, True)
         try:
-            html = str(template(form_tokens=_mark))
+            return str(template(form_tokens=_mark))
         finally:
             g.pop(_MARKS_ONLY, None)
-        if not any(token in html for token in _UNMARKED_TOKENS) and not request_ctx.flashes:
-            fragment_cache.set(key, html)
-    return _filled(html)
+
+    def keepable(html: str) -> bool:
+        return not any(token in html for token in _UNMARKED_TOKENS) and not request_ctx.flashes
+
+    key_parts = (current_user.id, request.full_path, str(get_locale()), *parts)
+    if dataversion.current() is None:
+        return template()
+    return _filled(cached_value(name, key_parts, marked, keep=keepable))
 
 
 # A token rendered in full (not as a mark) in a page about to be kept: such a page is not kept,
